@@ -1,0 +1,548 @@
+// Package config reads lectern's configuration: a lectern.yaml file,
+// LECTERN_* environment variables and command-line flags, in rising order of
+// precedence over the built-in defaults. It is the only package that knows
+// about viper; everyone else gets a plain, validated Config.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cast"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+
+	"lectern/retrieval"
+)
+
+// Config is lectern's configuration.
+type Config struct {
+	// Corpus is the file or folder to answer from; "" means the embedded
+	// page.
+	Corpus    string
+	Retrieval Retrieval
+	Discord   Discord
+	Log       Log
+
+	// File is the configuration file that was read, "" if none.
+	File string
+	// Warnings are problems that did not stop the configuration from
+	// loading, such as unknown keys.
+	Warnings []string
+
+	sources map[string]string
+}
+
+// Retrieval configures how questions are answered.
+type Retrieval struct {
+	K1          float64
+	B           float64
+	Top         int
+	MinCoverage float64
+	ExcerptMax  int
+	Fuzzy       bool
+}
+
+// Discord configures the bot.
+type Discord struct {
+	// Token is the bot's secret token. Never log or print it.
+	Token   string
+	GuildID string
+	// APIURL is the base of every REST call, and of the gateway lookup.
+	APIURL string
+	// Channels are channel IDs where the bot answers every message, not
+	// only mentions; that needs the privileged MESSAGE_CONTENT intent.
+	Channels []string
+	// Cooldown limits each user to CooldownQuestions per CooldownWindow.
+	CooldownQuestions int
+	CooldownWindow    time.Duration
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string // debug, info, warn, error
+	Format string // text or json
+}
+
+// DefaultAPIURL is Discord's REST API base.
+const DefaultAPIURL = "https://discord.com/api/v9"
+
+// EnvPrefix is the prefix of lectern's environment variables.
+const EnvPrefix = "LECTERN"
+
+// setting is one configuration key: its default, how to store a value and
+// what it means (the text lectern.example.yaml documents it with).
+type setting struct {
+	key    string
+	def    any
+	set    func(c *Config, v any) error
+	secret bool
+}
+
+var settings = []setting{
+	{key: "corpus", def: "", set: func(c *Config, v any) (err error) { c.Corpus, err = cast.ToStringE(v); return }},
+	{key: "retrieval.k1", def: retrieval.DefaultK1, set: func(c *Config, v any) (err error) { c.Retrieval.K1, err = toFloat(v); return }},
+	{key: "retrieval.b", def: retrieval.DefaultB, set: func(c *Config, v any) (err error) { c.Retrieval.B, err = toFloat(v); return }},
+	{key: "retrieval.top", def: 3, set: func(c *Config, v any) (err error) { c.Retrieval.Top, err = toInt(v); return }},
+	{key: "retrieval.min_coverage", def: retrieval.DefaultMinCoverage, set: func(c *Config, v any) (err error) { c.Retrieval.MinCoverage, err = toFloat(v); return }},
+	{key: "retrieval.excerpt_max", def: retrieval.DefaultExcerptMax, set: func(c *Config, v any) (err error) { c.Retrieval.ExcerptMax, err = toInt(v); return }},
+	{key: "retrieval.fuzzy", def: true, set: func(c *Config, v any) (err error) { c.Retrieval.Fuzzy, err = toBool(v); return }},
+	{key: "discord.token", def: "", secret: true, set: func(c *Config, v any) (err error) { c.Discord.Token, err = cast.ToStringE(v); return }},
+	{key: "discord.guild_id", def: "", set: func(c *Config, v any) (err error) { c.Discord.GuildID, err = toID(v); return }},
+	{key: "discord.api_url", def: DefaultAPIURL, set: func(c *Config, v any) (err error) { c.Discord.APIURL, err = cast.ToStringE(v); return }},
+	{key: "discord.channels", def: []string{}, set: func(c *Config, v any) (err error) { c.Discord.Channels, err = toIDs(v); return }},
+	{key: "discord.cooldown.questions", def: 5, set: func(c *Config, v any) (err error) { c.Discord.CooldownQuestions, err = toInt(v); return }},
+	{key: "discord.cooldown.window", def: 30 * time.Second, set: func(c *Config, v any) (err error) { c.Discord.CooldownWindow, err = toDuration(v); return }},
+	{key: "log.level", def: "info", set: func(c *Config, v any) (err error) { c.Log.Level, err = cast.ToStringE(v); return }},
+	{key: "log.format", def: "text", set: func(c *Config, v any) (err error) { c.Log.Format, err = cast.ToStringE(v); return }},
+}
+
+// Keys returns every configuration key, in documentation order.
+func Keys() []string {
+	keys := make([]string, len(settings))
+	for i, s := range settings {
+		keys[i] = s.key
+	}
+	return keys
+}
+
+// EnvVar returns the environment variable for a key:
+// "retrieval.k1" -> "LECTERN_RETRIEVAL_K1".
+func EnvVar(key string) string {
+	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// Options say where Load looks.
+type Options struct {
+	// File is the configuration file named by --config; it must exist.
+	// Empty means search SearchPaths.
+	File string
+	// Flags are the command's flags; FlagKeys maps a flag's name to the key
+	// it sets ("top" -> "retrieval.top"). Only flags the user set count.
+	Flags    *pflag.FlagSet
+	FlagKeys map[string]string
+}
+
+// SearchPaths returns the files Load tries, in order, when no file is
+// named: lectern.yaml in the working directory, in $XDG_CONFIG_HOME/lectern
+// (~/.config/lectern when unset) and in /etc/lectern.
+func SearchPaths() []string {
+	paths := []string{"lectern.yaml", "lectern.yml"}
+	xdg := os.Getenv("XDG_CONFIG_HOME")
+	if xdg == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			xdg = filepath.Join(home, ".config")
+		}
+	}
+	if xdg != "" {
+		paths = append(paths, filepath.Join(xdg, "lectern", "lectern.yaml"), filepath.Join(xdg, "lectern", "lectern.yml"))
+	}
+	return append(paths, "/etc/lectern/lectern.yaml", "/etc/lectern/lectern.yml")
+}
+
+// ValidationError is a configuration value that is not acceptable.
+type ValidationError struct {
+	Key    string
+	Source string // where the value came from
+	Err    error
+}
+
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("%s: %s (set by %s)", e.Key, e.Err, e.Source)
+}
+
+// Unwrap returns the underlying error.
+func (e *ValidationError) Unwrap() error { return e.Err }
+
+// Load reads the configuration. Flags the user set win over environment
+// variables, which win over the file, which wins over the defaults. A file
+// that cannot be read or parsed, or a value of the wrong type or out of
+// range, is an error that names the file or variable and the key.
+func Load(o Options) (*Config, error) {
+	v := viper.New()
+	for _, s := range settings {
+		v.SetDefault(s.key, s.def)
+	}
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+
+	c := &Config{sources: map[string]string{}}
+	file := o.File
+	if file == "" {
+		for _, p := range SearchPaths() {
+			if info, err := os.Stat(p); err == nil && !info.IsDir() {
+				file = p
+				break
+			}
+		}
+	} else if _, err := os.Stat(file); err != nil {
+		return nil, fmt.Errorf("config file: %w", err)
+	}
+	var inFile map[string]bool
+	if file != "" {
+		abs, err := filepath.Abs(file)
+		if err == nil {
+			file = abs
+		}
+		c.File = file
+		v.SetConfigFile(file)
+		v.SetConfigType("yaml")
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config file %s: %v", file, cleanYAMLError(err))
+		}
+		inFile = map[string]bool{}
+		fv := viper.New()
+		fv.SetConfigFile(file)
+		fv.SetConfigType("yaml")
+		if err := fv.ReadInConfig(); err == nil {
+			for _, k := range fv.AllKeys() {
+				inFile[k] = true
+				if !known(k) {
+					c.Warnings = append(c.Warnings, fmt.Sprintf("%s: unknown key %q ignored%s", file, k, suggest(k)))
+				}
+			}
+		}
+	}
+	for _, e := range os.Environ() {
+		name, _, _ := strings.Cut(e, "=")
+		if strings.HasPrefix(name, EnvPrefix+"_") && !knownEnv(name) {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("unknown environment variable %s ignored%s", name, suggestEnv(name)))
+		}
+	}
+	flagKey := map[string]string{}
+	if o.Flags != nil {
+		for name, key := range o.FlagKeys {
+			f := o.Flags.Lookup(name)
+			if f == nil {
+				continue
+			}
+			if err := v.BindPFlag(key, f); err != nil {
+				return nil, fmt.Errorf("config: flag --%s: %w", name, err)
+			}
+			if f.Changed {
+				flagKey[key] = "--" + name
+			}
+		}
+	}
+	var errs []error
+	for _, s := range settings {
+		src := "default"
+		switch {
+		case flagKey[s.key] != "":
+			src = "flag " + flagKey[s.key]
+		case os.Getenv(EnvVar(s.key)) != "":
+			src = "environment variable " + EnvVar(s.key)
+		case inFile[s.key]:
+			src = file
+		}
+		c.sources[s.key] = src
+		if err := s.set(c, v.Get(s.key)); err != nil {
+			errs = append(errs, &ValidationError{Key: s.key, Source: src, Err: err})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	c.Discord.Token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(c.Discord.Token), "Bot "))
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Source returns where a key's value came from: "default", a file's path,
+// "environment variable LECTERN_…" or "flag --…".
+func (c *Config) Source(key string) string {
+	if s, ok := c.sources[key]; ok {
+		return s
+	}
+	return "default"
+}
+
+// Validate checks every value's range.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &ValidationError{Key: key, Source: c.Source(key), Err: fmt.Errorf(format, args...)})
+	}
+	r := c.Retrieval
+	if r.K1 <= 0 || r.K1 > 10 {
+		bad("retrieval.k1", "%v is out of range: use a number above 0 and at most 10 (usual: 0.9 to 2)", r.K1)
+	}
+	if r.B < 0 || r.B > 1 {
+		bad("retrieval.b", "%v is out of range: use a number from 0 to 1", r.B)
+	}
+	if r.Top < 1 || r.Top > retrieval.MaxTop {
+		bad("retrieval.top", "%d is out of range: use 1 to %d", r.Top, retrieval.MaxTop)
+	}
+	if r.MinCoverage < 0 || r.MinCoverage > 1 {
+		bad("retrieval.min_coverage", "%v is out of range: use a number from 0 to 1", r.MinCoverage)
+	}
+	if r.ExcerptMax < 100 || r.ExcerptMax > 4000 {
+		bad("retrieval.excerpt_max", "%d is out of range: use 100 to 4000 bytes", r.ExcerptMax)
+	}
+	d := c.Discord
+	if u, err := url.Parse(d.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("discord.api_url", "%q is not an http(s) URL such as %s", d.APIURL, DefaultAPIURL)
+	}
+	if d.CooldownQuestions < 1 {
+		bad("discord.cooldown.questions", "%d is out of range: allow at least 1 question per window", d.CooldownQuestions)
+	}
+	if d.CooldownWindow < 0 || d.CooldownWindow > 24*time.Hour {
+		bad("discord.cooldown.window", "%v is out of range: use 0s (no cooldown) to 24h", d.CooldownWindow)
+	}
+	switch strings.ToLower(c.Log.Level) {
+	case "debug", "info", "warn", "warning", "error":
+	default:
+		bad("log.level", "%q is not a level: use debug, info, warn or error", c.Log.Level)
+	}
+	switch strings.ToLower(c.Log.Format) {
+	case "text", "json":
+	default:
+		bad("log.format", "%q is not a format: use text or json", c.Log.Format)
+	}
+	return errors.Join(errs...)
+}
+
+// ErrNoToken is returned by CheckToken when no token is configured.
+var ErrNoToken = errors.New("no Discord bot token: set LECTERN_DISCORD_TOKEN or discord.token in lectern.yaml (see README: Discord setup)")
+
+// CheckToken reports whether the Discord token is present and shaped like a
+// bot token (three dot-separated base64url parts). The error never contains
+// the token.
+func (c *Config) CheckToken() error {
+	t := c.Discord.Token
+	if t == "" {
+		return ErrNoToken
+	}
+	parts := strings.Split(t, ".")
+	ok := len(parts) == 3 && len(parts[0]) >= 16 && len(parts[1]) >= 4 && len(parts[2]) >= 20
+	for _, r := range t {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			ok = false
+		}
+	}
+	if !ok {
+		return &ValidationError{Key: "discord.token", Source: c.Source("discord.token"),
+			Err: fmt.Errorf("this is not a Discord bot token (%d characters; a token has three parts separated by dots): copy it again from the Bot page of your application in the Discord developer portal", len(t))}
+	}
+	return nil
+}
+
+// Mask returns how a secret is shown: never any of its characters.
+func Mask(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return "******** (set, hidden)"
+}
+
+// Dump returns the effective configuration, one "key: value  # source" line
+// each, with secrets masked.
+func (c *Config) Dump() string {
+	var b strings.Builder
+	if c.File != "" {
+		fmt.Fprintf(&b, "# configuration file: %s\n", c.File)
+	} else {
+		fmt.Fprintf(&b, "# no configuration file found (looked for %s)\n", strings.Join(SearchPaths(), ", "))
+	}
+	vals := c.values()
+	width := 0
+	for _, s := range settings {
+		width = max(width, len(s.key)+2+len(vals[s.key]))
+	}
+	for _, s := range settings {
+		line := s.key + ": " + vals[s.key]
+		fmt.Fprintf(&b, "%-*s  # %s\n", width, line, c.Source(s.key))
+	}
+	return b.String()
+}
+
+// values renders each key's value as YAML, secrets masked.
+func (c *Config) values() map[string]string {
+	q := func(s string) string { return fmt.Sprintf("%q", s) }
+	ids := make([]string, len(c.Discord.Channels))
+	for i, id := range c.Discord.Channels {
+		ids[i] = q(id)
+	}
+	return map[string]string{
+		"corpus":                     q(c.Corpus),
+		"retrieval.k1":               fmt.Sprint(c.Retrieval.K1),
+		"retrieval.b":                fmt.Sprint(c.Retrieval.B),
+		"retrieval.top":              fmt.Sprint(c.Retrieval.Top),
+		"retrieval.min_coverage":     fmt.Sprint(c.Retrieval.MinCoverage),
+		"retrieval.excerpt_max":      fmt.Sprint(c.Retrieval.ExcerptMax),
+		"retrieval.fuzzy":            fmt.Sprint(c.Retrieval.Fuzzy),
+		"discord.token":              q(Mask(c.Discord.Token)),
+		"discord.guild_id":           q(c.Discord.GuildID),
+		"discord.api_url":            q(c.Discord.APIURL),
+		"discord.channels":           "[" + strings.Join(ids, ", ") + "]",
+		"discord.cooldown.questions": fmt.Sprint(c.Discord.CooldownQuestions),
+		"discord.cooldown.window":    c.Discord.CooldownWindow.String(),
+		"log.level":                  q(c.Log.Level),
+		"log.format":                 q(c.Log.Format),
+	}
+}
+
+func known(key string) bool {
+	for _, s := range settings {
+		if s.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func knownEnv(name string) bool {
+	for _, s := range settings {
+		if EnvVar(s.key) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// suggest names the known key closest to a misspelt one.
+func suggest(key string) string {
+	best, bestD := "", 4
+	for _, s := range settings {
+		if d := distance(key, s.key); d < bestD {
+			best, bestD = s.key, d
+		}
+	}
+	if best == "" {
+		return fmt.Sprintf(" (known keys: %s)", strings.Join(Keys(), ", "))
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func suggestEnv(name string) string {
+	best, bestD := "", 4
+	for _, s := range settings {
+		if d := distance(name, EnvVar(s.key)); d < bestD {
+			best, bestD = EnvVar(s.key), d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %s?)", best)
+}
+
+// distance is the Levenshtein distance of two short ASCII strings.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func cleanYAMLError(err error) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "While parsing config: ")
+	return msg + "; fix the YAML or compare with lectern.example.yaml"
+}
+
+func toFloat(v any) (float64, error) {
+	f, err := cast.ToFloat64E(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number", fmt.Sprint(v))
+	}
+	return f, nil
+}
+
+func toInt(v any) (int, error) {
+	if s, ok := v.(string); ok {
+		v = strings.TrimSpace(s)
+	}
+	i, err := cast.ToIntE(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a whole number", fmt.Sprint(v))
+	}
+	return i, nil
+}
+
+func toBool(v any) (bool, error) {
+	b, err := cast.ToBoolE(v)
+	if err != nil {
+		return false, fmt.Errorf("%q is not true or false", fmt.Sprint(v))
+	}
+	return b, nil
+}
+
+// toDuration accepts "30s", "2m" and plain numbers, read as seconds.
+func toDuration(v any) (time.Duration, error) {
+	switch n := v.(type) {
+	case int:
+		return time.Duration(n) * time.Second, nil
+	case float64:
+		return time.Duration(n * float64(time.Second)), nil
+	}
+	d, err := cast.ToDurationE(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as 30s or 2m", fmt.Sprint(v))
+	}
+	return d, nil
+}
+
+// toID accepts a Discord ID (a snowflake: digits), written as a string or a
+// number.
+func toID(v any) (string, error) {
+	s, err := cast.ToStringE(v)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a Discord ID", fmt.Sprint(v))
+	}
+	s = strings.TrimSpace(s)
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return "", fmt.Errorf("%q is not a Discord ID (IDs are digits; in Discord, turn on Developer Mode and use Copy ID)", s)
+		}
+	}
+	return s, nil
+}
+
+func toIDs(v any) ([]string, error) {
+	var raw []string
+	switch x := v.(type) {
+	case string:
+		raw = strings.FieldsFunc(x, func(r rune) bool { return r == ',' || r == ' ' })
+	default:
+		var err error
+		raw, err = cast.ToStringSliceE(v)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a list of channel IDs", fmt.Sprint(v))
+		}
+	}
+	ids := []string{}
+	for _, r := range raw {
+		id, err := toID(r)
+		if err != nil {
+			return nil, err
+		}
+		if id != "" {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
+}

@@ -1,0 +1,277 @@
+// Package corpus turns text into citable sentences.
+//
+// It owns everything between a file on disk and a sentence that can be
+// quoted with its title, source and page: reading one file or a folder of
+// .txt and .md files, YAML front matter, Markdown headings, page furniture
+// (running heads, page numbers and book titles printed on every page),
+// reflowing hard-wrapped lines into paragraphs, rejoining words broken across
+// lines with a hyphen, and splitting paragraphs into sentences with exact
+// byte offsets. The default corpus, embedded in the binary, is page 388 of the
+// Encyclopedia of Russian History, article "De-Stalinization".
+//
+// A Corpus is immutable once built and safe for concurrent use.
+package corpus
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Meta is a document's citation metadata. Front matter sets it; page
+// furniture and the file name fill what front matter leaves empty.
+type Meta struct {
+	Title  string `json:"title" yaml:"title"`
+	Source string `json:"source,omitempty" yaml:"source"`
+	Author string `json:"author,omitempty" yaml:"author"`
+	URL    string `json:"url,omitempty" yaml:"url"`
+	// Page is the label of the document's first page, for text whose page
+	// numbers were not printed in it.
+	Page string `json:"page,omitempty" yaml:"page"`
+}
+
+// Document is one loaded file.
+type Document struct {
+	// ID is the document's index in Corpus.Documents.
+	ID int
+	// Name identifies the document in citations: its path relative to the
+	// folder it was loaded from, with forward slashes, or its file name.
+	Name string
+	// Path is where the document was read from ("embedded:" for the default
+	// corpus).
+	Path string
+	Meta Meta
+	// Pages are the document's page labels in order ("388", "xii"); empty
+	// when the text has no pages.
+	Pages []string
+	// Sections are the document's headings in order of appearance.
+	Sections []string
+	// Size is the document's size in bytes.
+	Size int
+}
+
+// Pages is a range of page labels. A sentence that crosses a page break has
+// First != Last.
+type Pages struct {
+	First, Last string
+}
+
+// String returns "388", "388–389" (with an en dash) or "" when there is no
+// page.
+func (p Pages) String() string {
+	switch {
+	case p.First == "" && p.Last == "":
+		return ""
+	case p.First == p.Last || p.Last == "":
+		return p.First
+	case p.First == "":
+		return p.Last
+	}
+	return p.First + "–" + p.Last
+}
+
+// Citation says where a sentence comes from. Its JSON names are part of the
+// `lectern ask --json` contract.
+type Citation struct {
+	Document string `json:"document"`
+	Title    string `json:"title"`
+	Source   string `json:"source"`
+	Page     string `json:"page"`
+	Section  string `json:"section"`
+}
+
+// String formats the citation for people: "De-Stalinization — Encyclopedia
+// of Russian History, p. 388".
+func (c Citation) String() string {
+	var b strings.Builder
+	b.WriteString(c.Title)
+	if c.Section != "" && c.Section != c.Title {
+		b.WriteString(" › ")
+		b.WriteString(c.Section)
+	}
+	if c.Source != "" {
+		b.WriteString(" — ")
+		b.WriteString(c.Source)
+	}
+	if c.Page != "" {
+		if strings.ContainsAny(c.Page, "–-") {
+			b.WriteString(", pp. ")
+		} else {
+			b.WriteString(", p. ")
+		}
+		b.WriteString(c.Page)
+	}
+	return b.String()
+}
+
+// Paragraph is a reflowed paragraph of a document.
+type Paragraph struct {
+	// Doc is the paragraph's document ID.
+	Doc int
+	// Section is the heading the paragraph stands under ("" before the first).
+	Section string
+	// Text is the reflowed text: lines joined with single spaces, line-break
+	// hyphens removed, page furniture and Markdown markup taken out.
+	Text string
+	// First and End delimit the paragraph's sentence IDs: [First, End).
+	First, End int
+}
+
+// Sentence is one sentence with everything needed to cite and quote it.
+type Sentence struct {
+	// ID is the sentence's index in the corpus, from 0 to Len()-1, in
+	// document order.
+	ID int
+	// Doc and Para are the IDs of its document and paragraph.
+	Doc, Para int
+	// Position is its index within the paragraph, from 0.
+	Position int
+	// Text is the sentence, reflowed.
+	Text string
+	// Start and End are Text's byte offsets in the paragraph's Text.
+	Start, End int
+	// Source is the sentence's byte range in the original file, furniture
+	// and line breaks included.
+	Source Span
+	// Section is the heading the sentence stands under.
+	Section string
+	// Pages is the page or pages the sentence is printed on.
+	Pages Pages
+}
+
+// sentence is the compact form a Corpus stores: a million sentences must fit
+// in little memory.
+type sentence struct {
+	para                int32
+	start, end          int32
+	srcStart, srcEnd    int32
+	firstPage, lastPage int32
+}
+
+type paragraph struct {
+	doc     int32
+	section int32 // index into the document's Sections, -1 for none
+	first   int32
+	end     int32
+	text    string
+}
+
+// Corpus is a set of documents split into sentences. Build one with Load,
+// Default or a Builder.
+type Corpus struct {
+	docs     []Document
+	paras    []paragraph
+	sents    []sentence
+	skipped  []*FileError
+	warnings []string
+	bytes    int64
+}
+
+// Len returns the number of sentences.
+func (c *Corpus) Len() int { return len(c.sents) }
+
+// Documents returns the corpus's documents in load order. The slice must not
+// be modified.
+func (c *Corpus) Documents() []Document { return c.docs }
+
+// Skipped returns the files that could not be loaded, each with the reason.
+func (c *Corpus) Skipped() []*FileError { return c.skipped }
+
+// Warnings returns problems that did not stop a file from loading, such as
+// unknown front-matter keys.
+func (c *Corpus) Warnings() []string { return c.warnings }
+
+// Size returns the total size in bytes of the loaded documents.
+func (c *Corpus) Size() int64 { return c.bytes }
+
+// NumParagraphs returns the number of paragraphs.
+func (c *Corpus) NumParagraphs() int { return len(c.paras) }
+
+// Text returns the text of sentence id. It panics if id is out of range, as
+// a slice index does.
+func (c *Corpus) Text(id int) string {
+	s := &c.sents[id]
+	return c.paras[s.para].text[s.start:s.end]
+}
+
+// Sentence returns sentence id. It panics if id is out of range.
+func (c *Corpus) Sentence(id int) Sentence {
+	s := &c.sents[id]
+	p := &c.paras[s.para]
+	d := &c.docs[p.doc]
+	return Sentence{
+		ID:       id,
+		Doc:      int(p.doc),
+		Para:     int(s.para),
+		Position: id - int(p.first),
+		Text:     p.text[s.start:s.end],
+		Start:    int(s.start),
+		End:      int(s.end),
+		Source:   Span{int(s.srcStart), int(s.srcEnd)},
+		Section:  d.section(p.section),
+		Pages:    Pages{d.page(s.firstPage), d.page(s.lastPage)},
+	}
+}
+
+// Paragraph returns paragraph i. It panics if i is out of range.
+func (c *Corpus) Paragraph(i int) Paragraph {
+	p := &c.paras[i]
+	return Paragraph{
+		Doc:     int(p.doc),
+		Section: c.docs[p.doc].section(p.section),
+		Text:    p.text,
+		First:   int(p.first),
+		End:     int(p.end),
+	}
+}
+
+// ParagraphOf returns the ID of the paragraph holding sentence id.
+func (c *Corpus) ParagraphOf(id int) int { return int(c.sents[id].para) }
+
+// Citation returns where sentence id comes from.
+func (c *Corpus) Citation(id int) Citation {
+	s := c.Sentence(id)
+	d := &c.docs[s.Doc]
+	return Citation{
+		Document: d.Name,
+		Title:    d.Meta.Title,
+		Source:   d.Meta.Source,
+		Page:     s.Pages.String(),
+		Section:  s.Section,
+	}
+}
+
+// CitationSpan returns the citation of sentences first to last of one
+// paragraph, with the page range they cover together.
+func (c *Corpus) CitationSpan(first, last int) Citation {
+	cit := c.Citation(first)
+	if last != first {
+		a, b := c.Sentence(first).Pages, c.Sentence(last).Pages
+		cit.Page = Pages{a.First, b.Last}.String()
+	}
+	return cit
+}
+
+func (d *Document) section(i int32) string {
+	if i < 0 || int(i) >= len(d.Sections) {
+		return ""
+	}
+	return d.Sections[i]
+}
+
+func (d *Document) page(i int32) string {
+	if i < 0 || int(i) >= len(d.Pages) {
+		return ""
+	}
+	return d.Pages[i]
+}
+
+// FileError is a file that could not be loaded.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return fmt.Sprintf("%s: %v", e.Path, e.Err) }
+
+// Unwrap returns the underlying error.
+func (e *FileError) Unwrap() error { return e.Err }

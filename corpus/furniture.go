@@ -1,0 +1,448 @@
+package corpus
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Page furniture is what a printed page repeats around its text: a running
+// head, the page number, the book's title. Text extracted from print keeps
+// it between the paragraphs; lectern recognises it, takes it out of the
+// sentences and keeps it as citation metadata.
+//
+// A furniture block is a page-number line ("388", "xii", "- 12 -",
+// "Page 12", "DE-STALINIZATION 388") with up to two short all-capitals lines
+// around it. Blocks at the start or end of a page (the file's ends or a form
+// feed) are always furniture; a block in the middle of the text is furniture
+// when it has a running head or title beside its number, or when another
+// block carries a neighbouring page number, so that a lone number in running
+// text is not taken for a page.
+
+// pageLayout is what furniture detection learns about a document.
+type pageLayout struct {
+	furniture []bool   // per line
+	page      []int    // per line: index into labels
+	labels    []string // page labels, one per page
+	head      string   // the running head most pages carry, title-cased
+	source    string   // the book title most pages carry, title-cased
+}
+
+type block struct {
+	first, last  int // line indices, inclusive
+	label        string
+	head, source string
+	num          int // numeric label, or -1
+	edge         bool
+	hasText      bool
+}
+
+// layoutPages finds page breaks and page furniture in lines. With markdown
+// set, only blocks next to a form feed count, since Markdown is not printed.
+func layoutPages(lines []rawLine, markdown bool) pageLayout {
+	n := len(lines)
+	lay := pageLayout{furniture: make([]bool, n), page: make([]int, n)}
+	blocks := findBlocks(lines, markdown)
+
+	// Assign pages. A block at the start of a page labels the page that
+	// follows; any other block ends the current page, labelling it if it has
+	// no label yet and the next page otherwise.
+	labels := []string{""}
+	cur := 0
+	pageHasText := false
+	pending := false // start a new page at the next text line
+	newPage := func() {
+		labels = append(labels, "")
+		cur++
+		pageHasText = false
+		pending = false
+	}
+	bi := 0
+	for i := 0; i < n; i++ {
+		if lines[i].pageBreak && (pageHasText || labels[cur] != "") {
+			pending = true
+		}
+		if bi < len(blocks) && blocks[bi].first == i {
+			b := blocks[bi]
+			bi++
+			if pending {
+				newPage()
+			}
+			if !pageHasText || labels[cur] != "" && b.label != "" {
+				// Header: it labels this page (or, if this page already has
+				// a label, the next one).
+				if labels[cur] != "" {
+					newPage()
+				}
+				labels[cur] = b.label
+			} else {
+				// Footer: it labels and ends this page.
+				if labels[cur] == "" {
+					labels[cur] = b.label
+				}
+				pending = true
+			}
+			for j := b.first; j <= b.last; j++ {
+				lay.furniture[j] = true
+				lay.page[j] = cur
+			}
+			i = b.last
+			continue
+		}
+		if lines[i].blank() {
+			lay.page[i] = cur
+			continue
+		}
+		if pending {
+			newPage()
+		}
+		pageHasText = true
+		lay.page[i] = cur
+	}
+	// A last page with nothing on it (after a final footer) is dropped.
+	lay.labels = inferLabels(labels)
+
+	heads := map[string]int{}
+	sources := map[string]int{}
+	for _, b := range blocks {
+		if b.head != "" {
+			heads[b.head]++
+		}
+		if b.source != "" {
+			sources[b.source]++
+		}
+	}
+	lay.head = titleCase(mostCommon(heads, len(blocks)))
+	lay.source = titleCase(mostCommon(sources, 0))
+	return lay
+}
+
+// mostCommon returns the most frequent key, if it occurs at least min/2
+// times; ties go to the alphabetically first.
+func mostCommon(counts map[string]int, min int) string {
+	best, bestN := "", 0
+	for k, c := range counts {
+		if c > bestN || c == bestN && k < best {
+			best, bestN = k, c
+		}
+	}
+	if bestN*2 < min {
+		return ""
+	}
+	return best
+}
+
+// inferLabels fills unlabelled pages from their numbered neighbours.
+func inferLabels(labels []string) []string {
+	nums := make([]int, len(labels))
+	known := false
+	for i, l := range labels {
+		nums[i] = -1
+		if v, err := strconv.Atoi(l); err == nil {
+			nums[i] = v
+			known = true
+		}
+	}
+	if !known {
+		return labels
+	}
+	for i := 1; i < len(labels); i++ {
+		if labels[i] == "" && nums[i-1] >= 0 {
+			nums[i] = nums[i-1] + 1
+			labels[i] = strconv.Itoa(nums[i])
+		}
+	}
+	for i := len(labels) - 2; i >= 0; i-- {
+		if labels[i] == "" && nums[i+1] > 1 {
+			nums[i] = nums[i+1] - 1
+			labels[i] = strconv.Itoa(nums[i])
+		}
+	}
+	return labels
+}
+
+// findBlocks returns the furniture blocks of lines, in order.
+func findBlocks(lines []rawLine, markdown bool) []block {
+	var cands []block
+	used := make([]bool, len(lines))
+	for i, l := range lines {
+		if used[i] || l.blank() {
+			continue
+		}
+		label, before, after, ok := pageNumberLine(l.text)
+		if !ok {
+			continue
+		}
+		b := block{first: i, last: i, label: label, num: -1, head: before, source: after}
+		if v, err := strconv.Atoi(label); err == nil {
+			b.num = v
+		}
+		// Grow over up to two all-capitals lines on each side, never across
+		// a form feed or another page number.
+		for k := 0; k < 2; k++ {
+			j := prevText(lines, b.first)
+			if j < 0 || used[j] || crossesBreak(lines, j, b.first) || !furnitureText(lines[j].text) {
+				break
+			}
+			if b.head != "" && b.source == "" {
+				b.source = b.head
+			}
+			b.head = strings.TrimSpace(lines[j].text)
+			b.first = j
+		}
+		for k := 0; k < 2; k++ {
+			j := nextText(lines, b.last)
+			if j < 0 || crossesBreak(lines, b.last, j) || !furnitureText(lines[j].text) {
+				break
+			}
+			if _, _, _, isNum := pageNumberLine(lines[j].text); isNum {
+				break
+			}
+			if b.source != "" && b.head == "" {
+				b.head = b.source
+			}
+			b.source = strings.TrimSpace(lines[j].text)
+			b.last = j
+		}
+		// Two page numbers in a row are a list or a table, not furniture.
+		if j := nextText(lines, b.last); j >= 0 && isPageNumber(lines[j].text) {
+			continue
+		}
+		if j := prevText(lines, b.first); j >= 0 && isPageNumber(lines[j].text) {
+			continue
+		}
+		atStart := prevText(lines, b.first) < 0 || crossesBreak(lines, prevText(lines, b.first), b.first)
+		atEnd := nextText(lines, b.last) < 0 || crossesBreak(lines, b.last, nextText(lines, b.last))
+		if markdown {
+			atStart = atStart && (lines[b.first].pageBreak || breakBefore(lines, b.first))
+			atEnd = atEnd && nextText(lines, b.last) >= 0
+		}
+		b.edge = atStart || atEnd
+		b.hasText = b.head != "" || b.source != ""
+		cands = append(cands, b)
+		for j := b.first; j <= b.last; j++ {
+			used[j] = true
+		}
+	}
+	var out []block
+	for _, b := range cands {
+		switch {
+		case b.edge:
+		case markdown:
+			continue
+		case b.hasText:
+		case hasNeighbourNumber(cands, b.num):
+		default:
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func hasNeighbourNumber(cands []block, num int) bool {
+	if num < 0 {
+		return false
+	}
+	for _, c := range cands {
+		if d := c.num - num; c.num >= 0 && d != 0 && d >= -2 && d <= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+func prevText(lines []rawLine, i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if !lines[j].blank() {
+			return j
+		}
+	}
+	return -1
+}
+
+func nextText(lines []rawLine, i int) int {
+	for j := i + 1; j < len(lines); j++ {
+		if !lines[j].blank() {
+			return j
+		}
+	}
+	return -1
+}
+
+// crossesBreak reports whether a form feed separates line a from line b > a.
+func crossesBreak(lines []rawLine, a, b int) bool {
+	for j := a + 1; j <= b; j++ {
+		if lines[j].pageBreak {
+			return true
+		}
+	}
+	return false
+}
+
+func breakBefore(lines []rawLine, i int) bool {
+	for j := i; j >= 0; j-- {
+		if lines[j].pageBreak {
+			return true
+		}
+		if j < i && !lines[j].blank() {
+			return false
+		}
+	}
+	return false
+}
+
+func isPageNumber(s string) bool {
+	_, before, after, ok := pageNumberLine(s)
+	return ok && before == "" && after == ""
+}
+
+// pageNumberLine recognises a line holding a page number, alone or with a
+// running head before it or a title after it ("DE-STALINIZATION 388",
+// "388 | ENCYCLOPEDIA OF RUSSIAN HISTORY").
+func pageNumberLine(s string) (label, before, after string, ok bool) {
+	t := strings.TrimSpace(s)
+	if t == "" || len(t) > 90 {
+		return "", "", "", false
+	}
+	if l, ok := bareNumber(t); ok {
+		return l, "", "", true
+	}
+	lower := strings.ToLower(t)
+	for _, prefix := range []string{"page ", "p. ", "pg. ", "pg "} {
+		if rest, found := strings.CutPrefix(lower, prefix); found {
+			rest = strings.TrimSpace(rest)
+			if i := strings.Index(rest, " of "); i > 0 {
+				rest = rest[:i]
+			}
+			if isDigits(rest) && len(rest) <= 5 {
+				return rest, "", "", true
+			}
+		}
+	}
+	for _, d := range []string{"-", "–", "—"} {
+		if inner, found := strings.CutPrefix(t, d); found {
+			if inner, found = strings.CutSuffix(inner, d); found {
+				if l, ok := bareNumber(strings.TrimSpace(inner)); ok {
+					return l, "", "", true
+				}
+			}
+		}
+	}
+	// A number at either end, with furniture text on the other side.
+	fields := strings.FieldsFunc(t, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '|' || r == '•' || r == '·'
+	})
+	if len(fields) < 2 {
+		return "", "", "", false
+	}
+	if isDigits(fields[0]) && len(fields[0]) <= 4 {
+		rest := strings.Join(fields[1:], " ")
+		if runningText(rest) {
+			return fields[0], "", rest, true
+		}
+	}
+	if last := fields[len(fields)-1]; isDigits(last) && len(last) <= 4 {
+		rest := strings.Join(fields[:len(fields)-1], " ")
+		if runningText(rest) {
+			return last, rest, "", true
+		}
+	}
+	return "", "", "", false
+}
+
+// bareNumber accepts "388" and Roman numerals such as "xii".
+func bareNumber(t string) (string, bool) {
+	if isDigits(t) && len(t) <= 5 && t[0] != '0' {
+		return t, true
+	}
+	if isRomanNumeral(t) {
+		return t, true
+	}
+	return "", false
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isRomanNumeral accepts well-formed Roman numerals up to 3999 written all in
+// lower or all in upper case, two letters or more ("I" alone is a word).
+func isRomanNumeral(s string) bool {
+	if len(s) < 2 || len(s) > 12 {
+		return false
+	}
+	if s != strings.ToLower(s) && s != strings.ToUpper(s) {
+		return false
+	}
+	u := strings.ToUpper(s)
+	val := map[byte]int{'I': 1, 'V': 5, 'X': 10, 'L': 50, 'C': 100, 'D': 500, 'M': 1000}
+	total := 0
+	for i := 0; i < len(u); i++ {
+		v, ok := val[u[i]]
+		if !ok {
+			return false
+		}
+		if i+1 < len(u) && val[u[i+1]] > v {
+			total -= v
+		} else {
+			total += v
+		}
+	}
+	return total > 0 && total < 4000 && toRoman(total) == u
+}
+
+func toRoman(n int) string {
+	vals := []int{1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1}
+	syms := []string{"M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"}
+	var b strings.Builder
+	for i, v := range vals {
+		for n >= v {
+			b.WriteString(syms[i])
+			n -= v
+		}
+	}
+	return b.String()
+}
+
+// furnitureText accepts a running head or book title printed on its own
+// line: short, all capitals, no sentence punctuation at its end.
+func furnitureText(s string) bool {
+	t := strings.TrimSpace(s)
+	if t == "" || utf8.RuneCountInString(t) > 70 || len(strings.Fields(t)) > 10 {
+		return false
+	}
+	if strings.IndexFunc(t, unicode.IsLower) >= 0 || strings.IndexFunc(t, unicode.IsLetter) < 0 {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(t)
+	return !strings.ContainsRune(".,;:!?", last)
+}
+
+// runningText accepts the text beside a page number on one line: short,
+// without sentence punctuation at its end, in capitals or title case.
+func runningText(t string) bool {
+	if utf8.RuneCountInString(t) > 70 || strings.IndexFunc(t, unicode.IsLetter) < 0 {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(t)
+	if strings.ContainsRune(".,;:!?", last) {
+		return false
+	}
+	for i, w := range strings.Fields(t) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) && (i == 0 || !minorWords[strings.ToLower(w)]) {
+			return false
+		}
+	}
+	return true
+}

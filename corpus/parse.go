@@ -1,0 +1,630 @@
+package corpus
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"path"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Builder assembles a Corpus from files added one at a time. The zero value
+// is ready to use; a Builder must not be used after Corpus is called.
+type Builder struct {
+	c  Corpus
+	pb paraBuilder
+}
+
+// Add parses data, the contents of the file at path, as the document called
+// name ("guide.md", "books/page-388.txt"). Files named *.md or *.markdown
+// are read as Markdown, anything else as plain text. A file that cannot be
+// used returns a *FileError saying why, and the corpus is left unchanged.
+func (b *Builder) Add(name, path string, data []byte) error {
+	if err := b.add(name, path, data); err != nil {
+		return &FileError{Path: path, Err: err}
+	}
+	return nil
+}
+
+// Skip records a file that was not loaded, for Corpus.Skipped.
+func (b *Builder) Skip(err *FileError) { b.c.skipped = append(b.c.skipped, err) }
+
+// Warn records a problem that did not stop a file from loading, such as an
+// unknown front-matter key.
+func (b *Builder) Warn(msg string) { b.c.warnings = append(b.c.warnings, msg) }
+
+// Corpus returns the corpus built so far. It fails with ErrNoText if no
+// document had a sentence in it.
+func (b *Builder) Corpus() (*Corpus, error) {
+	c := b.c
+	if len(c.sents) == 0 {
+		return nil, ErrNoText
+	}
+	return &c, nil
+}
+
+func (b *Builder) add(name, filePath string, data []byte) error {
+	if err := checkText(data); err != nil {
+		return err
+	}
+	start := 0
+	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+		start = 3
+	}
+	meta, unknown, body, err := frontMatter(data[start:])
+	if err != nil {
+		return err
+	}
+	body += start
+	for _, k := range unknown {
+		b.Warn(fmt.Sprintf("%s: unknown front-matter key %q ignored (known: title, source, author, url, page)", filePath, k))
+	}
+	ext := strings.ToLower(path.Ext(name))
+	markdown := ext == ".md" || ext == ".markdown"
+	lines := splitLines(data, body)
+	lay := layoutPages(lines, markdown)
+
+	doc := Document{
+		ID:   len(b.c.docs),
+		Name: name,
+		Path: filePath,
+		Meta: meta,
+		Size: len(data),
+	}
+	p := parser{
+		b:        b,
+		doc:      &doc,
+		lines:    lines,
+		lay:      lay,
+		markdown: markdown,
+		section:  -1,
+		vocab:    buildVocabulary(lines, lay.furniture),
+	}
+	p.width, p.wrapped, p.longLines = lineShape(lines, lay.furniture)
+	firstSent, firstPara := len(b.c.sents), len(b.c.paras)
+	p.run()
+	if len(b.c.sents) == firstSent {
+		b.c.sents = b.c.sents[:firstSent]
+		b.c.paras = b.c.paras[:firstPara]
+		return ErrNoText
+	}
+
+	doc.Pages = docPages(lay.labels, meta.Page)
+	if doc.Pages == nil {
+		for i := firstSent; i < len(b.c.sents); i++ {
+			b.c.sents[i].firstPage, b.c.sents[i].lastPage = -1, -1
+		}
+	}
+	if doc.Meta.Title == "" {
+		doc.Meta.Title = firstNonEmpty(p.h1, lay.head, strings.TrimSuffix(path.Base(name), path.Ext(name)))
+	}
+	if doc.Meta.Source == "" {
+		doc.Meta.Source = lay.source
+	}
+	b.c.docs = append(b.c.docs, doc)
+	b.c.bytes += int64(len(data))
+	return nil
+}
+
+// docPages returns the page labels to cite: the ones printed on the pages,
+// else numbers counted from the front matter's page, else 1, 2, ... when
+// form feeds divide the text, else none.
+func docPages(labels []string, first string) []string {
+	for _, l := range labels {
+		if l != "" {
+			return labels
+		}
+	}
+	if first == "" && len(labels) < 2 {
+		return nil
+	}
+	out := make([]string, len(labels))
+	n, numeric := 1, true
+	if first != "" {
+		if _, err := fmt.Sscanf(first, "%d", &n); err != nil || fmt.Sprint(n) != first {
+			numeric = false
+		}
+	}
+	for i := range out {
+		switch {
+		case numeric:
+			out[i] = fmt.Sprint(n + i)
+		case i == 0:
+			out[i] = first
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// lineShape measures a document's lines. width is the 90th percentile of
+// line length in runes; wrapped says the text is hard-wrapped to about that
+// width; longLines says lines are whole paragraphs (median over 160 runes).
+func lineShape(lines []rawLine, skip []bool) (width int, wrapped, longLines bool) {
+	var lens []int
+	for i, l := range lines {
+		if skip[i] || l.blank() {
+			continue
+		}
+		lens = append(lens, utf8.RuneCountInString(strings.TrimSpace(l.text)))
+	}
+	if len(lens) == 0 {
+		return 0, false, false
+	}
+	sort.Ints(lens)
+	width = lens[len(lens)*9/10]
+	median := lens[len(lens)/2]
+	full := 0
+	for _, n := range lens {
+		if float64(n) >= 0.7*float64(width) {
+			full++
+		}
+	}
+	wrapped = len(lens) >= 3 && width <= 160 && full*2 >= len(lens)
+	return width, wrapped, median > 160
+}
+
+// parser turns one document's lines into paragraphs and sentences.
+type parser struct {
+	b        *Builder
+	doc      *Document
+	lines    []rawLine
+	lay      pageLayout
+	markdown bool
+	section  int32
+	vocab    vocabulary
+	width    int
+	wrapped  bool
+	// longLines: each line is a whole paragraph.
+	longLines bool
+	h1        string
+	seenText  bool
+	fence     string
+}
+
+func (p *parser) run() {
+	pb := &p.b.pb
+	pb.reset()
+	for i, l := range p.lines {
+		if p.lay.furniture[i] {
+			continue // a paragraph runs on across the page break
+		}
+		text := l.text
+		if p.markdown && p.markdownLine(i, text) {
+			continue
+		}
+		if p.fence != "" {
+			p.codeLine(i, l)
+			continue
+		}
+		if l.blank() {
+			p.flush()
+			continue
+		}
+		off := l.off
+		if n := listMarker(text); n > 0 && (p.markdown || p.afterSentence()) {
+			p.flush()
+			text, off = text[n:], off+n
+		}
+		p.seenText = true
+		if p.markdown {
+			clean, offs := stripInline(text, off)
+			p.join(i, clean, offs)
+		} else {
+			p.join(i, text, nil)
+		}
+		pb.lines++
+		trimmed := strings.TrimSpace(text)
+		switch {
+		case p.longLines && !p.markdown:
+			p.flush()
+		case p.wrapped && endsSentence(trimmed) &&
+			float64(utf8.RuneCountInString(trimmed)) < 0.8*float64(p.width):
+			p.flush() // a short last line ends a paragraph
+		}
+	}
+	p.flush()
+}
+
+// join appends a line to the paragraph, rejoining a word broken across the
+// line end. offs maps text's bytes to file offsets (nil: contiguous from the
+// line's own offset).
+func (p *parser) join(i int, text string, offs []int) {
+	pb := &p.b.pb
+	glue := false
+	if head, ok := pb.brokenWord(); ok {
+		first := ""
+		if f := strings.Fields(text); len(f) > 0 {
+			first = f[0]
+		}
+		glue = true
+		if !p.vocab.keepHyphen(head, first) {
+			pb.buf = pb.buf[:len(pb.buf)-1]
+		}
+	}
+	pb.page(p.lay.page[i])
+	if offs == nil {
+		writeWords(pb, text, func(k int) int { return p.lines[i].off + k }, glue)
+	} else {
+		writeWords(pb, text, func(k int) int { return offs[k] }, glue)
+	}
+}
+
+// writeWords writes text's words separated by single spaces; glue joins the
+// first word to what came before without a space.
+func writeWords(pb *paraBuilder, text string, src func(int) int, glue bool) {
+	i := 0
+	for i < len(text) {
+		for i < len(text) && isSpaceByte(text, i) {
+			i += spaceLen(text, i)
+		}
+		j := i
+		for j < len(text) && !isSpaceByte(text, j) {
+			_, size := utf8.DecodeRuneInString(text[j:])
+			j += size
+		}
+		if j > i {
+			if !glue {
+				pb.space()
+			}
+			glue = false
+			// Copy runs of bytes that are contiguous in the file.
+			for k := i; k < j; {
+				e := k + 1
+				for e < j && src(e) == src(e-1)+1 {
+					e++
+				}
+				pb.write(text[k:e], src(k))
+				k = e
+			}
+		}
+		i = j
+	}
+}
+
+func endsSentence(s string) bool {
+	s = strings.TrimRightFunc(s, isCloser)
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return isTerminator(r) || r == ':'
+}
+
+// listMarker returns the length of a list item's marker ("- ", "* ", "• ",
+// "1. ", "2) ") with its indentation, or 0.
+func listMarker(s string) int {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	rest := s[i:]
+	for _, m := range []string{"- ", "* ", "+ ", "• "} {
+		if strings.HasPrefix(rest, m) {
+			return i + len(m)
+		}
+	}
+	d := 0
+	for d < len(rest) && d < 3 && rest[d] >= '0' && rest[d] <= '9' {
+		d++
+	}
+	if d > 0 && d+1 < len(rest) && (rest[d] == '.' || rest[d] == ')') && rest[d+1] == ' ' {
+		return i + d + 2
+	}
+	return 0
+}
+
+// flush ends the current paragraph and splits it into sentences.
+func (p *parser) flush() {
+	pb := &p.b.pb
+	defer pb.reset()
+	if pb.empty() {
+		return
+	}
+	c := &p.b.c
+	text := string(pb.buf)
+	var spans []Span
+	if pb.code {
+		spans = codeLines(text)
+	} else {
+		spans = SplitSentences(text)
+	}
+	if len(spans) == 0 {
+		return
+	}
+	if len(c.sents)+len(spans) > math.MaxInt32 {
+		return
+	}
+	para := int32(len(c.paras))
+	first := int32(len(c.sents))
+	for _, s := range spans {
+		c.sents = append(c.sents, sentence{
+			para:      para,
+			start:     int32(s.Start),
+			end:       int32(s.End),
+			srcStart:  int32(pb.srcAt(s.Start)),
+			srcEnd:    int32(pb.srcAt(s.End-1) + 1),
+			firstPage: int32(pb.pageAt(s.Start)),
+			lastPage:  int32(pb.pageAt(s.End - 1)),
+		})
+	}
+	c.paras = append(c.paras, paragraph{
+		doc:     int32(p.doc.ID),
+		section: p.section,
+		first:   first,
+		end:     int32(len(c.sents)),
+		text:    text,
+	})
+}
+
+// codeLines splits a code block into its non-blank lines.
+func codeLines(text string) []Span {
+	var spans []Span
+	start := 0
+	for start <= len(text) {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		s, e := skipSpace(text[:end], start), trimRightSpace(text, end)
+		if e > s {
+			spans = appendCapped(spans, text, s, e)
+		}
+		start = end + 1
+	}
+	return spans
+}
+
+// setSection starts a new section under heading h.
+func (p *parser) setSection(h string) {
+	p.flush()
+	h = strings.Join(strings.Fields(h), " ")
+	if h == "" {
+		return
+	}
+	p.doc.Sections = append(p.doc.Sections, h)
+	p.section = int32(len(p.doc.Sections) - 1)
+}
+
+// markdownLine handles Markdown block syntax on line i: fences, headings,
+// rules, tables, quotes. It returns true when the line needs nothing more.
+func (p *parser) markdownLine(i int, text string) bool {
+	t := strings.TrimSpace(text)
+	if p.fence != "" {
+		if strings.HasPrefix(t, p.fence) && strings.Trim(t, p.fence[:1]) == "" {
+			p.flush()
+			p.fence = ""
+			return true
+		}
+		return false
+	}
+	if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+		p.flush()
+		p.fence = t[:3]
+		return true
+	}
+	if level, h := atxHeading(t); level > 0 {
+		clean, _ := stripInline(h, 0)
+		if level == 1 && p.h1 == "" && !p.seenText {
+			p.h1 = strings.TrimSpace(clean)
+		}
+		p.setSection(clean)
+		return true
+	}
+	if isRule(t, '=') || isRule(t, '-') {
+		pb := &p.b.pb
+		if pb.lines == 1 && !pb.code && i > 0 && !p.lines[i-1].blank() {
+			h := string(pb.buf)
+			pb.reset()
+			if isRule(t, '=') && p.h1 == "" && len(p.doc.Sections) == 0 && !p.seenText {
+				p.h1 = h
+			}
+			p.setSection(h)
+			return true
+		}
+		if isRule(t, '-') || isRule(t, '=') {
+			p.flush()
+			return true
+		}
+	}
+	if isRule(t, '*') || isRule(t, '_') {
+		p.flush()
+		return true
+	}
+	if strings.HasPrefix(t, "|") {
+		p.flush()
+		if strings.Trim(t, "|-: \t") == "" {
+			return true // the row under a table's header
+		}
+		cells := strings.Split(strings.Trim(t, "|"), "|")
+		var parts []string
+		for _, c := range cells {
+			if c = strings.TrimSpace(c); c != "" {
+				parts = append(parts, c)
+			}
+		}
+		if len(parts) == 0 {
+			return true
+		}
+		row := strings.Join(parts, "; ")
+		clean, _ := stripInline(row, 0)
+		// Table rows are rebuilt, so their bytes map to the row's start.
+		offs := make([]int, len(clean))
+		for k := range offs {
+			offs[k] = p.lines[i].off + strings.Index(text, "|")
+		}
+		p.seenText = true
+		p.join(i, clean, offs)
+		p.flush()
+		return true
+	}
+	if strings.HasPrefix(t, "<!--") && strings.HasSuffix(t, "-->") {
+		return true
+	}
+	if strings.HasPrefix(t, ">") {
+		// A quote: drop the markers and read the rest as text.
+		k := strings.Index(text, ">")
+		rest := strings.TrimPrefix(text[k+1:], " ")
+		if strings.TrimSpace(rest) == "" {
+			p.flush()
+			return true
+		}
+		clean, offs := stripInline(rest, p.lines[i].off+len(text)-len(rest))
+		p.seenText = true
+		p.join(i, clean, offs)
+		p.b.pb.lines++
+		return true
+	}
+	return false
+}
+
+// afterSentence reports whether the paragraph so far is empty or ends a
+// sentence, so that a plain-text line starting with "- " or "1. " is a list
+// item and not a wrapped line that happens to start with a dash.
+func (p *parser) afterSentence() bool {
+	pb := &p.b.pb
+	return pb.empty() || endsSentence(string(pb.buf[max(0, len(pb.buf)-8):]))
+}
+
+// codeLine adds a line of a fenced code block, kept as it is.
+func (p *parser) codeLine(i int, l rawLine) {
+	pb := &p.b.pb
+	if !pb.code {
+		p.flush()
+		pb.code = true
+	}
+	pb.page(p.lay.page[i])
+	if !pb.empty() {
+		pb.buf = append(pb.buf, '\n')
+	}
+	line := strings.TrimRight(l.text, " \t")
+	pb.write(line, l.off)
+	pb.lines++
+}
+
+// atxHeading recognises "## Heading ##" and returns its level and text.
+func atxHeading(t string) (int, string) {
+	level := 0
+	for level < len(t) && t[level] == '#' {
+		level++
+	}
+	if level == 0 || level > 6 || level < len(t) && t[level] != ' ' && t[level] != '\t' {
+		return 0, ""
+	}
+	h := strings.TrimSpace(t[level:])
+	h = strings.TrimSpace(strings.TrimRight(h, "#"))
+	return level, h
+}
+
+// isRule reports whether t is three or more of c (spaces allowed).
+func isRule(t string, c byte) bool {
+	n := 0
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case c:
+			n++
+		case ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return n >= 3 || (c == '=' || c == '-') && n >= 2 && !strings.Contains(t, " ")
+}
+
+// stripInline removes inline Markdown from a line: emphasis markers,
+// backticks, link targets and HTML tags, keeping the visible text. offs maps
+// each byte of clean to its offset in the file (line starts at off).
+func stripInline(line string, off int) (clean string, offs []int) {
+	var b []byte
+	emit := func(i, j int) {
+		for k := i; k < j; k++ {
+			b = append(b, line[k])
+			offs = append(offs, off+k)
+		}
+	}
+	for i := 0; i < len(line); {
+		c := line[i]
+		switch {
+		case c == '\\' && i+1 < len(line) && strings.IndexByte("\\`*_{}[]()#+-.!|<>~", line[i+1]) >= 0:
+			emit(i+1, i+2)
+			i += 2
+			continue
+		case c == '!' && i+1 < len(line) && line[i+1] == '[':
+			i++ // an image: keep its alt text like a link's
+			continue
+		case c == '[':
+			if close := strings.IndexByte(line[i:], ']'); close > 0 {
+				close += i
+				rest := line[close+1:]
+				if strings.HasPrefix(rest, "(") {
+					if end := strings.IndexByte(rest, ')'); end > 0 {
+						inner, innerOffs := stripInline(line[i+1:close], off+i+1)
+						b = append(b, inner...)
+						offs = append(offs, innerOffs...)
+						i = close + 1 + end + 1
+						continue
+					}
+				}
+				if strings.HasPrefix(rest, "[") {
+					if end := strings.IndexByte(rest, ']'); end > 0 {
+						inner, innerOffs := stripInline(line[i+1:close], off+i+1)
+						b = append(b, inner...)
+						offs = append(offs, innerOffs...)
+						i = close + 1 + end + 1
+						continue
+					}
+				}
+			}
+		case c == '<':
+			if end := strings.IndexByte(line[i:], '>'); end > 0 {
+				tag := line[i+1 : i+end]
+				if strings.HasPrefix(tag, "http://") || strings.HasPrefix(tag, "https://") || strings.HasPrefix(tag, "mailto:") {
+					emit(i+1, i+end)
+					i += end + 1
+					continue
+				}
+				if tag != "" && (tag[0] == '/' || tag[0] == '!' || unicode.IsLetter(rune(tag[0]))) && !strings.ContainsAny(tag, "<") {
+					i += end + 1
+					continue
+				}
+			}
+		case c == '`':
+			i++
+			continue
+		case c == '*' || c == '~':
+			// Emphasis and strike-through markers, but not a lone "*" between
+			// spaces ("2 * 3").
+			prevSpace := i == 0 || line[i-1] == ' '
+			nextSpace := i+1 >= len(line) || line[i+1] == ' '
+			if !(prevSpace && nextSpace) {
+				i++
+				continue
+			}
+		case c == '_':
+			prevWord := i > 0 && isWordByte(line[i-1])
+			nextWord := i+1 < len(line) && isWordByte(line[i+1])
+			if !(prevWord && nextWord) { // snake_case keeps its underscores
+				i++
+				continue
+			}
+		}
+		_, size := utf8.DecodeRuneInString(line[i:])
+		emit(i, i+size)
+		i += size
+	}
+	return string(b), offs
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}

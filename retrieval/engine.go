@@ -1,0 +1,610 @@
+package retrieval
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"lectern/corpus"
+	"lectern/retrieval/lexicon"
+)
+
+// Options configure an Engine. The zero value means the defaults.
+type Options struct {
+	// BM25 holds k1 and b; zero values mean DefaultK1 and DefaultB.
+	BM25 BM25
+	// MinCoverage is the share of a question's information (the IDF-weighted
+	// share of its terms) the best sentence must match for the question to
+	// count as answered by the text. Zero means DefaultMinCoverage.
+	MinCoverage float64
+	// ExcerptMin and ExcerptMax bound an excerpt's length in bytes:
+	// neighbouring sentences are added until it has ExcerptMin bytes, never
+	// beyond ExcerptMax. Zero means the defaults.
+	ExcerptMin, ExcerptMax int
+	// Coord is the exponent of a sentence's coverage in its score (see
+	// Engine.Answer); 0 means DefaultCoord, a negative value none.
+	Coord float64
+	// NoFuzzy turns off the fuzzy match of question words that are not in
+	// the text ("burried" for "buried").
+	NoFuzzy bool
+}
+
+// Defaults for Options.
+const (
+	DefaultMinCoverage = 0.3
+	DefaultCoord       = 1.0
+	DefaultExcerptMin  = 160
+	DefaultExcerptMax  = 700
+	// MaxQuestionBytes is the longest question Answer accepts.
+	MaxQuestionBytes = 4096
+	// MaxTop is the most results one Answer returns.
+	MaxTop = 50
+)
+
+func (o Options) withDefaults() Options {
+	if o.BM25.K1 == 0 {
+		o.BM25.K1 = DefaultK1
+	}
+	if o.BM25.B == 0 && o.BM25.K1 == DefaultK1 {
+		o.BM25.B = DefaultB
+	}
+	if o.Coord == 0 {
+		o.Coord = DefaultCoord
+	} else if o.Coord < 0 {
+		o.Coord = 0
+	}
+	if o.MinCoverage == 0 {
+		o.MinCoverage = DefaultMinCoverage
+	}
+	if o.ExcerptMin == 0 {
+		o.ExcerptMin = DefaultExcerptMin
+	}
+	if o.ExcerptMax == 0 {
+		o.ExcerptMax = DefaultExcerptMax
+	}
+	if o.ExcerptMax < o.ExcerptMin {
+		o.ExcerptMax = o.ExcerptMin
+	}
+	return o
+}
+
+// Engine answers questions about a corpus with its best sentences, each with
+// an excerpt and a citation. It is safe for concurrent use.
+type Engine struct {
+	c    *corpus.Corpus
+	ix   *Index
+	opts Options
+
+	topicsOnce sync.Once
+	topics     []Topic
+}
+
+// NewEngine indexes the corpus's sentences.
+func NewEngine(c *corpus.Corpus, opts Options) *Engine {
+	opts = opts.withDefaults()
+	an := NewAnalyzer(AnalyzerOptions{Irregular: true})
+	ix := BuildIndex(c.Len(), c.Text, an, opts.BM25)
+	return &Engine{c: c, ix: ix, opts: opts}
+}
+
+// Corpus returns the engine's corpus.
+func (e *Engine) Corpus() *corpus.Corpus { return e.c }
+
+// Index returns the engine's sentence index.
+func (e *Engine) Index() *Index { return e.ix }
+
+// Options returns the options in effect, defaults filled in.
+func (e *Engine) Options() Options { return e.opts }
+
+// Errors for questions that cannot be asked. Their messages are meant for
+// the person who asked.
+var (
+	ErrEmptyQuestion   = errors.New("the question is empty: ask something about the text")
+	ErrQuestionTooLong = fmt.Errorf("the question is too long: ask in at most %d bytes", MaxQuestionBytes)
+	ErrQuestionUTF8    = errors.New("the question is not valid UTF-8 text")
+)
+
+// Answer is the reply to a question. Its JSON names are part of the
+// `lectern ask --json` contract.
+type Answer struct {
+	Question string `json:"question"`
+	// Answered is false when the text does not answer the question; Results
+	// may then hold weak matches, or nothing.
+	Answered bool     `json:"answered"`
+	Results  []Result `json:"results"`
+	// Reason says why the question was not answered.
+	Reason string `json:"reason,omitempty"`
+	// Terms are the question's terms as searched, with fuzzy replacements.
+	Terms []SearchTerm `json:"-"`
+	// More reports whether further results exist beyond these.
+	More bool `json:"-"`
+}
+
+// Result is one excerpt answering a question.
+type Result struct {
+	Rank  int     `json:"rank"`
+	Score float64 `json:"score"`
+	// Sentence is the best-matching sentence, reflowed.
+	Sentence string `json:"sentence"`
+	// Excerpt is Sentence with enough of its paragraph around it to stand
+	// alone.
+	Excerpt  string          `json:"excerpt"`
+	Citation corpus.Citation `json:"citation"`
+	// ID is the sentence's ID in the corpus.
+	ID int `json:"id"`
+	// First and Last are the IDs of the excerpt's first and last sentences.
+	First int `json:"-"`
+	Last  int `json:"-"`
+	// Matched lists the question's words the excerpt holds.
+	Matched []string `json:"matched,omitempty"`
+	// Highlights are the byte ranges of matched words in Excerpt.
+	Highlights []corpus.Span `json:"-"`
+	// SentenceSpan is Sentence's byte range in Excerpt.
+	SentenceSpan corpus.Span `json:"-"`
+	// Coverage is the share of the question's information Sentence matches.
+	Coverage float64 `json:"-"`
+	// Explain, filled on request, is each term's part of Score.
+	Explain []TermScore `json:"explain,omitempty"`
+}
+
+// SearchTerm is a term of a question as it was searched.
+type SearchTerm struct {
+	// Term is the question's term; Found is what was searched for it (a
+	// fuzzy replacement, or "" when nothing in the text is close).
+	Term, Found string
+	// Word is the question's word the term comes from.
+	Word string
+	// Weight is the term's share of the question's information (its IDF).
+	Weight float64
+	// Fuzzy is the similarity of Found to Term, 1 for an exact match.
+	Fuzzy float64
+	count int
+}
+
+// Request says what to return for a question.
+type Request struct {
+	// Top is how many results to return; 0 means 3.
+	Top int
+	// Offset skips that many results first, for "more results".
+	Offset int
+	// Explain fills Result.Explain.
+	Explain bool
+}
+
+// CheckQuestion reports why a question cannot be asked, or nil.
+func CheckQuestion(q string) error {
+	switch {
+	case !utf8.ValidString(q):
+		return ErrQuestionUTF8
+	case len(q) > MaxQuestionBytes:
+		return fmt.Errorf("%w (this one has %d)", ErrQuestionTooLong, len(q))
+	case strings.TrimSpace(q) == "":
+		return ErrEmptyQuestion
+	}
+	return nil
+}
+
+// Answer finds the sentences that best answer question. It fails only for a
+// question that cannot be asked (see CheckQuestion); a question the text does
+// not answer gives an Answer with Answered false and a Reason.
+func (e *Engine) Answer(question string, req Request) (Answer, error) {
+	if err := CheckQuestion(question); err != nil {
+		return Answer{Question: question, Results: []Result{}}, err
+	}
+	if req.Top <= 0 {
+		req.Top = 3
+	}
+	req.Top = min(req.Top, MaxTop)
+	req.Offset = max(0, min(req.Offset, MaxTop*4))
+	ans := Answer{Question: question, Results: []Result{}}
+	terms := e.searchTerms(question)
+	ans.Terms = terms
+	if len(terms) == 0 {
+		ans.Reason = "the question has no words to look up; ask about something in the text"
+		return ans, nil
+	}
+	q := queryOf(terms)
+	if len(q) == 0 {
+		ans.Reason = "none of the question's words are in the text"
+		return ans, nil
+	}
+	want := req.Offset + req.Top
+	total := 0.0
+	for _, t := range terms {
+		total += t.Weight
+	}
+	hits := e.rank(terms, q, total, want*3+8)
+	if len(hits) == 0 {
+		ans.Reason = "none of the question's words are in the text"
+		return ans, nil
+	}
+	results := e.results(hits, want+1)
+	for i := range results {
+		e.highlight(&results[i], terms)
+	}
+	if len(results) == 0 {
+		ans.Reason = "nothing in the text matches enough of the question"
+		return ans, nil
+	}
+	ans.Answered = results[0].Coverage >= e.opts.MinCoverage
+	if !ans.Answered {
+		ans.Reason = "the text does not seem to answer this: the best passage matches too little of the question"
+		return ans, nil
+	}
+	if len(results) > want {
+		ans.More = true
+		results = results[:want]
+	}
+	if req.Offset >= len(results) {
+		return ans, nil
+	}
+	results = results[req.Offset:]
+	for i := range results {
+		results[i].Rank = req.Offset + i + 1
+		if req.Explain {
+			results[i].Explain = e.ix.Explain(q, results[i].ID)
+		}
+	}
+	ans.Results = results
+	return ans, nil
+}
+
+// searchTerms analyzes a question into weighted, de-duplicated terms, with
+// fuzzy replacements for words the text does not hold.
+func (e *Engine) searchTerms(question string) []SearchTerm {
+	var terms []SearchTerm
+	seen := map[string]int{}
+	for _, tok := range e.ix.an.Analyze(question) {
+		if i, ok := seen[tok.Term]; ok {
+			terms[i].count++
+			continue
+		}
+		seen[tok.Term] = len(terms)
+		st := SearchTerm{Term: tok.Term, Word: tok.Word, count: 1}
+		if e.ix.DF(tok.Term) > 0 {
+			st.Found, st.Fuzzy = tok.Term, 1
+		} else if !e.opts.NoFuzzy && !fillerWords[tok.Term] && !lexicon.IsWord(tok.Word) {
+			if f, sim := e.ix.closest(tok.Word, tok.Term); f != "" {
+				st.Found, st.Fuzzy = f, sim
+			}
+		}
+		switch {
+		case st.Found == "" && fillerWords[tok.Term]:
+			st.Weight = 0 // "explain", "tell": only count when the text has them
+		case st.Found == "" && nameLike(question, tok):
+			// A name, number or term the text never mentions ("Beria",
+			// "Hungary", "1964") is the surest sign it is not about this.
+			st.Weight = absentNameWeight * e.ix.IDF(tok.Term)
+		case st.Found == "":
+			st.Weight = e.ix.IDF(tok.Term)
+		default:
+			st.Weight = e.ix.IDF(st.Found)
+		}
+		if fillerWords[tok.Term] {
+			st.Weight *= fillerWeight
+		}
+		terms = append(terms, st)
+	}
+	return terms
+}
+
+// absentNameWeight scales the weight of a name-like question word that the
+// text does not hold.
+const absentNameWeight = 2
+
+// nameLike reports whether a question's token looks like a name, number or
+// technical term: capitalised inside the question, made of digits, or not an
+// English word at all.
+func nameLike(question string, tok Token) bool {
+	if fillerWords[tok.Term] {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(tok.Word); r >= '0' && r <= '9' {
+		return true
+	}
+	if tok.Start > 0 {
+		if r, _ := utf8.DecodeRuneInString(question[tok.Start:]); unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return !lexicon.IsWord(tok.Word) && !strings.Contains(tok.Word, "-")
+}
+
+// fillerWords are stems of words questions are phrased with rather than
+// words they ask about. They count when the text holds them and are ignored
+// otherwise.
+var fillerWords = func() map[string]bool {
+	m := map[string]bool{}
+	an := NewAnalyzer(AnalyzerOptions{Irregular: true})
+	for _, t := range an.Terms(`explain explanation describe description tell
+	say happen happened mean meaning please know think talk information info
+	detail details learn anything something everything nothing thing things
+	stuff example give show list summary summarize summarise overview question
+	answer text book page article read find want need like kind sort type way
+	ways get got getting go goes going gone went come came make made take
+	took put use used try tried trying keep kept really actually just right
+	away still ever else much lot lots big deal whole guy guys basically
+	exactly completely anyway okay ok yeah hey hi hello thanks thank please
+	sure maybe perhaps probably again back also even quite bit`) {
+		m[t] = true
+	}
+	return m
+}()
+
+// fillerWeight scales filler words the text does hold ("come", "back").
+const fillerWeight = 0.25
+
+func queryOf(terms []SearchTerm) []QueryTerm {
+	var q []QueryTerm
+	for _, t := range terms {
+		if t.Found == "" {
+			continue
+		}
+		w := float64(t.count) * t.Fuzzy
+		if fillerWords[t.Term] {
+			w *= fillerWeight
+		}
+		q = append(q, QueryTerm{Term: t.Found, Weight: w})
+	}
+	return q
+}
+
+// candidate is a sentence found for a question, rescored.
+type candidate struct {
+	Hit
+	bm25    float64
+	cov     float64
+	matched []string
+}
+
+// rank returns the n best sentences for the question. BM25 finds the
+// candidates; each is then rescored: its BM25 score times its coverage (the
+// share of the question's information it holds) raised to Coord, plus a
+// bonus for each question word it holds in exactly the question's form, so
+// that "Stalinization" prefers "de-Stalinization" to "Stalin".
+func (e *Engine) rank(terms []SearchTerm, q []QueryTerm, total float64, n int) []candidate {
+	hits := e.ix.Search(q, max(n, rerankDepth))
+	cands := make([]candidate, len(hits))
+	var toks []Token
+	for i, h := range hits {
+		c := candidate{Hit: h, bm25: h.Score}
+		c.cov, c.matched = e.coverage(h.Doc, terms, total)
+		toks = e.ix.an.AppendTokens(toks[:0], e.c.Text(h.Doc))
+		bonus := 0.0
+		for _, t := range terms {
+			if t.Found != t.Term {
+				continue
+			}
+			for _, tok := range toks {
+				if tok.Word == t.Word {
+					bonus += exactBonus * t.Weight
+					break
+				}
+			}
+		}
+		c.Score = h.Score*math.Pow(c.cov, e.opts.Coord) + bonus
+		cands[i] = c
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return better(cands[i].Hit, cands[j].Hit) })
+	if len(cands) > n {
+		cands = cands[:n]
+	}
+	return cands
+}
+
+// rerankDepth is how many BM25 candidates are rescored.
+const rerankDepth = 30
+
+// exactBonus is the score added, per unit of IDF, for a question word found
+// in its exact form.
+const exactBonus = 0.3
+
+// results turns ranked candidates into at most n excerpts, merging
+// candidates whose excerpts overlap.
+func (e *Engine) results(hits []candidate, n int) []Result {
+	var out []Result
+	for _, h := range hits {
+		if len(out) >= n {
+			break
+		}
+		cov, matched := h.cov, h.matched
+		// A hit inside an excerpt already chosen is shown there.
+		merged := false
+		for i := range out {
+			r := &out[i]
+			if e.c.ParagraphOf(h.Doc) == e.c.ParagraphOf(r.ID) && h.Doc >= r.First-1 && h.Doc <= r.Last+1 {
+				if h.Doc < r.First || h.Doc > r.Last {
+					e.extend(r, min(h.Doc, r.First), max(h.Doc, r.Last))
+				}
+				merged = true
+				break
+			}
+		}
+		if merged {
+			continue
+		}
+		if cov < e.opts.MinCoverage/2 && len(out) > 0 {
+			continue // too weak to show beside a good answer
+		}
+		r := Result{ID: h.Doc, Score: h.Score, Coverage: cov, Matched: matched}
+		first, last := e.context(h.Doc)
+		// Do not repeat sentences another excerpt shows.
+		for _, o := range out {
+			if e.c.ParagraphOf(o.ID) != e.c.ParagraphOf(h.Doc) {
+				continue
+			}
+			if o.Last >= first && o.Last < h.Doc {
+				first = o.Last + 1
+			}
+			if o.First <= last && o.First > h.Doc {
+				last = o.First - 1
+			}
+		}
+		e.fill(&r, first, last)
+		out = append(out, r)
+	}
+	return out
+}
+
+// coverage returns the share of the question's weight that sentence d
+// matches, and the question's words it matches.
+func (e *Engine) coverage(d int, terms []SearchTerm, total float64) (float64, []string) {
+	if total == 0 {
+		return 0, nil
+	}
+	got := 0.0
+	var words []string
+	for _, t := range terms {
+		if t.Found != "" && e.ix.TF(t.Found, d) > 0 {
+			got += t.Weight * t.Fuzzy
+			words = append(words, t.Word)
+		}
+	}
+	return got / total, words
+}
+
+// context returns the sentence range of d's excerpt: d itself, the sentence
+// before when d leans on it ("This", "He", "In addition"), then neighbours
+// until the excerpt is long enough.
+func (e *Engine) context(d int) (first, last int) {
+	p := e.c.Paragraph(e.c.ParagraphOf(d))
+	first, last = d, d
+	size := func(a, b int) int { return e.c.Sentence(b).End - e.c.Sentence(a).Start }
+	if d > p.First && leansBack(e.c.Text(d)) && size(d-1, d) <= e.opts.ExcerptMax {
+		first = d - 1
+	}
+	for size(first, last) < e.opts.ExcerptMin {
+		switch {
+		case last+1 < p.End && size(first, last+1) <= e.opts.ExcerptMax:
+			last++
+		case first > p.First && size(first-1, last) <= e.opts.ExcerptMax:
+			first--
+		default:
+			return first, last
+		}
+	}
+	return first, last
+}
+
+// extend widens r's excerpt to sentences first..last if it stays within
+// ExcerptMax.
+func (e *Engine) extend(r *Result, first, last int) {
+	if e.c.Sentence(last).End-e.c.Sentence(first).Start > e.opts.ExcerptMax {
+		return
+	}
+	e.fill(r, first, last)
+}
+
+// fill sets r's excerpt to sentences first..last of r.ID's paragraph.
+func (e *Engine) fill(r *Result, first, last int) {
+	p := e.c.Paragraph(e.c.ParagraphOf(r.ID))
+	a, b, s := e.c.Sentence(first), e.c.Sentence(last), e.c.Sentence(r.ID)
+	r.First, r.Last = first, last
+	r.Sentence = s.Text
+	r.Excerpt = p.Text[a.Start:b.End]
+	r.SentenceSpan = corpus.Span{Start: s.Start - a.Start, End: s.End - a.Start}
+	if len(r.Excerpt) > e.opts.ExcerptMax && first == last {
+		r.Excerpt = truncate(r.Excerpt, e.opts.ExcerptMax)
+		r.SentenceSpan.End = min(r.SentenceSpan.End, len(r.Excerpt))
+	}
+	r.Citation = e.c.CitationSpan(first, last)
+}
+
+// highlight marks the question's words in r's excerpt.
+func (e *Engine) highlight(r *Result, terms []SearchTerm) {
+	want := map[string]bool{}
+	for _, t := range terms {
+		if t.Found != "" {
+			want[t.Found] = true
+		}
+	}
+	r.Highlights = r.Highlights[:0]
+	for _, tok := range e.ix.an.Analyze(r.Excerpt) {
+		if !want[tok.Term] {
+			continue
+		}
+		if n := len(r.Highlights); n > 0 && r.Highlights[n-1].End >= tok.Start {
+			r.Highlights[n-1].End = max(r.Highlights[n-1].End, tok.End)
+			continue
+		}
+		r.Highlights = append(r.Highlights, corpus.Span{Start: tok.Start, End: tok.End})
+	}
+	seen := map[string]bool{}
+	r.Matched = r.Matched[:0]
+	for _, h := range r.Highlights {
+		w := r.Excerpt[h.Start:h.End]
+		if k := strings.ToLower(w); !seen[k] {
+			seen[k] = true
+			r.Matched = append(r.Matched, w)
+		}
+	}
+}
+
+// leansBack reports whether a sentence starts with a word that refers to the
+// sentence before it.
+func leansBack(s string) bool {
+	w := strings.ToLower(strings.TrimRight(nextWordOf(s), ",;:"))
+	return anaphora[w]
+}
+
+var anaphora = map[string]bool{
+	"this": true, "these": true, "that": true, "those": true, "it": true,
+	"its": true, "he": true, "she": true, "they": true, "his": true, "her": true,
+	"their": true, "such": true, "so": true, "and": true, "but": true,
+	"however": true, "also": true, "thus": true, "therefore": true,
+	"there": true, "here": true, "then": true, "both": true, "another": true,
+	"similarly": true, "likewise": true, "instead": true, "yet": true,
+	"moreover": true, "furthermore": true, "nevertheless": true,
+}
+
+func nextWordOf(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " \t\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// truncate cuts s to at most n bytes at a word boundary and adds "…".
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexAny(s[:cut], " \t\n"); sp > n/2 {
+		cut = sp
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}
+
+// Context returns the whole paragraph around sentence id, cut to max bytes
+// around the sentence, with its citation.
+func (e *Engine) Context(id, maxBytes int) (string, corpus.Citation, error) {
+	if id < 0 || id >= e.c.Len() {
+		return "", corpus.Citation{}, fmt.Errorf("no sentence %d in the text (it has %d)", id, e.c.Len())
+	}
+	p := e.c.Paragraph(e.c.ParagraphOf(id))
+	first, last := p.First, p.End-1
+	size := func(a, b int) int { return e.c.Sentence(b).End - e.c.Sentence(a).Start }
+	for size(first, last) > maxBytes && first < last {
+		// Drop the sentence farthest from id.
+		if id-first > last-id {
+			first++
+		} else {
+			last--
+		}
+	}
+	text := p.Text[e.c.Sentence(first).Start:e.c.Sentence(last).End]
+	if len(text) > maxBytes {
+		text = truncate(text, maxBytes)
+	}
+	return text, e.c.CitationSpan(first, last), nil
+}

@@ -1,0 +1,335 @@
+package retrieval
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Topic is something the corpus talks about: a section heading, or, in text
+// without headings, a name ("Solzhenitsyn"), a phrase ("camp literature") or
+// a key term found in it.
+type Topic struct {
+	Name string `json:"name"`
+	// Kind is "section", "name", "phrase" or "term".
+	Kind string `json:"kind"`
+	// Count is how many sentences mention the topic (for a section: how many
+	// it has).
+	Count int `json:"count"`
+	// Sentences are the IDs of the sentences that best cover the topic, best
+	// first.
+	Sentences []int `json:"sentences"`
+	score     float64
+}
+
+// MaxTopics is the most topics Topics returns.
+const MaxTopics = 60
+
+// topicSentences is how many sentences each topic keeps.
+const topicSentences = 3
+
+// Topics returns the corpus's topics, most prominent first: its section
+// headings if it has any, otherwise the names, phrases and key terms found
+// in its sentences. The result is computed once and must not be modified.
+func (e *Engine) Topics() []Topic {
+	e.topicsOnce.Do(func() {
+		if ts := e.sectionTopics(); len(ts) > 0 {
+			e.topics = ts
+		} else {
+			e.topics = e.keyTopics()
+		}
+	})
+	return e.topics
+}
+
+// sectionTopics makes a topic of every distinct heading.
+func (e *Engine) sectionTopics() []Topic {
+	type sec struct {
+		name  string
+		sents []int
+	}
+	var secs []*sec
+	byName := map[string]*sec{}
+	for i := 0; i < e.c.Len(); i++ {
+		s := e.c.Sentence(i)
+		if s.Section == "" {
+			continue
+		}
+		key := strings.ToLower(s.Section)
+		t, ok := byName[key]
+		if !ok {
+			t = &sec{name: s.Section}
+			byName[key] = t
+			secs = append(secs, t)
+		}
+		t.sents = append(t.sents, i)
+	}
+	var out []Topic
+	for _, s := range secs {
+		t := Topic{Name: s.name, Kind: "section", Count: len(s.sents)}
+		// The section's sentences that match its heading best, else its
+		// first ones.
+		q := queryTerms(e.ix.an.Terms(s.name))
+		type scored struct {
+			id    int
+			score float64
+		}
+		var ranked []scored
+		for _, id := range s.sents {
+			ranked = append(ranked, scored{id, e.ix.Score(q, id)})
+		}
+		sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
+		for _, r := range ranked[:min(topicSentences, len(ranked))] {
+			t.Sentences = append(t.Sentences, r.id)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func queryTerms(terms []string) []QueryTerm {
+	var q []QueryTerm
+	seen := map[string]bool{}
+	for _, t := range terms {
+		if !seen[t] {
+			seen[t] = true
+			q = append(q, QueryTerm{Term: t, Weight: 1})
+		}
+	}
+	return q
+}
+
+// word is a word of a sentence, for finding names and phrases.
+type word struct {
+	surface string // as printed, possessive stripped
+	folded  string
+	cap     bool // starts with a capital letter
+	stop    bool
+	first   bool // first word of its sentence
+	joined  bool // only spaces separate it from the word before
+	poss    bool // ends in a possessive "'s"
+}
+
+// topicCandidate is a name, phrase or term found in the text.
+type topicCandidate struct {
+	kind     string
+	terms    []string
+	surfaces map[string]int
+	sents    map[int]bool
+}
+
+func (c *topicCandidate) name() string {
+	best, n := "", 0
+	for s, k := range c.surfaces {
+		if k > n || k == n && s < best {
+			best, n = s, k
+		}
+	}
+	return best
+}
+
+// keyTopics finds the names, phrases and key terms of a corpus without
+// headings. Names are runs of capitalised words (a capital that only starts
+// a sentence does not count); phrases are the last two words of a run of
+// lower-case content words, where English puts the noun a phrase is about
+// ("collective leadership", "camp literature"); key terms are content words
+// found in several sentences.
+func (e *Engine) keyTopics() []Topic {
+	lower := map[string]bool{}  // words seen in lower case
+	midCap := map[string]bool{} // words capitalised inside a sentence
+	all := make([][]word, e.c.Len())
+	for i := range all {
+		all[i] = e.words(e.c.Text(i))
+		for _, w := range all[i] {
+			switch {
+			case !w.cap:
+				lower[w.folded] = true
+			case !w.first:
+				midCap[w.folded] = true
+			}
+		}
+	}
+	cands := map[string]*topicCandidate{}
+	add := func(kind string, ws []word, sent int) {
+		var terms, surf []string
+		for _, w := range ws {
+			terms = append(terms, e.ix.an.Terms(w.folded)...)
+			surf = append(surf, w.surface)
+		}
+		if len(terms) == 0 {
+			return
+		}
+		key := kind + ":" + strings.Join(terms, " ")
+		c, ok := cands[key]
+		if !ok {
+			c = &topicCandidate{kind: kind, terms: terms, surfaces: map[string]int{}, sents: map[int]bool{}}
+			cands[key] = c
+		}
+		c.surfaces[strings.Join(surf, " ")]++
+		c.sents[sent] = true
+	}
+	for sent, ws := range all {
+		for i := 0; i < len(ws); {
+			// A run of capitalised words, ended by a possessive.
+			j := i
+			for j < len(ws) && ws[j].cap && !ws[j].stop && (j == i || ws[j].joined && !ws[j-1].poss) {
+				j++
+			}
+			if j == i {
+				i++
+				continue
+			}
+			run := ws[i:j]
+			if f := run[0]; f.first && (lower[f.folded] || openers[f.folded] || !midCap[f.folded] && !isAcronym(f.surface)) {
+				run = run[1:]
+			}
+			if len(run) > 0 && len(run) <= 4 {
+				add("name", run, sent)
+			}
+			i = j
+		}
+		for i := 0; i < len(ws); {
+			j := i
+			for j < len(ws) && phraseWord(ws[j]) && (j == i || ws[j].joined) {
+				j++
+			}
+			if j-i >= 2 {
+				add("phrase", ws[j-2:j], sent)
+			}
+			for _, w := range ws[i:j] {
+				if utf8.RuneCountInString(w.folded) > 3 {
+					add("term", []word{w}, sent)
+				}
+			}
+			i = max(j, i+1)
+		}
+	}
+
+	termCount := func(t string) int {
+		if c := cands["term:"+t]; c != nil {
+			return len(c.sents)
+		}
+		return 0
+	}
+	var topics []Topic
+	for _, c := range cands {
+		n := len(c.sents)
+		t := Topic{Name: c.name(), Kind: c.kind, Count: n}
+		switch c.kind {
+		case "name":
+			t.score = 2*float64(n) + float64(len(c.terms)-1)
+		case "phrase":
+			t.score = 1.5 * float64(n)
+			for _, term := range c.terms {
+				t.score += 0.25 * float64(min(termCount(term), 5))
+			}
+		case "term":
+			if n < 2 || e.inPhrase(cands, c) {
+				continue
+			}
+			t.score = float64(n)
+		}
+		topics = append(topics, t)
+	}
+	sort.Slice(topics, func(i, j int) bool {
+		if topics[i].score != topics[j].score {
+			return topics[i].score > topics[j].score
+		}
+		return topics[i].Name < topics[j].Name
+	})
+	if len(topics) > MaxTopics {
+		topics = topics[:MaxTopics]
+	}
+	for i := range topics {
+		for _, h := range e.ix.Search(queryTerms(e.ix.an.Terms(topics[i].Name)), topicSentences) {
+			topics[i].Sentences = append(topics[i].Sentences, h.Doc)
+		}
+	}
+	return topics
+}
+
+// inPhrase reports whether a key term is mostly seen inside a phrase that is
+// a topic itself ("camps" in "labor camps").
+func (e *Engine) inPhrase(cands map[string]*topicCandidate, term *topicCandidate) bool {
+	for _, c := range cands {
+		if c.kind != "phrase" {
+			continue
+		}
+		for _, t := range c.terms {
+			if t == term.terms[0] && 2*len(c.sents) >= len(term.sents) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// words splits a sentence into words with their case and punctuation.
+func (e *Engine) words(text string) []word {
+	var ws []word
+	prevEnd := 0
+	tokenize(text, func(start, end int) {
+		s := text[start:end]
+		if strings.HasSuffix(s, "’s") || strings.HasSuffix(s, "'s") {
+			s = s[:strings.LastIndexAny(s, "’'")]
+		}
+		poss := len(s) < end-start
+		r, _ := utf8.DecodeRuneInString(s)
+		f := fold(s)
+		w := word{
+			poss:    poss,
+			surface: s,
+			folded:  f,
+			cap:     unicode.IsUpper(r),
+			stop:    e.ix.an.stop[f] || unicode.IsDigit(r),
+			first:   len(ws) == 0,
+			joined:  strings.TrimSpace(text[prevEnd:start]) == "",
+		}
+		ws = append(ws, w)
+		prevEnd = end
+	})
+	return ws
+}
+
+func isAcronym(s string) bool {
+	return utf8.RuneCountInString(s) >= 2 && strings.ToUpper(s) == s && strings.IndexFunc(s, unicode.IsLetter) >= 0
+}
+
+// phraseWord reports whether w can be part of a key phrase: a lower-case
+// content word that is not a vague modifier.
+func phraseWord(w word) bool {
+	if w.cap || w.stop || len(w.folded) < 3 || strings.HasSuffix(w.folded, "ly") {
+		return false
+	}
+	return !vague[w.folded]
+}
+
+var vague = setOf("important", "particular", "many", "main", "general",
+	"major", "new", "own", "whole", "great", "greater", "much", "certain",
+	"various", "similar", "different", "key", "current", "first", "second",
+	"third", "fourth", "last", "next", "several", "significant", "less",
+	"least", "good", "better", "best", "large", "small", "little", "high",
+	"low", "long", "short", "old", "able", "even", "ever", "every", "one",
+	"two", "three", "made", "make", "makes", "sought", "became", "become",
+	"used", "use", "using", "based", "given", "like", "well", "far", "way",
+	"part", "time", "times", "also", "still", "often", "upon", "whether",
+	"so-called", "back", "following", "including", "without", "within",
+	"throughout", "toward", "towards", "across", "behind", "beneath", "beyond",
+	"despite", "except", "via", "among", "around", "along", "rather", "thing",
+	"things", "something", "anything", "everything", "nothing")
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// openers are capitalised words that start sentences without being names.
+var openers = setOf("the", "a", "an", "this", "that", "these", "those", "in",
+	"on", "at", "for", "from", "among", "while", "although", "when", "after",
+	"before", "since", "during", "many", "some", "such", "so", "and", "but",
+	"it", "he", "she", "they", "his", "her", "their", "its", "there", "here",
+	"first", "second", "third", "fourth", "similar", "everyone", "particularly")
