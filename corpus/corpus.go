@@ -47,6 +47,8 @@ type Document struct {
 	Sections []string
 	// Size is the document's size in bytes.
 	Size int
+	// First and End delimit the document's sentence IDs: [First, End).
+	First, End int
 }
 
 // Pages is a range of page labels. A sentence that crosses a page break has

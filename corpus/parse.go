@@ -92,6 +92,7 @@ func (b *Builder) add(name, filePath string, data []byte) error {
 		return ErrNoText
 	}
 
+	doc.First, doc.End = firstSent, len(b.c.sents)
 	doc.Pages = docPages(lay.labels, meta.Page)
 	if doc.Pages == nil {
 		for i := firstSent; i < len(b.c.sents); i++ {

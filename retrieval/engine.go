@@ -16,7 +16,7 @@ import (
 
 // Options configure an Engine. The zero value means the defaults.
 type Options struct {
-	// BM25 holds k1 and b; zero values mean DefaultK1 and DefaultB.
+	// BM25 holds k1 and b; a zero K1 means DefaultBM25 (b may be 0).
 	BM25 BM25
 	// MinCoverage is the share of a question's information (the IDF-weighted
 	// share of its terms) the best sentence must match for the question to
@@ -38,7 +38,7 @@ type Options struct {
 const (
 	DefaultMinCoverage = 0.3
 	DefaultCoord       = 1.0
-	DefaultExcerptMin  = 160
+	DefaultExcerptMin  = 100
 	DefaultExcerptMax  = 700
 	// MaxQuestionBytes is the longest question Answer accepts.
 	MaxQuestionBytes = 4096
@@ -48,10 +48,7 @@ const (
 
 func (o Options) withDefaults() Options {
 	if o.BM25.K1 == 0 {
-		o.BM25.K1 = DefaultK1
-	}
-	if o.BM25.B == 0 && o.BM25.K1 == DefaultK1 {
-		o.BM25.B = DefaultB
+		o.BM25 = DefaultBM25()
 	}
 	if o.Coord == 0 {
 		o.Coord = DefaultCoord
@@ -428,7 +425,7 @@ func (e *Engine) results(hits []candidate, n int) []Result {
 		if merged {
 			continue
 		}
-		if cov < e.opts.MinCoverage/2 && len(out) > 0 {
+		if cov < e.opts.MinCoverage && len(out) > 0 {
 			continue // too weak to show beside a good answer
 		}
 		r := Result{ID: h.Doc, Score: h.Score, Coverage: cov, Matched: matched}

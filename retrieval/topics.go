@@ -225,10 +225,13 @@ func (e *Engine) keyTopics() []Topic {
 				t.score += 0.25 * float64(min(termCount(term), 5))
 			}
 		case "term":
-			if n < 2 || e.inPhrase(cands, c) {
+			if n < 3 || e.inPhrase(cands, c) || verbLike(t.Name) {
 				continue
 			}
-			t.score = float64(n)
+			t.score = 0.75 * float64(n)
+		}
+		if c.kind == "phrase" && verbLike(t.Name[strings.LastIndexByte(t.Name, ' ')+1:]) {
+			continue // "policies embarked": a verb ends it, no noun
 		}
 		topics = append(topics, t)
 	}
@@ -247,6 +250,13 @@ func (e *Engine) keyTopics() []Topic {
 		}
 	}
 	return topics
+}
+
+// verbLike reports whether a word looks like a verb form ("removed",
+// "freeing"), which makes a poor topic.
+func verbLike(w string) bool {
+	w = strings.ToLower(w)
+	return len(w) > 5 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
 }
 
 // inPhrase reports whether a key term is mostly seen inside a phrase that is
@@ -333,3 +343,111 @@ var openers = setOf("the", "a", "an", "this", "that", "these", "those", "in",
 	"before", "since", "during", "many", "some", "such", "so", "and", "but",
 	"it", "he", "she", "they", "his", "her", "their", "its", "there", "here",
 	"first", "second", "third", "fourth", "similar", "everyone", "particularly")
+
+// FindTopics returns up to limit topics whose names match query, best match
+// first: the same name, then names starting with query, then names with a
+// word starting with it, then names containing it, then names within a
+// small edit distance of it (typos). Case and diacritics are ignored. An
+// empty query returns the first topics.
+func (e *Engine) FindTopics(query string, limit int) []Topic {
+	topics := e.Topics()
+	q := foldPhrase(query)
+	if limit <= 0 {
+		return nil
+	}
+	if q == "" {
+		return topics[:min(limit, len(topics))]
+	}
+	type match struct {
+		rank, i int
+	}
+	var ms []match
+	for i, t := range topics {
+		name := foldPhrase(t.Name)
+		rank := -1
+		switch {
+		case name == q:
+			rank = 0
+		case strings.HasPrefix(name, q):
+			rank = 1
+		case strings.Contains(" "+name, " "+q):
+			rank = 2
+		case strings.Contains(name, q):
+			rank = 3
+		case fuzzyWordMatch(name, q):
+			rank = 4
+		}
+		if rank >= 0 {
+			ms = append(ms, match{rank, i})
+		}
+	}
+	sort.SliceStable(ms, func(a, b int) bool { return ms[a].rank < ms[b].rank })
+	var out []Topic
+	for _, m := range ms[:min(limit, len(ms))] {
+		out = append(out, topics[m.i])
+	}
+	return out
+}
+
+// foldPhrase folds case, diacritics and typographic quotes, and collapses
+// spaces and hyphens, for comparing topic names.
+func foldPhrase(s string) string {
+	var words []string
+	tokenize(s, func(start, end int) { words = append(words, fold(s[start:end])) })
+	return strings.ReplaceAll(strings.Join(words, " "), "-", " ")
+}
+
+// fuzzyWordMatch reports whether every word of q is within one or two edits
+// of the start of some word of name ("solzhenitsin" ~ "solzhenitsyn").
+func fuzzyWordMatch(name, q string) bool {
+	nameWords := strings.Fields(name)
+	for _, qw := range strings.Fields(q) {
+		a := []rune(qw)
+		maxd := 1
+		if len(a) >= 8 {
+			maxd = 2
+		}
+		if len(a) < 4 {
+			return false
+		}
+		ok := false
+		for _, nw := range nameWords {
+			b := []rune(nw)
+			if len(b) > len(a)+maxd {
+				b = b[:len(a)+maxd]
+			}
+			if osa(a, b, maxd) <= maxd || len(b) > len(a) && osa(a, b[:len(a)], maxd) <= maxd {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// TopicAnswer returns what the text says about a topic: the best sentences
+// of the topic whose name matches name best (see FindTopics), as an answered
+// Answer. A name that matches no topic is asked as a question instead.
+func (e *Engine) TopicAnswer(name string, req Request) (Answer, error) {
+	if err := CheckQuestion(name); err != nil {
+		return Answer{Question: name, Results: []Result{}}, err
+	}
+	found := e.FindTopics(name, 1)
+	if len(found) == 0 || len(found[0].Sentences) == 0 {
+		return e.Answer(name, req)
+	}
+	t := found[0]
+	ans, err := e.Answer(t.Name, Request{Top: len(t.Sentences), Offset: req.Offset, Explain: req.Explain})
+	if err != nil || !ans.Answered || len(ans.Results) == 0 {
+		return e.Answer(name, req)
+	}
+	ans.Question = t.Name
+	if req.Top > 0 && len(ans.Results) > req.Top {
+		ans.Results = ans.Results[:req.Top]
+		ans.More = true
+	}
+	return ans, nil
+}
