@@ -410,23 +410,21 @@ func (e *Engine) results(hits []candidate, n int) []Result {
 			break
 		}
 		cov, matched := h.cov, h.matched
-		// A hit inside an excerpt already chosen is shown there.
+		weak := cov < e.opts.MinCoverage && len(out) > 0 // too weak to show beside a good answer
+		// A hit inside or next to an excerpt already chosen is shown there.
 		merged := false
 		for i := range out {
 			r := &out[i]
 			if e.c.ParagraphOf(h.Doc) == e.c.ParagraphOf(r.ID) && h.Doc >= r.First-1 && h.Doc <= r.Last+1 {
-				if h.Doc < r.First || h.Doc > r.Last {
+				if !weak && (h.Doc < r.First || h.Doc > r.Last) {
 					e.extend(r, min(h.Doc, r.First), max(h.Doc, r.Last))
 				}
 				merged = true
 				break
 			}
 		}
-		if merged {
+		if merged || weak {
 			continue
-		}
-		if cov < e.opts.MinCoverage && len(out) > 0 {
-			continue // too weak to show beside a good answer
 		}
 		r := Result{ID: h.Doc, Score: h.Score, Coverage: cov, Matched: matched}
 		first, last := e.context(h.Doc)

@@ -46,6 +46,7 @@ When the text does not answer, "answered" is false and "results" is empty.`,
 			out := bufio.NewWriter(a.stdout)
 			defer out.Flush()
 			r := newRenderer(out, isTerminal(a.stdout))
+			r.showDoc = len(e.Corpus().Documents()) > 1
 			if len(args) == 1 && args[0] == "-" {
 				return a.askLines(e, req, asJSON, r, out)
 			}

@@ -44,6 +44,7 @@ const chatPage = 1
 func (a *app) chat(e *retrieval.Engine) error {
 	out := a.stdout
 	r := newRenderer(out, isTerminal(out))
+	r.showDoc = len(e.Corpus().Documents()) > 1
 	in := bufio.NewReaderSize(a.stdin, 64<<10)
 	docs := e.Corpus().Documents()
 	title := docs[0].Meta.Title

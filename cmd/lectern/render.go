@@ -15,9 +15,10 @@ import (
 // renderer prints answers for people: wrapped to the terminal's width, with
 // matched words highlighted on a terminal and plain when piped.
 type renderer struct {
-	w     io.Writer
-	color bool
-	width int
+	w       io.Writer
+	color   bool
+	width   int
+	showDoc bool // name documents in citations
 }
 
 func newRenderer(w io.Writer, color bool) *renderer {
@@ -60,7 +61,7 @@ func (r *renderer) answer(ans retrieval.Answer, explain bool) {
 		}
 		prefix := fmt.Sprintf("%d. ", res.Rank)
 		r.wrap(prefix, r.excerpt(res))
-		r.wrap(strings.Repeat(" ", len(prefix)), r.style("— "+citation(res.Citation), dim))
+		r.wrap(strings.Repeat(" ", len(prefix)), r.style("("+r.citation(res.Citation)+")", dim))
 		if explain {
 			r.explain(len(prefix), res)
 		}
@@ -115,9 +116,11 @@ func (r *renderer) explain(indent int, res retrieval.Result) {
 	}
 }
 
-func citation(c corpus.Citation) string {
+// citation formats a citation, naming the document when the corpus has
+// several.
+func (r *renderer) citation(c corpus.Citation) string {
 	s := c.String()
-	if c.Document != "" && c.Document != c.Title {
+	if r.showDoc && c.Document != "" && c.Document != c.Title {
 		s += " [" + c.Document + "]"
 	}
 	return s

@@ -30,6 +30,7 @@ the excerpts that best cover that topic.`,
 			out := bufio.NewWriter(a.stdout)
 			defer out.Flush()
 			r := newRenderer(out, isTerminal(a.stdout))
+			r.showDoc = len(e.Corpus().Documents()) > 1
 			if len(args) > 0 {
 				ans, err := e.TopicAnswer(strings.Join(args, " "), retrieval.Request{Top: a.cfg.Retrieval.Top})
 				if err != nil {
