@@ -540,12 +540,25 @@ func (e *Engine) highlight(r *Result, terms []SearchTerm) {
 	}
 }
 
-// leansBack reports whether a sentence starts with a word that refers to the
-// sentence before it.
+// leansBack reports whether a sentence refers to the one before it: it
+// starts with a word such as "This", "He" or "However", or points back with
+// "this", "these", "such", "the former" and the like.
 func leansBack(s string) bool {
 	w := strings.ToLower(strings.TrimRight(nextWordOf(s), ",;:"))
-	return anaphora[w]
+	if anaphora[w] {
+		return true
+	}
+	for _, f := range strings.Fields(strings.ToLower(s)) {
+		if pointers[strings.Trim(f, ",;:.()")] {
+			return true
+		}
+	}
+	return false
 }
+
+// pointers are words that refer back anywhere in a sentence.
+var pointers = map[string]bool{"this": true, "these": true, "those": true,
+	"such": true, "former": true, "latter": true, "here": true}
 
 var anaphora = map[string]bool{
 	"this": true, "these": true, "that": true, "those": true, "it": true,

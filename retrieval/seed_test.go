@@ -126,47 +126,61 @@ func pct(a, b int) float64 {
 	return 100 * float64(a) / float64(b)
 }
 
+// TestHeldoutQuestions runs the question set a colleague wrote without
+// seeing the code (casual paraphrases, keywords, typos, and unanswerable
+// questions on and off the page's topic). It is harder than the seed set and
+// was not used to tune anything but the "not found" threshold; its floors
+// sit just under the figures measured when it was added (answered with the
+// right sentence first: 43 of 72; not found: 22 of 28), so that a change
+// that makes answers worse fails.
 func TestHeldoutQuestions(t *testing.T) {
 	e := retrieval.NewEngine(corpus.Default(), retrieval.Options{})
-	type tally struct{ n, first, top3, notFound int }
+	type tally struct{ n, first, notFound int }
 	kinds := map[string]*tally{}
+	var order []string
+	var answerable, right, unanswerable, notFound int
 	for _, q := range readQuestions(t, "testdata/heldout_questions.tsv") {
 		k := kinds[q.kind]
 		if k == nil {
 			k = &tally{}
 			kinds[q.kind] = k
+			order = append(order, q.kind)
 		}
 		k.n++
 		ans, err := e.Answer(q.question, retrieval.Request{Top: 3})
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("Answer(%q): %v", q.question, err)
 		}
 		if !ans.Answered {
 			k.notFound++
 		}
 		if q.expected == nil {
-			if ans.Answered {
-				t.Logf("%s %q answered: %q (cov %.2f)", q.kind, q.question, ans.Results[0].Sentence, ans.Results[0].Coverage)
+			unanswerable++
+			if !ans.Answered {
+				notFound++
+			} else {
+				t.Logf("%s %q answered: %q", q.kind, q.question, ans.Results[0].Sentence)
 			}
 			continue
 		}
-		if len(ans.Results) > 0 && holdsAny(ans.Results[0].Sentence, q.expected) {
+		answerable++
+		if ans.Answered && holdsAny(ans.Results[0].Sentence, q.expected) {
 			k.first++
-		} else {
-			got := "(none)"
-			if len(ans.Results) > 0 {
-				got = ans.Results[0].Sentence
-			}
-			t.Logf("%s %q (answered %v): first %q", q.kind, q.question, ans.Answered, got)
-		}
-		for _, r := range ans.Results {
-			if holdsAny(r.Excerpt, q.expected) {
-				k.top3++
-				break
-			}
+			right++
+		} else if ans.Answered {
+			t.Logf("%s %q: first %q", q.kind, q.question, ans.Results[0].Sentence)
 		}
 	}
-	for name, k := range kinds {
-		t.Logf("%-22s n=%3d first=%3d top3=%3d notfound=%3d", name, k.n, k.first, k.top3, k.notFound)
+	for _, name := range order {
+		k := kinds[name]
+		t.Logf("%-22s n=%3d right first=%3d not found=%3d", name, k.n, k.first, k.notFound)
+	}
+	t.Logf("answered with the right sentence first: %d of %d (%.1f%%); not found: %d of %d unanswerable (%.1f%%)",
+		right, answerable, pct(right, answerable), notFound, unanswerable, pct(notFound, unanswerable))
+	if pct(right, answerable) < 55 {
+		t.Errorf("right sentence first for %.1f%% of held-out answerable questions; the floor is 55%%", pct(right, answerable))
+	}
+	if pct(notFound, unanswerable) < 75 {
+		t.Errorf("\"not found\" for %.1f%% of held-out unanswerable questions; the floor is 75%%", pct(notFound, unanswerable))
 	}
 }

@@ -1,0 +1,160 @@
+package retrieval_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"sort"
+	"strings"
+	"testing"
+
+	"lectern/retrieval"
+)
+
+// handDocs analyze to [appl banana appl], [banana cherri], [cherri cherri
+// cherri date]: N = 3, average length 3.
+var handDocs = []string{"apple banana apple", "banana cherry", "cherry cherry cherry date"}
+
+func TestBM25HandComputed(t *testing.T) {
+	// Expected scores worked out by hand from
+	//   IDF = ln(1 + (N - df + 0.5)/(df + 0.5))
+	//   TF  = tf·(k1+1) / (tf + k1·(1 - b + b·dl/avgdl))
+	// e.g. "apple" in document 0 with k1 = 1.2, b = 0.75:
+	//   IDF = ln(1 + 2.5/1.5) = 0.980829, TF = 2·2.2/(2 + 1.2·1) = 1.375,
+	//   score = 1.348640.
+	tests := []struct {
+		k1, b float64
+		query string
+		want  [3]float64
+	}{
+		{1.2, 0.75, "apple", [3]float64{1.348640, 0, 0}},
+		{1.2, 0.75, "banana", [3]float64{0.470004, 0.544215, 0}},
+		{1.2, 0.75, "cherry date", [3]float64{0, 0.544215, 1.552468}},
+		{1.2, 0.75, "banana cherry", [3]float64{0.470004, 1.088429, 0.689339}},
+		{0.9, 0.4, "apple", [3]float64{1.285225, 0, 0}},
+		{0.9, 0.4, "cherry date", [3]float64{0, 0.501689, 1.588985}},
+		{0.9, 0.4, "banana cherry", [3]float64{0.470004, 1.003379, 0.666423}},
+	}
+	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
+	for _, tt := range tests {
+		ix := retrieval.BuildIndex(len(handDocs), func(i int) string { return handDocs[i] }, an, retrieval.BM25{K1: tt.k1, B: tt.b})
+		q := query(an, tt.query)
+		for d, want := range tt.want {
+			if got := ix.Score(q, d); math.Abs(got-want) > 1e-6 {
+				t.Errorf("k1=%v b=%v: Score(%q, doc %d) = %.6f; want %.6f", tt.k1, tt.b, tt.query, d, got, want)
+			}
+		}
+		hits := ix.Search(q, 3)
+		for _, h := range hits {
+			if math.Abs(h.Score-tt.want[h.Doc]) > 1e-5 {
+				t.Errorf("k1=%v b=%v: Search(%q) scores doc %d %.6f; want %.6f", tt.k1, tt.b, tt.query, h.Doc, h.Score, tt.want[h.Doc])
+			}
+		}
+	}
+}
+
+func TestIDFNonNegative(t *testing.T) {
+	for _, n := range []int{1, 2, 10, 1000} {
+		for df := 0; df <= n; df++ {
+			if idf := retrieval.IDF(df, n); idf <= 0 {
+				t.Fatalf("IDF(%d, %d) = %v; want > 0", df, n, idf)
+			}
+		}
+	}
+	if a, b := retrieval.IDF(1, 100), retrieval.IDF(50, 100); a <= b {
+		t.Errorf("IDF(1, 100) = %v <= IDF(50, 100) = %v; rarer terms must weigh more", a, b)
+	}
+}
+
+func query(an *retrieval.Analyzer, s string) []retrieval.QueryTerm {
+	var q []retrieval.QueryTerm
+	for _, t := range an.Terms(s) {
+		q = append(q, retrieval.QueryTerm{Term: t, Weight: 1})
+	}
+	return q
+}
+
+// TestSearchMatchesBruteForce checks the heap's top k against scoring every
+// document and sorting.
+func TestSearchMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	vocab := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon")
+	docs := make([]string, 500)
+	for i := range docs {
+		n := 1 + rng.Intn(12)
+		words := make([]string, n)
+		for j := range words {
+			words[j] = vocab[int(math.Abs(rng.NormFloat64()*5))%len(vocab)]
+		}
+		docs[i] = strings.Join(words, " ")
+	}
+	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{StopWords: []string{}})
+	ix := retrieval.BuildIndex(len(docs), func(i int) string { return docs[i] }, an, retrieval.DefaultBM25())
+	for trial := 0; trial < 200; trial++ {
+		var words []string
+		for j := 0; j < 1+rng.Intn(4); j++ {
+			words = append(words, vocab[rng.Intn(len(vocab))])
+		}
+		q := query(an, strings.Join(words, " "))
+		k := 1 + rng.Intn(20)
+		var all []retrieval.Hit
+		for d := range docs {
+			if s := ix.Score(q, d); s > 0 {
+				all = append(all, retrieval.Hit{Doc: d, Score: s})
+			}
+		}
+		sort.SliceStable(all, func(i, j int) bool {
+			if all[i].Score != all[j].Score {
+				return all[i].Score > all[j].Score
+			}
+			return all[i].Doc < all[j].Doc
+		})
+		if len(all) > k {
+			all = all[:k]
+		}
+		got := ix.Search(q, k)
+		if len(got) != len(all) {
+			t.Fatalf("Search(%v, %d) returned %d hits; brute force %d", words, k, len(got), len(all))
+		}
+		for i := range got {
+			// float32 accumulation may reorder near-ties; compare scores.
+			if math.Abs(got[i].Score-all[i].Score) > 1e-4 {
+				t.Fatalf("Search(%v, %d)[%d] = %+v; brute force %+v", words, k, i, got[i], all[i])
+			}
+		}
+	}
+}
+
+func TestExplainSumsToScore(t *testing.T) {
+	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
+	ix := retrieval.BuildIndex(len(handDocs), func(i int) string { return handDocs[i] }, an, retrieval.DefaultBM25())
+	q := query(an, "banana cherry kiwi")
+	for d := range handDocs {
+		sum := 0.0
+		ex := ix.Explain(q, d)
+		if len(ex) != len(q) {
+			t.Fatalf("Explain gave %d terms; want %d", len(ex), len(q))
+		}
+		for _, e := range ex {
+			sum += e.Score
+			if e.TF == 0 && e.Score != 0 {
+				t.Errorf("Explain: term %q absent from doc %d but scores %v", e.Term, d, e.Score)
+			}
+		}
+		if got := ix.Score(q, d); math.Abs(got-sum) > 1e-9 {
+			t.Errorf("doc %d: Score = %v; sum of Explain = %v", d, got, sum)
+		}
+	}
+}
+
+func ExampleIndex_Search() {
+	docs := []string{"apple banana apple", "banana cherry", "cherry cherry cherry date"}
+	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
+	ix := retrieval.BuildIndex(len(docs), func(i int) string { return docs[i] }, an, retrieval.BM25{K1: 1.2, B: 0.75})
+	for _, h := range ix.Search([]retrieval.QueryTerm{{Term: "banana", Weight: 1}}, 10) {
+		fmt.Printf("doc %d: %.4f\n", h.Doc, h.Score)
+	}
+	// Output:
+	// doc 1: 0.5442
+	// doc 0: 0.4700
+}
