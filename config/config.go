@@ -7,10 +7,12 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,7 +95,7 @@ var settings = []setting{
 	{key: "retrieval.min_coverage", def: retrieval.DefaultMinCoverage, set: func(c *Config, v any) (err error) { c.Retrieval.MinCoverage, err = toFloat(v); return }},
 	{key: "retrieval.excerpt_max", def: retrieval.DefaultExcerptMax, set: func(c *Config, v any) (err error) { c.Retrieval.ExcerptMax, err = toInt(v); return }},
 	{key: "retrieval.fuzzy", def: true, set: func(c *Config, v any) (err error) { c.Retrieval.Fuzzy, err = toBool(v); return }},
-	{key: "discord.token", def: "", secret: true, set: func(c *Config, v any) (err error) { c.Discord.Token, err = cast.ToStringE(v); return }},
+	{key: "discord.token", def: "", secret: true, set: func(c *Config, v any) (err error) { c.Discord.Token, err = toSecret(v); return }},
 	{key: "discord.guild_id", def: "", set: func(c *Config, v any) (err error) { c.Discord.GuildID, err = toID(v); return }},
 	{key: "discord.api_url", def: DefaultAPIURL, set: func(c *Config, v any) (err error) { c.Discord.APIURL, err = cast.ToStringE(v); return }},
 	{key: "discord.channels", def: []string{}, set: func(c *Config, v any) (err error) { c.Discord.Channels, err = toIDs(v); return }},
@@ -202,9 +204,20 @@ func Load(o Options) (*Config, error) {
 		fv.SetConfigFile(file)
 		fv.SetConfigType("yaml")
 		if err := fv.ReadInConfig(); err == nil {
-			for _, k := range fv.AllKeys() {
+			keys := fv.AllKeys()
+			sort.Strings(keys)
+			for _, k := range keys {
 				inFile[k] = true
-				if !known(k) {
+				switch {
+				case known(k):
+				case section(k):
+					// "retrieval:" with every key commented out is
+					// fine; a value there would hide the defaults of
+					// its keys.
+					if fv.Get(k) != nil {
+						return nil, &ValidationError{Key: k, Source: file, Err: errors.New("this is a section: indent its keys under it, as in lectern.example.yaml")}
+					}
+				default:
 					c.Warnings = append(c.Warnings, fmt.Sprintf("%s: unknown key %q ignored%s", file, k, suggest(k)))
 				}
 			}
@@ -400,6 +413,16 @@ func known(key string) bool {
 	return false
 }
 
+// section reports whether key is a group of keys, such as "discord.cooldown".
+func section(key string) bool {
+	for _, s := range settings {
+		if strings.HasPrefix(s.key, key+".") {
+			return true
+		}
+	}
+	return false
+}
+
 func knownEnv(name string) bool {
 	for _, s := range settings {
 		if EnvVar(s.key) == name {
@@ -472,10 +495,23 @@ func toFloat(v any) (float64, error) {
 }
 
 func toInt(v any) (int, error) {
-	if s, ok := v.(string); ok {
-		v = strings.TrimSpace(s)
+	var (
+		i   int
+		err error
+	)
+	switch x := v.(type) {
+	case string:
+		// Decimal only: cast would read "0700" as octal.
+		i, err = strconv.Atoi(strings.TrimSpace(x))
+	case float64:
+		// cast would drop the fraction of 2.5.
+		if x != math.Trunc(x) {
+			err = errors.New("fraction")
+		}
+		i = int(x)
+	default:
+		i, err = cast.ToIntE(v)
 	}
-	i, err := cast.ToIntE(v)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a whole number", fmt.Sprint(v))
 	}
@@ -492,17 +528,36 @@ func toBool(v any) (bool, error) {
 
 // toDuration accepts "30s", "2m" and plain numbers, read as seconds.
 func toDuration(v any) (time.Duration, error) {
+	if s, ok := v.(string); ok {
+		// cast would read a bare "45" as nanoseconds.
+		if f, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
+			v = f
+		}
+	}
+	bad := fmt.Errorf("%q is not a duration such as 30s or 2m", fmt.Sprint(v))
 	switch n := v.(type) {
 	case int:
 		return time.Duration(n) * time.Second, nil
 	case float64:
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			return 0, bad
+		}
 		return time.Duration(n * float64(time.Second)), nil
 	}
 	d, err := cast.ToDurationE(v)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a duration such as 30s or 2m", fmt.Sprint(v))
+		return 0, bad
 	}
 	return d, nil
+}
+
+// toSecret is cast.ToStringE with an error that never shows the value.
+func toSecret(v any) (string, error) {
+	s, err := cast.ToStringE(v)
+	if err != nil {
+		return "", fmt.Errorf("a %T is not a string", v)
+	}
+	return s, nil
 }
 
 // toID accepts a Discord ID (a snowflake: digits), written as a string or a
