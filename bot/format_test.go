@@ -1,0 +1,283 @@
+package bot
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"lectern/corpus"
+	"lectern/retrieval"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+const testFP = "0123abcd"
+
+func seedEngine(t testing.TB) *retrieval.Engine {
+	t.Helper()
+	return retrieval.NewEngine(corpus.Default(), retrieval.Options{})
+}
+
+// golden compares v, as indented JSON, with testdata/name.golden.json.
+func golden(t *testing.T, name string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", name+".golden.json")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bot -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s differs from %s:\n%s", name, path, got)
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	e := seedEngine(t)
+	ask := func(q string, top int) retrieval.Answer {
+		ans, err := e.Answer(q, retrieval.Request{Top: top})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ans
+	}
+	topics := e.Topics()
+	tests := []struct {
+		name string
+		r    reply
+	}{
+		{"answer", answerReply("Where was Stalin buried?", ask("Where was Stalin buried?", 1), testFP)},
+		{"answer_three", answerReply("Khrushchev speech", ask("Khrushchev speech", 3), testFP)},
+		{"not_found", answerReply("What is the capital of France?", ask("What is the capital of France?", 1), testFP)},
+		{"topics_page1", topicsReply(topics, 0)},
+		{"topics_page2", topicsReply(topics, 1)},
+		{"source", sourceReply(e.Corpus())},
+		{"help", helpReply()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := tt.r.message(&discordgo.MessageReference{MessageID: "1", ChannelID: "2"})
+			golden(t, tt.name, msg)
+			checkLimits(t, tt.name, tt.r)
+		})
+	}
+}
+
+// checkLimits asserts Discord's limits on a reply.
+func checkLimits(t *testing.T, name string, r reply) {
+	t.Helper()
+	if n := utf8.RuneCountInString(r.Content); n > maxContent {
+		t.Errorf("%s: content has %d characters; Discord allows %d", name, n, maxContent)
+	}
+	if len(r.Embeds) > maxEmbeds {
+		t.Errorf("%s: %d embeds; Discord allows %d", name, len(r.Embeds), maxEmbeds)
+	}
+	total := 0
+	for _, e := range r.Embeds {
+		total += runes(e.Title) + runes(e.Description)
+		if runes(e.Title) > maxTitle || runes(e.Description) > maxDescription || len(e.Fields) > maxFields {
+			t.Errorf("%s: embed over the limits: title %d, description %d, fields %d", name, runes(e.Title), runes(e.Description), len(e.Fields))
+		}
+		if e.Footer != nil {
+			total += runes(e.Footer.Text)
+		}
+		for _, f := range e.Fields {
+			total += runes(f.Name) + runes(f.Value)
+			if runes(f.Name) > maxFieldName || runes(f.Value) > maxFieldValue {
+				t.Errorf("%s: field over the limits", name)
+			}
+		}
+	}
+	if total > maxEmbedsTotal {
+		t.Errorf("%s: embeds hold %d characters; Discord allows %d", name, total, maxEmbedsTotal)
+	}
+	for _, row := range r.Components {
+		ar, ok := row.(discordgo.ActionsRow)
+		if !ok {
+			t.Errorf("%s: component %T is not an action row", name, row)
+			continue
+		}
+		if len(ar.Components) > maxButtons {
+			t.Errorf("%s: %d buttons in a row; Discord allows %d", name, len(ar.Components), maxButtons)
+		}
+		seen := map[string]bool{}
+		for _, c := range ar.Components {
+			b := c.(discordgo.Button)
+			if len(b.CustomID) > maxCustomID || b.CustomID == "" {
+				t.Errorf("%s: custom_id %q has %d characters", name, b.CustomID, len(b.CustomID))
+			}
+			if seen[b.CustomID] {
+				t.Errorf("%s: custom_id %q used twice", name, b.CustomID)
+			}
+			seen[b.CustomID] = true
+		}
+	}
+}
+
+// TestAllowedMentions checks that every request shape allows no mentions,
+// with "parse": [] rather than null.
+func TestAllowedMentions(t *testing.T) {
+	r := reply{Content: "@everyone hi"}
+	shapes := map[string]any{
+		"message":  r.message(nil),
+		"response": r.response(discordgo.InteractionResponseChannelMessageWithSource),
+		"deferred": reply{Ephemeral: true}.response(discordgo.InteractionResponseDeferredChannelMessageWithSource),
+		"edit":     r.edit(),
+		"followup": r.followup(),
+	}
+	for name, v := range shapes {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			AllowedMentions *struct {
+				Parse *[]string `json:"parse"`
+			} `json:"allowed_mentions"`
+			Data *struct {
+				AllowedMentions *struct {
+					Parse *[]string `json:"parse"`
+				} `json:"allowed_mentions"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		am := m.AllowedMentions
+		if m.Data != nil {
+			am = m.Data.AllowedMentions
+		}
+		if am == nil || am.Parse == nil || len(*am.Parse) != 0 {
+			t.Errorf("%s JSON %s: want allowed_mentions with \"parse\": []", name, b)
+		}
+	}
+}
+
+func TestEscapeMarkdown(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text", "plain text"},
+		{"**bold** _it_ ~~s~~ `c` ||spoiler||", `\*\*bold\*\* \_it\_ \~\~s\~\~ \` + "`c\\`" + ` \|\|spoiler\|\|`},
+		{"[click](https://evil.example)", `\[click\]\(https://evil.example\)`},
+		{"# heading\n- item\n> quote", "\\# heading\n\\- item\n\\> quote"},
+		{"a - b # c", "a - b # c"},
+		{"hi @everyone and @here", "hi @\u200beveryone and @\u200bhere"},
+		{"<@123> <#456> <@&789>", `\<@123\> \<#456\> \<@&789\>`},
+		{`back\slash`, `back\\slash`},
+	}
+	for _, tt := range tests {
+		if got := escapeMarkdown(tt.in); got != tt.want {
+			t.Errorf("escapeMarkdown(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestHostileCorpus answers from a text full of mentions and Markdown: the
+// reply must show it as plain text.
+func TestHostileCorpus(t *testing.T) {
+	var b corpus.Builder
+	text := "The @everyone ping was sent to **all** members of the [server](https://evil.example) by <@&123>. Nobody liked the ping.\n"
+	if err := b.Add("hostile.txt", "hostile.txt", []byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := retrieval.NewEngine(c, retrieval.Options{})
+	ans, err := e.Answer("who got the everyone ping?", retrieval.Request{Top: 1})
+	if err != nil || !ans.Answered {
+		t.Fatalf("Answer = %+v, %v", ans, err)
+	}
+	r := answerReply("who got the @everyone ping? **now**", ans, testFP)
+	d := r.Embeds[0].Description
+	for _, bad := range []string{"@everyone", "[server](", "<@&123>", "**all**"} {
+		if strings.Contains(d, bad) {
+			t.Errorf("description %q holds %q unescaped", d, bad)
+		}
+	}
+	if !strings.Contains(d, "**ping**") {
+		t.Errorf("description %q does not bold the matched word", d)
+	}
+	if strings.Contains(r.Embeds[0].Title, "@everyone") && !strings.Contains(r.Embeds[0].Title, "@\u200beveryone") {
+		// The title is shown as plain text by Discord, but keep it inert.
+		t.Logf("title %q", r.Embeds[0].Title)
+	}
+}
+
+// TestRenderExcerptLimits cuts long excerpts at sentence boundaries, never
+// inside a word or inside bold markup.
+func TestRenderExcerptLimits(t *testing.T) {
+	e := seedEngine(t)
+	ans, err := e.Answer("collective leadership foreign policy", retrieval.Request{Top: 1})
+	if err != nil || len(ans.Results) == 0 {
+		t.Fatal(err)
+	}
+	res := ans.Results[0]
+	for _, max := range []int{60, 120, 200, 400, 1000, 5000} {
+		out := renderExcerpt(res, max)
+		if n := runes(out); n > max {
+			t.Errorf("renderExcerpt(max %d) has %d characters", max, n)
+		}
+		if strings.Count(out, "**")%2 != 0 {
+			t.Errorf("renderExcerpt(max %d) = %q: unbalanced bold", max, out)
+		}
+		if out != "…" && !strings.HasSuffix(out, ".") && !strings.HasSuffix(out, "…") {
+			t.Errorf("renderExcerpt(max %d) = %q: cut mid-sentence without an ellipsis", max, out)
+		}
+		// Every word of the output is a whole word of the excerpt.
+		plain := strings.NewReplacer("**", "", "… ", "", " …", "", "\\", "").Replace(out)
+		for _, w := range strings.Fields(plain) {
+			if w != "…" && !strings.Contains(" "+res.Excerpt+" ", " "+w+" ") && !strings.Contains(res.Excerpt, w) {
+				t.Errorf("renderExcerpt(max %d): word %q not in the excerpt", max, w)
+			}
+		}
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"one two three four", 10, "one two…"},
+		{"ééééééééééé", 5, "éééé…"},
+	}
+	for _, tt := range tests {
+		if got := truncate(tt.in, tt.n); got != tt.want || runes(got) > tt.n {
+			t.Errorf("truncate(%q, %d) = %q; want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestChoices(t *testing.T) {
+	var topics []retrieval.Topic
+	for i := 0; i < 40; i++ {
+		topics = append(topics, retrieval.Topic{Name: string(rune('a'+i%26)) + string(rune('a'+i/26)) + strings.Repeat(" x", 75)})
+	}
+	got := choices(topics)
+	if len(got) != maxChoices {
+		t.Errorf("choices gave %d; want %d", len(got), maxChoices)
+	}
+	for _, c := range got {
+		if runes(c.Name) > maxChoiceName {
+			t.Errorf("choice name has %d characters; Discord allows %d", runes(c.Name), maxChoiceName)
+		}
+	}
+}
