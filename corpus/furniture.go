@@ -33,7 +33,7 @@ type block struct {
 	first, last  int // line indices, inclusive
 	label        string
 	head, source string
-	num          int // numeric label, or -1
+	num          int // the label's value ("12", "xii"), or -1
 	edge         bool
 	hasText      bool
 }
@@ -177,6 +177,8 @@ func findBlocks(lines []rawLine, markdown bool) []block {
 		b := block{first: i, last: i, label: label, num: -1, head: before, source: after}
 		if v, err := strconv.Atoi(label); err == nil {
 			b.num = v
+		} else if v, ok := romanValue(label); ok {
+			b.num = v // so that "xii" and "xiii" are neighbours
 		}
 		// Grow over up to two all-capitals lines on each side, never across
 		// a form feed or another page number.
@@ -378,11 +380,18 @@ func isDigits(s string) bool {
 // isRomanNumeral accepts well-formed Roman numerals up to 3999 written all in
 // lower or all in upper case, two letters or more ("I" alone is a word).
 func isRomanNumeral(s string) bool {
+	_, ok := romanValue(s)
+	return ok
+}
+
+// romanValue returns the value of a Roman numeral that isRomanNumeral
+// accepts ("xii" -> 12).
+func romanValue(s string) (int, bool) {
 	if len(s) < 2 || len(s) > 12 {
-		return false
+		return 0, false
 	}
 	if s != strings.ToLower(s) && s != strings.ToUpper(s) {
-		return false
+		return 0, false
 	}
 	u := strings.ToUpper(s)
 	val := map[byte]int{'I': 1, 'V': 5, 'X': 10, 'L': 50, 'C': 100, 'D': 500, 'M': 1000}
@@ -390,7 +399,7 @@ func isRomanNumeral(s string) bool {
 	for i := 0; i < len(u); i++ {
 		v, ok := val[u[i]]
 		if !ok {
-			return false
+			return 0, false
 		}
 		if i+1 < len(u) && val[u[i+1]] > v {
 			total -= v
@@ -398,7 +407,7 @@ func isRomanNumeral(s string) bool {
 			total += v
 		}
 	}
-	return total > 0 && total < 4000 && toRoman(total) == u
+	return total, total > 0 && total < 4000 && toRoman(total) == u
 }
 
 func toRoman(n int) string {

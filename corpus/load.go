@@ -92,11 +92,11 @@ func Load(path string) (*Corpus, error) {
 	}
 	c, err := b.Corpus()
 	if err != nil {
-		msg := fmt.Sprintf("load corpus %s: %v", path, err)
+		var skipped strings.Builder
 		for _, s := range b.c.skipped {
-			msg += "\n  skipped " + s.Error()
+			skipped.WriteString("\n  skipped " + s.Error())
 		}
-		return nil, errors.New(msg)
+		return nil, fmt.Errorf("load corpus %s: %w%s", path, err, skipped.String())
 	}
 	return c, nil
 }

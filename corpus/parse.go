@@ -59,9 +59,6 @@ func (b *Builder) add(name, filePath string, data []byte) error {
 		return err
 	}
 	body += start
-	for _, k := range unknown {
-		b.Warn(fmt.Sprintf("%s: unknown front-matter key %q ignored (known: title, source, author, url, page)", filePath, k))
-	}
 	ext := strings.ToLower(path.Ext(name))
 	markdown := ext == ".md" || ext == ".markdown"
 	lines := splitLines(data, body)
@@ -82,6 +79,8 @@ func (b *Builder) add(name, filePath string, data []byte) error {
 		markdown: markdown,
 		section:  -1,
 		vocab:    buildVocabulary(lines, lay.furniture),
+		paras:    len(b.c.paras),
+		gap:      pageGaps(lines, lay.furniture),
 	}
 	p.width, p.wrapped, p.longLines = lineShape(lines, lay.furniture)
 	firstSent, firstPara := len(b.c.sents), len(b.c.paras)
@@ -90,6 +89,9 @@ func (b *Builder) add(name, filePath string, data []byte) error {
 		b.c.sents = b.c.sents[:firstSent]
 		b.c.paras = b.c.paras[:firstPara]
 		return ErrNoText
+	}
+	for _, k := range unknown {
+		b.Warn(fmt.Sprintf("%s: unknown front-matter key %q ignored (known: title, source, author, url, page)", filePath, k))
 	}
 
 	doc.First, doc.End = firstSent, len(b.c.sents)
@@ -176,6 +178,37 @@ func lineShape(lines []rawLine, skip []bool) (width int, wrapped, longLines bool
 	return width, wrapped, median > 160
 }
 
+// pageGaps marks the blank lines that stand in a page break: those with only
+// blank lines between them and page furniture or a form feed.
+func pageGaps(lines []rawLine, furniture []bool) []bool {
+	gap := make([]bool, len(lines))
+	after := false // furniture or a form feed since the last text line
+	for i, l := range lines {
+		switch {
+		case furniture[i]:
+			after = true
+		case !l.blank():
+			after = false
+		default:
+			after = after || l.pageBreak
+			gap[i] = after
+		}
+	}
+	before := false // furniture or a form feed before the next text line
+	for i := len(lines) - 1; i >= 0; i-- {
+		switch l := lines[i]; {
+		case furniture[i]:
+			before = true
+		case !l.blank():
+			before = l.pageBreak
+		default:
+			gap[i] = gap[i] || before
+			before = before || l.pageBreak
+		}
+	}
+	return gap
+}
+
 // parser turns one document's lines into paragraphs and sentences.
 type parser struct {
 	b        *Builder
@@ -192,6 +225,9 @@ type parser struct {
 	h1        string
 	seenText  bool
 	fence     string
+	// paras is the number of paragraphs in the corpus before this document.
+	paras int
+	gap   []bool // per line: see pageGaps
 }
 
 func (p *parser) run() {
@@ -210,7 +246,11 @@ func (p *parser) run() {
 			continue
 		}
 		if l.blank() {
-			p.flush()
+			// Blank lines around a page break end a paragraph only if its
+			// last sentence is complete: else the page broke the sentence.
+			if !p.gap[i] || p.afterSentence() {
+				p.flush()
+			}
 			continue
 		}
 		off := l.off
@@ -221,9 +261,9 @@ func (p *parser) run() {
 		p.seenText = true
 		if p.markdown {
 			clean, offs := stripInline(text, off)
-			p.join(i, clean, offs)
+			p.join(i, clean, 0, offs)
 		} else {
-			p.join(i, text, nil)
+			p.join(i, text, off, nil)
 		}
 		pb.lines++
 		trimmed := strings.TrimSpace(text)
@@ -238,10 +278,10 @@ func (p *parser) run() {
 	p.flush()
 }
 
-// join appends a line to the paragraph, rejoining a word broken across the
-// line end. offs maps text's bytes to file offsets (nil: contiguous from the
-// line's own offset).
-func (p *parser) join(i int, text string, offs []int) {
+// join appends line i's text to the paragraph, rejoining a word broken
+// across the line end. offs maps text's bytes to file offsets (nil: text is
+// contiguous in the file from off).
+func (p *parser) join(i int, text string, off int, offs []int) {
 	pb := &p.b.pb
 	glue := false
 	if head, ok := pb.brokenWord(); ok {
@@ -256,7 +296,7 @@ func (p *parser) join(i int, text string, offs []int) {
 	}
 	pb.page(p.lay.page[i])
 	if offs == nil {
-		writeWords(pb, text, func(k int) int { return p.lines[i].off + k }, glue)
+		writeWords(pb, text, func(k int) int { return off + k }, glue)
 	} else {
 		writeWords(pb, text, func(k int) int { return offs[k] }, glue)
 	}
@@ -427,7 +467,9 @@ func (p *parser) markdownLine(i int, text string) bool {
 		if pb.lines == 1 && !pb.code && i > 0 && !p.lines[i-1].blank() {
 			h := string(pb.buf)
 			pb.reset()
-			if isRule(t, '=') && p.h1 == "" && len(p.doc.Sections) == 0 && !p.seenText {
+			// The heading's own line has set seenText: ask instead whether
+			// any paragraph came before it.
+			if isRule(t, '=') && p.h1 == "" && len(p.doc.Sections) == 0 && len(p.b.c.paras) == p.paras {
 				p.h1 = h
 			}
 			p.setSection(h)
@@ -465,7 +507,7 @@ func (p *parser) markdownLine(i int, text string) bool {
 			offs[k] = p.lines[i].off + strings.Index(text, "|")
 		}
 		p.seenText = true
-		p.join(i, clean, offs)
+		p.join(i, clean, 0, offs)
 		p.flush()
 		return true
 	}
@@ -482,7 +524,7 @@ func (p *parser) markdownLine(i int, text string) bool {
 		}
 		clean, offs := stripInline(rest, p.lines[i].off+len(text)-len(rest))
 		p.seenText = true
-		p.join(i, clean, offs)
+		p.join(i, clean, 0, offs)
 		p.b.pb.lines++
 		return true
 	}

@@ -40,7 +40,16 @@ func SplitSentences(text string) []Span {
 		}
 		end, next, ok := boundaryAt(text, i)
 		if !ok {
-			i += size
+			// No later terminator of this run ("?!", "....") ends the
+			// sentence either: skip the run rather than rescan it, which
+			// takes quadratic time on a long run.
+			for i < len(text) {
+				r, size := utf8.DecodeRuneInString(text[i:])
+				if !isTerminator(r) {
+					break
+				}
+				i += size
+			}
 			continue
 		}
 		if end > start {
@@ -278,6 +287,9 @@ func appendCapped(spans []Span, text string, start, end int) []Span {
 		cut := start + MaxSentenceBytes
 		for cut > start && !utf8.RuneStart(text[cut]) {
 			cut--
+		}
+		if cut == start {
+			cut = start + MaxSentenceBytes // no rune starts here: not UTF-8
 		}
 		if sp := strings.LastIndexFunc(text[start:cut], unicode.IsSpace); sp > MaxSentenceBytes/2 {
 			cut = start + sp

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -68,7 +69,7 @@ func checkText(data []byte) error {
 func frontMatter(data []byte) (Meta, []string, int, error) {
 	var meta Meta
 	first, rest, ok := cutLine(data, 0)
-	if !ok || strings.TrimRight(string(data[first:rest]), " \t\r") != "---" {
+	if !ok || strings.TrimRight(string(data[first:rest]), " \t\r\n") != "---" {
 		return meta, nil, 0, nil
 	}
 	for off := rest; off < len(data); {
@@ -100,6 +101,7 @@ func frontMatter(data []byte) (Meta, []string, int, error) {
 					unknown = append(unknown, k)
 				}
 			}
+			sort.Strings(unknown) // map order is random; keep the warnings stable
 			return meta, unknown, next, nil
 		}
 		off = next
