@@ -293,6 +293,8 @@ func (p *parser) join(i int, text string, off int, offs []int) {
 		if !p.vocab.keepHyphen(head, first) {
 			pb.buf = pb.buf[:len(pb.buf)-1]
 		}
+	} else if n, t := len(pb.buf), strings.TrimLeft(text, " \t"); n >= 2 && pb.buf[n-1] == '-' && isDigitByte(pb.buf[n-2]) && t != "" && isDigitByte(t[0]) {
+		glue = true // a range broken after its dash: "1956-" / "1964"
 	}
 	pb.page(p.lay.page[i])
 	if offs == nil {
@@ -671,3 +673,5 @@ func stripInline(line string, off int) (clean string, offs []int) {
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }

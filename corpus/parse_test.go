@@ -649,3 +649,18 @@ func TestSource(t *testing.T) {
 		})
 	}
 }
+
+func TestNumberRangeAcrossLines(t *testing.T) {
+	var b corpus.Builder
+	text := "Khrushchev led the party in the years 1953-\n1964 and then retired quietly to his dacha.\n"
+	if err := b.Add("range.txt", "range.txt", []byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Text(0); !strings.Contains(got, "1953-1964 and") {
+		t.Errorf("sentence = %q; want the range rejoined as 1953-1964", got)
+	}
+}
