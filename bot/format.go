@@ -142,7 +142,7 @@ func answerReply(question string, ans retrieval.Answer, fp string) reply {
 		}
 		e := &discordgo.MessageEmbed{Color: colorAnswer}
 		if i == 0 {
-			e.Title = truncate(oneLine(question), maxTitle)
+			e.Title = title(question)
 		}
 		cite := truncate(citationText(res.Citation), maxFooter)
 		e.Footer = &discordgo.MessageEmbedFooter{Text: "📖 " + cite}
@@ -183,7 +183,7 @@ func notFoundReply(question string, ans retrieval.Answer) reply {
 	}
 	desc += "\nTry other words, or `/topics` to see what the text covers."
 	return reply{Embeds: []*discordgo.MessageEmbed{{
-		Title:       truncate(oneLine(question), maxTitle),
+		Title:       title(question),
 		Description: desc,
 		Color:       colorNotFound,
 	}}}
@@ -270,6 +270,16 @@ func renderRange(text string, start, end int, hl []corpus.Span, before, after bo
 		b.WriteString(" …")
 	}
 	return b.String()
+}
+
+// title renders a question as an embed title: one line, escaped, within
+// the limit.
+func title(question string) string {
+	t := oneLine(question)
+	for runes(escapeMarkdown(t)) > maxTitle {
+		t = truncate(t, runes(t)-(runes(escapeMarkdown(t))-maxTitle)-1)
+	}
+	return escapeMarkdown(t)
 }
 
 // escapeMarkdown makes s show as plain text in Discord: Markdown syntax is

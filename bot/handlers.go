@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -105,7 +106,7 @@ func (b *Bot) questionOf(m *discordgo.Message) (q, via string, ok bool) {
 			}
 		}
 	}
-	content = strings.TrimSpace(content)
+	content = stripMentions(content)
 	switch {
 	case m.GuildID == "":
 		return content, "dm", true
@@ -115,6 +116,15 @@ func (b *Bot) questionOf(m *discordgo.Message) (q, via string, ok bool) {
 		return content, "channel", content != ""
 	}
 	return "", "", false
+}
+
+// mentionRE matches Discord's mention syntax: users, roles, channels,
+// slash commands and custom emoji, plus @everyone and @here.
+var mentionRE = regexp.MustCompile(`<(@[!&]?|#)\d+>|</[^:>]+:\d+>|<a?:\w+:\d+>|@(everyone|here)\b`)
+
+// stripMentions removes mentions from a question: they are not part of it.
+func stripMentions(s string) string {
+	return strings.Join(strings.Fields(mentionRE.ReplaceAllString(s, " ")), " ")
 }
 
 // onInteraction handles slash commands, autocomplete and buttons.
@@ -276,12 +286,26 @@ func (b *Bot) onComponent(s *discordgo.Session, i *discordgo.Interaction, user s
 	return stale()
 }
 
-// questionOnMessage reads the question back from an answer's first embed.
+// questionOnMessage reads the question back from an answer's first embed,
+// whose title is the question, escaped.
 func questionOnMessage(m *discordgo.Message) string {
 	if m == nil || len(m.Embeds) == 0 || m.Embeds[0] == nil {
 		return ""
 	}
-	return strings.TrimSuffix(m.Embeds[0].Title, "…")
+	return unescapeMarkdown(strings.TrimSuffix(m.Embeds[0].Title, "…"))
+}
+
+// unescapeMarkdown undoes escapeMarkdown.
+func unescapeMarkdown(s string) string {
+	s = strings.ReplaceAll(s, "@\u200b", "@")
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func optString(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) string {

@@ -1,0 +1,600 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"lectern/bot"
+	"lectern/bot/discordtest"
+	"lectern/corpus"
+	"lectern/retrieval"
+)
+
+// The end-to-end tests run the real discordgo client, as `lectern serve`
+// does, against the Discord-protocol test server in bot/discordtest.
+
+// syncBuffer is a log sink safe for the bot's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type harness struct {
+	t    *testing.T
+	srv  *discordtest.Server
+	logs *syncBuffer
+	stop func() error
+}
+
+var (
+	engineOnce sync.Once
+	engine     *retrieval.Engine
+)
+
+func seedLibrary() *retrieval.Engine {
+	engineOnce.Do(func() { engine = retrieval.NewEngine(corpus.Default(), retrieval.Options{}) })
+	return engine
+}
+
+// start runs a bot against a fresh test server and waits until it has
+// registered its commands.
+func start(t *testing.T, opts bot.Options, so discordtest.Options) *harness {
+	t.Helper()
+	if so.HeartbeatInterval == 0 {
+		so.HeartbeatInterval = time.Second
+	}
+	srv := discordtest.NewServer(t, so)
+	logs := &syncBuffer{}
+	opts.Token = srv.Token()
+	opts.APIURL = srv.APIURL()
+	opts.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+	if opts.GuildID == "" {
+		opts.GuildID = discordtest.DefaultGuildID
+	}
+	b, err := bot.New(seedLibrary(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	var once sync.Once
+	var runErr error
+	stop := func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case runErr = <-done:
+			case <-time.After(20 * time.Second):
+				runErr = errors.New("Run did not return within 20s of cancel")
+			}
+		})
+		return runErr
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("bot log:\n%s", logs.String())
+		}
+	})
+	h := &harness{t: t, srv: srv, logs: logs, stop: stop}
+	h.waitRequest(func(r discordtest.Request) bool {
+		return r.Method == "PUT" && strings.HasSuffix(r.Route, "/commands") && r.Status == 200
+	})
+	return h
+}
+
+// waitLog waits for a log line holding substr and returns it.
+func (h *harness) waitLog(substr string) string {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, line := range strings.Split(h.logs.String(), "\n") {
+			if strings.Contains(line, substr) {
+				return line
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.t.Fatalf("no log line with %s in:\n%s", substr, h.logs.String())
+	return ""
+}
+
+func (h *harness) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	h.t.Cleanup(cancel)
+	return ctx
+}
+
+func (h *harness) waitRequest(match func(discordtest.Request) bool) discordtest.Request {
+	h.t.Helper()
+	r, err := h.srv.WaitForRequest(h.ctx(), match)
+	if err != nil {
+		h.t.Fatalf("waiting for a request: %v", err)
+	}
+	return r
+}
+
+// replyTo waits for the bot's reply to message id.
+func (h *harness) replyTo(id string) *discordgo.Message {
+	h.t.Helper()
+	m, err := h.srv.WaitForMessage(h.ctx(), func(m *discordgo.Message) bool {
+		return m.MessageReference != nil && m.MessageReference.MessageID == id
+	})
+	if err != nil {
+		h.t.Fatalf("waiting for the reply to %s: %v", id, err)
+	}
+	return m
+}
+
+func (h *harness) send(um discordtest.UserMessage) *discordgo.Message {
+	h.t.Helper()
+	m, err := h.srv.SendMessage(um)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return m
+}
+
+func (h *harness) command(c discordtest.Command, cond func(discordtest.InteractionRecord) bool) discordtest.InteractionRecord {
+	h.t.Helper()
+	in, err := h.srv.SendCommand(c)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return h.waitInteraction(in.ID, cond)
+}
+
+func (h *harness) waitInteraction(id string, cond func(discordtest.InteractionRecord) bool) discordtest.InteractionRecord {
+	h.t.Helper()
+	rec, err := h.srv.WaitForInteraction(h.ctx(), id, cond)
+	if err != nil {
+		h.t.Fatalf("waiting for interaction %s: %v", id, err)
+	}
+	return rec
+}
+
+func edited(r discordtest.InteractionRecord) bool { return r.Original != nil && r.Edits > 0 }
+
+func responded(r discordtest.InteractionRecord) bool { return r.Response != nil }
+
+func strOpt(name, v string) *discordgo.ApplicationCommandInteractionDataOption {
+	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionString, Value: v}
+}
+
+func boolOpt(name string, v bool) *discordgo.ApplicationCommandInteractionDataOption {
+	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionBoolean, Value: v}
+}
+
+// checkAnswer asserts a message is the seed page's answer about the burial.
+func checkBurialAnswer(t *testing.T, m *discordgo.Message) {
+	t.Helper()
+	if len(m.Embeds) == 0 {
+		t.Fatalf("reply has no embed: %+v", m)
+	}
+	e := m.Embeds[0]
+	if !strings.Contains(e.Description, "**buried**") || !strings.Contains(e.Description, "Kremlin wall") {
+		t.Errorf("embed description = %q; want the burial sentence with buried in bold", e.Description)
+	}
+	if e.Footer == nil || !strings.Contains(e.Footer.Text, "p. 388") || !strings.Contains(e.Footer.Text, "Encyclopedia of Russian History") {
+		t.Errorf("embed footer = %+v; want the citation with p. 388", e.Footer)
+	}
+}
+
+// checkNoMentions asserts the request allowed no mentions at all.
+func checkNoMentions(t *testing.T, r discordtest.Request) {
+	t.Helper()
+	var body struct {
+		AllowedMentions *struct {
+			Parse *[]string `json:"parse"`
+		} `json:"allowed_mentions"`
+		Data *struct {
+			AllowedMentions *struct {
+				Parse *[]string `json:"parse"`
+			} `json:"allowed_mentions"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(r.Body, &body); err != nil {
+		t.Fatalf("%s body: %v", r.Route, err)
+	}
+	am := body.AllowedMentions
+	if body.Data != nil {
+		am = body.Data.AllowedMentions
+	}
+	if am == nil || am.Parse == nil || len(*am.Parse) != 0 {
+		t.Errorf("%s %s sent allowed_mentions %s; want {\"parse\": []}", r.Method, r.Route, r.Body)
+	}
+}
+
+func TestMentionReplyWithCitation(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "Where was Stalin buried?"})
+	m := h.replyTo(q.ID)
+	checkBurialAnswer(t, m)
+	if m.Author == nil || m.Author.ID != h.srv.BotUser().ID {
+		t.Errorf("reply author = %+v; want the bot", m.Author)
+	}
+	r := h.waitRequest(func(r discordtest.Request) bool { return r.Route == "POST /channels/{channel_id}/messages" })
+	checkNoMentions(t, r)
+	// One log line per question, with what the operator needs.
+	line := h.waitLog(`"msg":"question"`)
+	for _, want := range []string{`"answered":true`, `"latency_ms"`, `"question_len":24`, `"guild":"` + discordtest.DefaultGuildID, `"user":"` + discordtest.DefaultUserID, `"top_score"`} {
+		if !strings.Contains(line, want) {
+			t.Errorf("question log line lacks %s: %s", want, line)
+		}
+	}
+	if strings.Contains(h.logs.String(), h.srv.Token()) {
+		t.Error("the token appears in the log")
+	}
+}
+
+func TestDirectMessage(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	q := h.send(discordtest.UserMessage{DM: true, Content: "where was stalin buried"})
+	checkBurialAnswer(t, h.replyTo(q.ID))
+}
+
+func TestNotFoundPointsToTopics(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "What is the capital of France?"})
+	m := h.replyTo(q.ID)
+	if len(m.Embeds) == 0 || !strings.Contains(m.Embeds[0].Description, "/topics") || len(m.Components) != 0 {
+		t.Errorf("not-found reply = %+v; want an embed pointing to /topics and no buttons", m.Embeds)
+	}
+}
+
+func TestAskCommand(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	cmds := h.srv.Commands(discordtest.DefaultGuildID)
+	var names []string
+	for _, c := range cmds {
+		names = append(names, c.Name)
+	}
+	if got := strings.Join(names, ","); got != "ask,topics,topic,source,help" {
+		t.Errorf("registered commands %s; want ask,topics,topic,source,help", got)
+	}
+	rec := h.command(discordtest.Command{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{strOpt("question", "Where was Stalin buried?")}}, edited)
+	if rec.Response.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Errorf("first response type %d; want 5 (deferred)", rec.Response.Type)
+	}
+	if rec.Response.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Error("/ask without public:true is not ephemeral")
+	}
+	checkBurialAnswer(t, rec.Original)
+	for _, r := range h.srv.Requests() {
+		if r.Route == "POST /interactions/{interaction_id}/{interaction_token}/callback" || strings.HasPrefix(r.Route, "PATCH /webhooks/") {
+			checkNoMentions(t, r)
+		}
+	}
+
+	pub := h.command(discordtest.Command{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+		strOpt("question", "Solzhenitsyn"), boolOpt("public", true)}}, edited)
+	if pub.Response.Flags&discordgo.MessageFlagsEphemeral != 0 {
+		t.Error("/ask public:true is ephemeral")
+	}
+	if !strings.Contains(pub.Original.Embeds[0].Description, "Solzhenitsyn") {
+		t.Errorf("/ask Solzhenitsyn = %q", pub.Original.Embeds[0].Description)
+	}
+}
+
+func TestTopicAutocomplete(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	for _, typed := range []string{"", "s", "camp", "solzhenitzyn"} {
+		in, err := h.srv.SendAutocomplete(discordtest.Autocomplete{Name: "topic", Focused: "name", Value: typed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := h.waitInteraction(in.ID, responded)
+		if rec.Response.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
+			t.Fatalf("autocomplete response type %d; want 8", rec.Response.Type)
+		}
+		if n := len(rec.Response.Choices); n == 0 || n > 25 {
+			t.Errorf("autocomplete %q gave %d choices; want 1 to 25", typed, n)
+		}
+		if typed == "camp" && rec.Response.Choices[0].Name != "camp literature" && !strings.HasPrefix(strings.ToLower(rec.Response.Choices[0].Name), "camp") {
+			t.Errorf("autocomplete camp: first choice %q", rec.Response.Choices[0].Name)
+		}
+		if typed == "solzhenitzyn" && !strings.Contains(rec.Response.Choices[0].Name, "Solzhenitsyn") {
+			t.Errorf("autocomplete with a typo: first choice %q", rec.Response.Choices[0].Name)
+		}
+	}
+	rec := h.command(discordtest.Command{Name: "topic", Options: []*discordgo.ApplicationCommandInteractionDataOption{strOpt("name", "camp literature")}}, edited)
+	if !strings.Contains(rec.Original.Embeds[0].Description, "camp") {
+		t.Errorf("/topic camp literature = %q", rec.Original.Embeds[0].Description)
+	}
+}
+
+// button returns the custom_id of the button labelled label on m.
+func button(t *testing.T, m *discordgo.Message, label string) string {
+	t.Helper()
+	for _, row := range m.Components {
+		ar, ok := row.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, c := range ar.Components {
+			if b, ok := c.(*discordgo.Button); ok && (b.Label == label || b.Emoji != nil && b.Emoji.Name == label) {
+				return b.CustomID
+			}
+		}
+	}
+	t.Fatalf("no %q button on %+v", label, m.Components)
+	return ""
+}
+
+func TestMoreResultsAndContext(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	rec := h.command(discordtest.Command{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+		strOpt("question", "Khrushchev speech"), boolOpt("public", true)}}, edited)
+	first := rec.Original.Embeds[0].Description
+	click := func(label string) discordtest.InteractionRecord {
+		t.Helper()
+		in, err := h.srv.ClickComponent(discordtest.ComponentClick{MessageID: rec.Original.ID, CustomID: button(t, rec.Original, label)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.waitInteraction(in.ID, func(r discordtest.InteractionRecord) bool { return r.Original != nil })
+	}
+	more := click("More results")
+	if len(more.Original.Embeds) == 0 {
+		t.Fatalf("More results gave %+v", more.Original)
+	}
+	if next := more.Original.Embeds[0].Description; next == first || next == "" {
+		t.Errorf("More results repeated the first answer: %q", next)
+	}
+	if more.Response.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Error("More results is not ephemeral")
+	}
+	ctx := click("Show context")
+	if d := ctx.Original.Embeds[0].Description; len(d) <= len(strings.TrimSpace(first))/2 {
+		t.Errorf("Show context = %q; want the surrounding paragraph", d)
+	}
+	fb := click("👍")
+	if fb.Response.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Error("feedback acknowledgement is not ephemeral")
+	}
+	line := h.waitLog(`"msg":"feedback"`)
+	if !strings.Contains(line, `"vote":"up"`) || !strings.Contains(line, `"question":"Khrushchev speech"`) || !strings.Contains(line, `"sentence":`) {
+		t.Errorf("feedback not logged with vote, question and sentence: %s", line)
+	}
+}
+
+func TestTopicsPagination(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	rec := h.command(discordtest.Command{Name: "topics"}, responded)
+	if rec.Original == nil || len(rec.Original.Embeds) == 0 || !strings.Contains(rec.Original.Embeds[0].Footer.Text, "Page 1 of") {
+		t.Fatalf("/topics = %+v", rec.Original)
+	}
+	in, err := h.srv.ClickComponent(discordtest.ComponentClick{MessageID: rec.Original.ID, CustomID: button(t, rec.Original, "Next ▶")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := h.waitInteraction(in.ID, responded)
+	if next.Response.Type != discordgo.InteractionResponseUpdateMessage {
+		t.Errorf("Next ▶ response type %d; want 7 (update)", next.Response.Type)
+	}
+	if next.Original == nil || !strings.Contains(next.Original.Embeds[0].Footer.Text, "Page 2 of") {
+		t.Errorf("after Next ▶ the message is %+v; want page 2", next.Original)
+	}
+}
+
+func TestSourceAndHelp(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	src := h.command(discordtest.Command{Name: "source"}, responded)
+	if d := src.Original.Embeds[0]; !strings.Contains(d.Description, "34 sentences") || len(d.Fields) != 1 || !strings.Contains(d.Fields[0].Value, "p. 388") {
+		t.Errorf("/source = %+v", d)
+	}
+	help := h.command(discordtest.Command{Name: "help"}, responded)
+	if !strings.Contains(help.Original.Embeds[0].Description, "/ask") {
+		t.Errorf("/help = %+v", help.Original.Embeds[0])
+	}
+}
+
+// TestNoPings asks with @everyone in the question, from a text that holds it
+// too: the bot's reply allows no mention and pings nobody.
+func TestNoPings(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "@everyone where was Stalin buried? <@" + discordtest.DefaultUserID + ">"})
+	m := h.replyTo(q.ID)
+	if m.MentionEveryone || len(m.Mentions) != 0 || len(m.MentionRoles) != 0 {
+		t.Errorf("reply mentions everyone=%v users=%v roles=%v; want none", m.MentionEveryone, m.Mentions, m.MentionRoles)
+	}
+	if strings.Contains(m.Embeds[0].Title, "@everyone") || strings.Contains(m.Embeds[0].Title, "<@") {
+		t.Errorf("title %q holds a live @everyone or mention", m.Embeds[0].Title)
+	}
+	checkBurialAnswer(t, m)
+	for _, r := range h.srv.Requests() {
+		if r.Route == "POST /channels/{channel_id}/messages" {
+			checkNoMentions(t, r)
+		}
+	}
+}
+
+func TestIgnoresBotsAndItself(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	other := h.send(discordtest.UserMessage{MentionBot: true, Content: "Where was Stalin buried?", Author: discordtest.User{ID: "1100000000000000300", Username: "otherbot", Bot: true}})
+	// A human question after it; once it is answered, the bot's question
+	// has had its chance too.
+	human := h.send(discordtest.UserMessage{MentionBot: true, Content: "Solzhenitsyn"})
+	h.replyTo(human.ID)
+	time.Sleep(300 * time.Millisecond)
+	for _, m := range h.srv.Messages() {
+		if m.MessageReference != nil && m.MessageReference.MessageID == other.ID {
+			t.Errorf("the bot answered another bot: %+v", m)
+		}
+	}
+	// Its own replies are echoed back as MESSAGE_CREATE mentioning nobody
+	// it would answer; it must not answer itself, so exactly one reply.
+	if n := len(h.srv.Messages()); n != 1 {
+		t.Errorf("the bot sent %d messages; want 1", n)
+	}
+}
+
+func TestRateLimitRetry(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	h.srv.RateLimitNext("POST", "/channels/*/messages", 300*time.Millisecond, 1)
+	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "Where was Stalin buried?"})
+	checkBurialAnswer(t, h.replyTo(q.ID))
+	rl := h.srv.RateLimits()
+	if len(rl) != 1 {
+		t.Fatalf("%d rate limits served; want 1", len(rl))
+	}
+	if rl[0].RetriedAt.IsZero() || rl[0].RetriedAt.Sub(rl[0].ServedAt) < 250*time.Millisecond {
+		t.Errorf("retried %v after the 429; want after retry_after (300ms)", rl[0].RetriedAt.Sub(rl[0].ServedAt))
+	}
+}
+
+func TestReconnectAfterDrop(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	// Let discordgo's heartbeat start before breaking the connection.
+	if _, err := h.srv.WaitForStats(h.ctx(), func(s discordtest.Stats) bool { return s.Heartbeats >= 1 }); err != nil {
+		t.Fatal(err)
+	}
+	before := h.srv.Stats()
+	if n := h.srv.DropConnections(); n != 1 {
+		t.Fatalf("dropped %d connections; want 1", n)
+	}
+	if _, err := h.srv.WaitForStats(h.ctx(), func(s discordtest.Stats) bool {
+		return s.Connections > before.Connections && s.OpenConnections == 1 && s.Resumes+s.Identifies > before.Resumes+before.Identifies
+	}); err != nil {
+		t.Fatalf("the bot did not reconnect: %v", err)
+	}
+	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "Where was Stalin buried?"})
+	checkBurialAnswer(t, h.replyTo(q.ID))
+}
+
+func TestCooldown(t *testing.T) {
+	h := start(t, bot.Options{CooldownQuestions: 2, CooldownWindow: time.Minute}, discordtest.Options{})
+	ask := func() discordtest.InteractionRecord {
+		return h.command(discordtest.Command{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{strOpt("question", "Solzhenitsyn")}},
+			func(r discordtest.InteractionRecord) bool {
+				return r.Response != nil && (r.Response.Type != 5 || r.Edits > 0)
+			})
+	}
+	ask()
+	ask()
+	third := ask()
+	if third.Response.Type != discordgo.InteractionResponseChannelMessageWithSource || third.Response.Flags&discordgo.MessageFlagsEphemeral == 0 ||
+		!strings.Contains(third.Original.Content, "Slow down") {
+		t.Errorf("third question in the window: %+v %q; want an ephemeral slow down", third.Response, third.Original.Content)
+	}
+	// Another user is not limited.
+	other := h.command(discordtest.Command{Name: "ask", User: discordtest.User{ID: "1100000000000000201", Username: "other"},
+		Options: []*discordgo.ApplicationCommandInteractionDataOption{strOpt("question", "Solzhenitsyn")}}, edited)
+	if len(other.Original.Embeds) == 0 {
+		t.Errorf("another user's question was not answered: %+v", other.Original)
+	}
+}
+
+func TestChannelsNeedMessageContent(t *testing.T) {
+	h := start(t, bot.Options{Channels: []string{discordtest.DefaultChannelID}}, discordtest.Options{PrivilegedIntents: discordgo.IntentsMessageContent})
+	if id := h.srv.Identifies(); len(id) == 0 || id[0].Intents&discordgo.IntentsMessageContent == 0 {
+		t.Fatalf("identified with intents %v; want MESSAGE_CONTENT", id)
+	}
+	q := h.send(discordtest.UserMessage{Content: "Where was Stalin buried?"})
+	checkBurialAnswer(t, h.replyTo(q.ID))
+
+	// Without the intent enabled in the portal, Discord refuses it.
+	srv := discordtest.NewServer(t, discordtest.Options{})
+	b, err := bot.New(seedLibrary(), bot.Options{Token: srv.Token(), APIURL: srv.APIURL(), Channels: []string{"1"}, Logger: slog.New(slog.NewTextHandler(&syncBuffer{}, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := b.Run(ctx); !errors.Is(err, bot.ErrDisallowedIntent) {
+		t.Errorf("Run without the intent enabled = %v; want ErrDisallowedIntent", err)
+	}
+}
+
+func TestMinimalIntents(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	want := discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	if id := h.srv.Identifies(); len(id) == 0 || id[0].Intents != want {
+		t.Errorf("identified with intents %v; want GUILDS|GUILD_MESSAGES|DIRECT_MESSAGES (%d)", id, want)
+	}
+}
+
+func TestBadToken(t *testing.T) {
+	srv := discordtest.NewServer(t, discordtest.Options{})
+	b, err := bot.New(seedLibrary(), bot.Options{Token: "not-the-token", APIURL: srv.APIURL(), Logger: slog.New(slog.NewTextHandler(&syncBuffer{}, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := b.Run(ctx); !errors.Is(err, bot.ErrBadToken) {
+		t.Errorf("Run with a wrong token = %v; want ErrBadToken", err)
+	}
+}
+
+func TestGlobalCommands(t *testing.T) {
+	srv := discordtest.NewServer(t, discordtest.Options{HeartbeatInterval: time.Second})
+	b, err := bot.New(seedLibrary(), bot.Options{Token: srv.Token(), APIURL: srv.APIURL(), Logger: slog.New(slog.NewTextHandler(&syncBuffer{}, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	wctx, wcancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer wcancel()
+	r, err := srv.WaitForRequest(wctx, func(r discordtest.Request) bool { return r.Method == "PUT" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Route != "PUT /applications/{application_id}/commands" || r.Status != 200 {
+		t.Errorf("registered with %s (%d); want the global bulk overwrite", r.Route, r.Status)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v after cancel; want nil", err)
+	}
+}
+
+// TestShutdownFinishesInFlight cancels while a question is being answered:
+// the reply is still sent, then Run returns.
+func TestShutdownFinishesInFlight(t *testing.T) {
+	h := start(t, bot.Options{}, discordtest.Options{})
+	h.srv.RateLimitNext("POST", "/channels/*/messages", 700*time.Millisecond, 1)
+	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "Where was Stalin buried?"})
+	h.waitRequest(func(r discordtest.Request) bool { return r.RateLimited })
+	if err := h.stop(); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	found := false
+	for _, m := range h.srv.Messages() {
+		if m.MessageReference != nil && m.MessageReference.MessageID == q.ID {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the reply in flight at shutdown was lost")
+	}
+	if st := h.srv.Stats(); st.OpenConnections != 0 {
+		t.Errorf("%d gateway connections open after Run returned", st.OpenConnections)
+	}
+}
