@@ -3,15 +3,11 @@ package retrieval
 import (
 	"errors"
 	"fmt"
-	"math"
-	"sort"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
 	"lectern/corpus"
-	"lectern/retrieval/lexicon"
 )
 
 // Options configure an Engine. The zero value means the defaults.
@@ -75,6 +71,7 @@ func (o Options) withDefaults() Options {
 type Engine struct {
 	c    *corpus.Corpus
 	ix   *Index
+	s    *Searcher
 	opts Options
 
 	topicsOnce sync.Once
@@ -86,7 +83,8 @@ func NewEngine(c *corpus.Corpus, opts Options) *Engine {
 	opts = opts.withDefaults()
 	an := NewAnalyzer(AnalyzerOptions{Irregular: true})
 	ix := BuildIndex(c.Len(), c.Text, an, opts.BM25)
-	return &Engine{c: c, ix: ix, opts: opts}
+	s := NewSearcher(ix, c.Text, SearchOptions{Coord: opts.Coord, Exact: DefaultExact, Fuzzy: !opts.NoFuzzy})
+	return &Engine{c: c, ix: ix, s: s, opts: opts}
 }
 
 // Corpus returns the engine's corpus.
@@ -199,23 +197,20 @@ func (e *Engine) Answer(question string, req Request) (Answer, error) {
 	req.Top = min(req.Top, MaxTop)
 	req.Offset = max(0, min(req.Offset, MaxTop*4))
 	ans := Answer{Question: question, Results: []Result{}}
-	terms := e.searchTerms(question)
+	query := e.s.Parse(question)
+	terms := query.Terms
 	ans.Terms = terms
 	if len(terms) == 0 {
 		ans.Reason = "the question has no words to look up; ask about something in the text"
 		return ans, nil
 	}
-	q := queryOf(terms)
+	q := query.BM25()
 	if len(q) == 0 {
 		ans.Reason = "none of the question's words are in the text"
 		return ans, nil
 	}
 	want := req.Offset + req.Top
-	total := 0.0
-	for _, t := range terms {
-		total += t.Weight
-	}
-	hits := e.rank(terms, q, total, want*3+8)
+	hits := e.s.Rank(query, want*3+8)
 	if len(hits) == 0 {
 		ans.Reason = "none of the question's words are in the text"
 		return ans, nil
@@ -251,165 +246,15 @@ func (e *Engine) Answer(question string, req Request) (Answer, error) {
 	return ans, nil
 }
 
-// searchTerms analyzes a question into weighted, de-duplicated terms, with
-// fuzzy replacements for words the text does not hold.
-func (e *Engine) searchTerms(question string) []SearchTerm {
-	var terms []SearchTerm
-	seen := map[string]int{}
-	for _, tok := range e.ix.an.Analyze(question) {
-		if i, ok := seen[tok.Term]; ok {
-			terms[i].count++
-			continue
-		}
-		seen[tok.Term] = len(terms)
-		st := SearchTerm{Term: tok.Term, Word: tok.Word, count: 1}
-		if e.ix.DF(tok.Term) > 0 {
-			st.Found, st.Fuzzy = tok.Term, 1
-		} else if !e.opts.NoFuzzy && !fillerWords[tok.Term] && !lexicon.IsWord(tok.Word) {
-			if f, sim := e.ix.closest(tok.Word, tok.Term); f != "" {
-				st.Found, st.Fuzzy = f, sim
-			}
-		}
-		switch {
-		case st.Found == "" && fillerWords[tok.Term]:
-			st.Weight = 0 // "explain", "tell": only count when the text has them
-		case st.Found == "" && nameLike(question, tok):
-			// A name, number or term the text never mentions ("Beria",
-			// "Hungary", "1964") is the surest sign it is not about this.
-			st.Weight = absentNameWeight * e.ix.IDF(tok.Term)
-		case st.Found == "":
-			st.Weight = e.ix.IDF(tok.Term)
-		default:
-			st.Weight = e.ix.IDF(st.Found)
-		}
-		if fillerWords[tok.Term] {
-			st.Weight *= fillerWeight
-		}
-		terms = append(terms, st)
-	}
-	return terms
-}
-
-// absentNameWeight scales the weight of a name-like question word that the
-// text does not hold.
-const absentNameWeight = 2
-
-// nameLike reports whether a question's token looks like a name, number or
-// technical term: capitalised inside the question, made of digits, or not an
-// English word at all.
-func nameLike(question string, tok Token) bool {
-	if fillerWords[tok.Term] {
-		return false
-	}
-	if r, _ := utf8.DecodeRuneInString(tok.Word); r >= '0' && r <= '9' {
-		return true
-	}
-	if tok.Start > 0 {
-		if r, _ := utf8.DecodeRuneInString(question[tok.Start:]); unicode.IsUpper(r) {
-			return true
-		}
-	}
-	return !lexicon.IsWord(tok.Word) && !strings.Contains(tok.Word, "-")
-}
-
-// fillerWords are stems of words questions are phrased with rather than
-// words they ask about. They count when the text holds them and are ignored
-// otherwise.
-var fillerWords = func() map[string]bool {
-	m := map[string]bool{}
-	an := NewAnalyzer(AnalyzerOptions{Irregular: true})
-	for _, t := range an.Terms(`explain explanation describe description tell
-	say happen happened mean meaning please know think talk information info
-	detail details learn anything something everything nothing thing things
-	stuff example give show list summary summarize summarise overview question
-	answer text book page article read find want need like kind sort type way
-	ways get got getting go goes going gone went come came make made take
-	took put use used try tried trying keep kept really actually just right
-	away still ever else much lot lots big deal whole guy guys basically
-	exactly completely anyway okay ok yeah hey hi hello thanks thank please
-	sure maybe perhaps probably again back also even quite bit`) {
-		m[t] = true
-	}
-	return m
-}()
-
-// fillerWeight scales filler words the text does hold ("come", "back").
-const fillerWeight = 0.25
-
-func queryOf(terms []SearchTerm) []QueryTerm {
-	var q []QueryTerm
-	for _, t := range terms {
-		if t.Found == "" {
-			continue
-		}
-		w := float64(t.count) * t.Fuzzy
-		if fillerWords[t.Term] {
-			w *= fillerWeight
-		}
-		q = append(q, QueryTerm{Term: t.Found, Weight: w})
-	}
-	return q
-}
-
-// candidate is a sentence found for a question, rescored.
-type candidate struct {
-	Hit
-	bm25    float64
-	cov     float64
-	matched []string
-}
-
-// rank returns the n best sentences for the question. BM25 finds the
-// candidates; each is then rescored: its BM25 score times its coverage (the
-// share of the question's information it holds) raised to Coord, plus a
-// bonus for each question word it holds in exactly the question's form, so
-// that "Stalinization" prefers "de-Stalinization" to "Stalin".
-func (e *Engine) rank(terms []SearchTerm, q []QueryTerm, total float64, n int) []candidate {
-	hits := e.ix.Search(q, max(n, rerankDepth))
-	cands := make([]candidate, len(hits))
-	var toks []Token
-	for i, h := range hits {
-		c := candidate{Hit: h, bm25: h.Score}
-		c.cov, c.matched = e.coverage(h.Doc, terms, total)
-		toks = e.ix.an.AppendTokens(toks[:0], e.c.Text(h.Doc))
-		bonus := 0.0
-		for _, t := range terms {
-			if t.Found != t.Term {
-				continue
-			}
-			for _, tok := range toks {
-				if tok.Word == t.Word {
-					bonus += exactBonus * t.Weight
-					break
-				}
-			}
-		}
-		c.Score = h.Score*math.Pow(c.cov, e.opts.Coord) + bonus
-		cands[i] = c
-	}
-	sort.SliceStable(cands, func(i, j int) bool { return better(cands[i].Hit, cands[j].Hit) })
-	if len(cands) > n {
-		cands = cands[:n]
-	}
-	return cands
-}
-
-// rerankDepth is how many BM25 candidates are rescored.
-const rerankDepth = 30
-
-// exactBonus is the score added, per unit of IDF, for a question word found
-// in its exact form.
-const exactBonus = 0.3
-
 // results turns ranked candidates into at most n excerpts, merging
 // candidates whose excerpts overlap.
-func (e *Engine) results(hits []candidate, n int) []Result {
+func (e *Engine) results(hits []Candidate, n int) []Result {
 	var out []Result
 	for _, h := range hits {
 		if len(out) >= n {
 			break
 		}
-		cov, matched := h.cov, h.matched
+		cov, matched := h.Coverage, h.Matched
 		weak := cov < e.opts.MinCoverage && len(out) > 0 // too weak to show beside a good answer
 		// A hit inside or next to an excerpt already chosen is shown there.
 		merged := false
@@ -444,23 +289,6 @@ func (e *Engine) results(hits []candidate, n int) []Result {
 		out = append(out, r)
 	}
 	return out
-}
-
-// coverage returns the share of the question's weight that sentence d
-// matches, and the question's words it matches.
-func (e *Engine) coverage(d int, terms []SearchTerm, total float64) (float64, []string) {
-	if total == 0 {
-		return 0, nil
-	}
-	got := 0.0
-	var words []string
-	for _, t := range terms {
-		if t.Found != "" && e.ix.TF(t.Found, d) > 0 {
-			got += t.Weight * t.Fuzzy
-			words = append(words, t.Word)
-		}
-	}
-	return got / total, words
 }
 
 // context returns the sentence range of d's excerpt: d itself, the sentence

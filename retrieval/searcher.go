@@ -1,0 +1,225 @@
+package retrieval
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"lectern/retrieval/lexicon"
+)
+
+// SearchOptions configure a Searcher. The zero value is plain BM25 with
+// no rescoring and no fuzzy matching.
+type SearchOptions struct {
+	// Coord is the exponent of a candidate's coverage in its score: 0
+	// ignores coverage, 1 multiplies the BM25 score by it.
+	Coord float64
+	// Exact is the bonus, per unit of IDF, for a question word found in
+	// exactly the question's form.
+	Exact float64
+	// Fuzzy matches question words missing from the texts to the closest
+	// indexed word ("burried" to "buried").
+	Fuzzy bool
+	// Depth is how many BM25 candidates are rescored; 0 means 30.
+	Depth int
+}
+
+// DefaultExact is the exact-form bonus lectern answers with.
+const DefaultExact = 0.3
+
+// Searcher ranks the texts of an Index for questions: BM25 finds
+// candidates, then coverage and exact forms rescore them. It is safe for
+// concurrent use.
+type Searcher struct {
+	ix   *Index
+	text func(int) string
+	opts SearchOptions
+}
+
+// NewSearcher returns a Searcher over ix, whose document d has the text
+// text(d).
+func NewSearcher(ix *Index, text func(int) string, opts SearchOptions) *Searcher {
+	if opts.Depth <= 0 {
+		opts.Depth = 30
+	}
+	return &Searcher{ix: ix, text: text, opts: opts}
+}
+
+// Query is an analyzed question.
+type Query struct {
+	// Terms are the question's terms, de-duplicated, with their weights.
+	Terms []SearchTerm
+	total float64
+}
+
+// Parse analyzes a question into weighted, de-duplicated terms, with fuzzy
+// replacements for words the texts do not hold.
+func (s *Searcher) Parse(question string) Query {
+	var terms []SearchTerm
+	seen := map[string]int{}
+	for _, tok := range s.ix.an.Analyze(question) {
+		if i, ok := seen[tok.Term]; ok {
+			terms[i].count++
+			continue
+		}
+		seen[tok.Term] = len(terms)
+		st := SearchTerm{Term: tok.Term, Word: tok.Word, count: 1}
+		if s.ix.DF(tok.Term) > 0 {
+			st.Found, st.Fuzzy = tok.Term, 1
+		} else if s.opts.Fuzzy && !fillerWords[tok.Term] && !lexicon.IsWord(tok.Word) {
+			if f, sim := s.ix.closest(tok.Word, tok.Term); f != "" {
+				st.Found, st.Fuzzy = f, sim
+			}
+		}
+		switch {
+		case st.Found == "" && fillerWords[tok.Term]:
+			st.Weight = 0 // "explain", "tell": only count when the text has them
+		case st.Found == "" && nameLike(question, tok):
+			// A name, number or term the text never mentions ("Beria",
+			// "Hungary", "1964") is the surest sign it is not about this.
+			st.Weight = absentNameWeight * s.ix.IDF(tok.Term)
+		case st.Found == "":
+			st.Weight = s.ix.IDF(tok.Term)
+		default:
+			st.Weight = s.ix.IDF(st.Found)
+		}
+		if fillerWords[tok.Term] {
+			st.Weight *= fillerWeight
+		}
+		terms = append(terms, st)
+	}
+	q := Query{Terms: terms}
+	for _, t := range terms {
+		q.total += t.Weight
+	}
+	return q
+}
+
+// absentNameWeight scales the weight of a name-like question word that the
+// text does not hold.
+const absentNameWeight = 2
+
+// nameLike reports whether a question's token looks like a name, number or
+// technical term: capitalised inside the question, made of digits, or not an
+// English word at all.
+func nameLike(question string, tok Token) bool {
+	if fillerWords[tok.Term] {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(tok.Word); r >= '0' && r <= '9' {
+		return true
+	}
+	if tok.Start > 0 {
+		if r, _ := utf8.DecodeRuneInString(question[tok.Start:]); unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return !lexicon.IsWord(tok.Word) && !strings.Contains(tok.Word, "-")
+}
+
+// fillerWords are stems of words questions are phrased with rather than
+// words they ask about. They count when the text holds them and are ignored
+// otherwise.
+var fillerWords = func() map[string]bool {
+	m := map[string]bool{}
+	an := NewAnalyzer(AnalyzerOptions{Irregular: true})
+	for _, t := range an.Terms(`explain explanation describe description tell
+	say happen happened mean meaning please know think talk information info
+	detail details learn anything something everything nothing thing things
+	stuff example give show list summary summarize summarise overview question
+	answer text book page article read find want need like kind sort type way
+	ways get got getting go goes going gone went come came make made take
+	took put use used try tried trying keep kept really actually just right
+	away still ever else much lot lots big deal whole guy guys basically
+	exactly completely anyway okay ok yeah hey hi hello thanks thank please
+	sure maybe perhaps probably again back also even quite bit`) {
+		m[t] = true
+	}
+	return m
+}()
+
+// fillerWeight scales filler words the text does hold ("come", "back").
+const fillerWeight = 0.25
+
+// BM25 returns the query's terms as searched, with their weights.
+func (q Query) BM25() []QueryTerm {
+	var out []QueryTerm
+	for _, t := range q.Terms {
+		if t.Found == "" {
+			continue
+		}
+		w := float64(t.count) * t.Fuzzy
+		if fillerWords[t.Term] {
+			w *= fillerWeight
+		}
+		out = append(out, QueryTerm{Term: t.Found, Weight: w})
+	}
+	return out
+}
+
+// Candidate is a text found for a question, rescored.
+type Candidate struct {
+	Hit
+	// BM25 is the candidate's BM25 score before rescoring.
+	BM25 float64
+	// Coverage is the share of the question's information it holds.
+	Coverage float64
+	// Matched are the question's words it holds.
+	Matched []string
+}
+
+// Rank returns the n best texts for the query. BM25 finds the candidates;
+// each is then rescored: its BM25 score times its coverage (the share of the
+// question's information it holds) raised to Coord, plus Exact times the
+// IDF of each question word it holds in exactly the question's form, so
+// that "Stalinization" prefers "de-Stalinization" to "Stalin".
+func (s *Searcher) Rank(q Query, n int) []Candidate {
+	hits := s.ix.Search(q.BM25(), max(n, s.opts.Depth))
+	cands := make([]Candidate, len(hits))
+	var toks []Token
+	for i, h := range hits {
+		c := Candidate{Hit: h, BM25: h.Score}
+		c.Coverage, c.Matched = s.coverage(h.Doc, q)
+		bonus := 0.0
+		if s.opts.Exact > 0 {
+			toks = s.ix.an.AppendTokens(toks[:0], s.text(h.Doc))
+			for _, t := range q.Terms {
+				if t.Found != t.Term {
+					continue
+				}
+				for _, tok := range toks {
+					if tok.Word == t.Word {
+						bonus += s.opts.Exact * t.Weight
+						break
+					}
+				}
+			}
+		}
+		c.Score = h.Score*math.Pow(c.Coverage, s.opts.Coord) + bonus
+		cands[i] = c
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return better(cands[i].Hit, cands[j].Hit) })
+	if len(cands) > n {
+		cands = cands[:n]
+	}
+	return cands
+}
+
+// coverage returns the share of the query's weight that text d matches,
+// and the query's words it matches.
+func (s *Searcher) coverage(d int, q Query) (float64, []string) {
+	if q.total == 0 {
+		return 0, nil
+	}
+	got := 0.0
+	var words []string
+	for _, t := range q.Terms {
+		if t.Found != "" && s.ix.TF(t.Found, d) > 0 {
+			got += t.Weight * t.Fuzzy
+			words = append(words, t.Word)
+		}
+	}
+	return got / q.total, words
+}
