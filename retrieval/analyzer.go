@@ -39,6 +39,7 @@ type Analyzer struct {
 	stop      map[string]bool
 	noStem    bool
 	irregular bool
+	partsOnly bool
 	cache     sync.Map // folded word -> stem
 	cached    atomic.Int64
 }
@@ -54,6 +55,9 @@ type AnalyzerOptions struct {
 	// Irregular maps irregular verb and noun forms to their base form before
 	// stemming, so that "held" finds "hold" and "gave" finds "give".
 	Irregular bool
+	// HyphenPartsOnly indexes a hyphenated word by its parts alone, as
+	// Lucene's StandardTokenizer does, not also as a whole.
+	HyphenPartsOnly bool
 }
 
 // maxCached bounds the stem cache.
@@ -69,7 +73,7 @@ func NewAnalyzer(o AnalyzerOptions) *Analyzer {
 	if stopWords == nil {
 		stopWords = DefaultStopWords
 	}
-	a := &Analyzer{stop: make(map[string]bool, len(stopWords)), noStem: o.NoStem, irregular: o.Irregular}
+	a := &Analyzer{stop: make(map[string]bool, len(stopWords)), noStem: o.NoStem, irregular: o.Irregular, partsOnly: o.HyphenPartsOnly}
 	for _, w := range stopWords {
 		a.stop[w] = true
 	}
@@ -138,7 +142,7 @@ func (a *Analyzer) each(text string, f func(Token)) {
 				}
 			}
 			whole := strings.Join(ps, "")
-			if len(ps) > 1 && !a.stop[whole] {
+			if len(ps) > 1 && !a.partsOnly && !a.stop[whole] {
 				f(Token{Term: a.stem(whole), Word: whole, Start: start, End: end, Pos: pos})
 			}
 			for _, p := range ps {

@@ -100,7 +100,7 @@ Russian History, p. 388, article "De-Stalinization".`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.configFile, "config", "", "configuration file (default: lectern.yaml in ., $XDG_CONFIG_HOME/lectern, /etc/lectern)")
 	pf.String("corpus", "", "text file or folder of .txt/.md files to answer from (default: the embedded page)")
-	root.AddCommand(a.askCmd(), a.chatCmd(), a.topicsCmd(), a.serveCmd(), a.configCmd(), versionCmd())
+	root.AddCommand(a.askCmd(), a.chatCmd(), a.topicsCmd(), a.serveCmd(), a.evalCmd(), a.configCmd(), versionCmd())
 	return root
 }
 

@@ -1,0 +1,119 @@
+package eval
+
+import (
+	"strings"
+	"time"
+
+	"lectern/corpus"
+	"lectern/retrieval"
+)
+
+// Config says how to index and search a data set.
+type Config struct {
+	// Unit is what is indexed: "document" (title and text as one field) or
+	// "sentence" (each sentence on its own, documents ranked by their best
+	// sentence, as the bot answers).
+	Unit     string
+	BM25     retrieval.BM25
+	Analyzer retrieval.AnalyzerOptions
+	// Plain ranks by BM25 alone; otherwise Search rescoring applies.
+	Plain  bool
+	Search retrieval.SearchOptions
+}
+
+// Engine is a data set's corpus indexed by lectern's retrieval package.
+type Engine struct {
+	cfg   Config
+	ix    *retrieval.Index
+	s     *retrieval.Searcher
+	an    *retrieval.Analyzer
+	texts []string
+	docOf []int // unit -> document index
+	ids   []string
+	// BuildTime is how long analysis and indexing took.
+	BuildTime time.Duration
+}
+
+// Build indexes ds's documents as cfg says.
+func Build(ds *Dataset, cfg Config) *Engine {
+	start := time.Now()
+	e := &Engine{cfg: cfg, ids: make([]string, len(ds.Docs))}
+	for i, d := range ds.Docs {
+		e.ids[i] = d.ID
+		text := d.Text
+		if d.Title != "" {
+			text = d.Title + "\n" + d.Text
+		}
+		if cfg.Unit != "sentence" {
+			e.texts = append(e.texts, text)
+			e.docOf = append(e.docOf, i)
+			continue
+		}
+		if d.Title != "" {
+			e.texts = append(e.texts, d.Title)
+			e.docOf = append(e.docOf, i)
+		}
+		for _, sp := range corpus.SplitSentences(d.Text) {
+			e.texts = append(e.texts, d.Text[sp.Start:sp.End])
+			e.docOf = append(e.docOf, i)
+		}
+	}
+	e.an = retrieval.NewAnalyzer(cfg.Analyzer)
+	e.ix = retrieval.BuildIndex(len(e.texts), func(i int) string { return e.texts[i] }, e.an, cfg.BM25)
+	e.s = retrieval.NewSearcher(e.ix, func(i int) string { return e.texts[i] }, cfg.Search)
+	e.BuildTime = time.Since(start)
+	return e
+}
+
+// Units returns the number of indexed units.
+func (e *Engine) Units() int { return len(e.texts) }
+
+// Index returns the index.
+func (e *Engine) Index() *retrieval.Index { return e.ix }
+
+// Rank returns the IDs of the k best documents for query.
+func (e *Engine) Rank(query string, k int) []string {
+	depth := k
+	if e.cfg.Unit == "sentence" {
+		depth = k * 10
+	}
+	var units []int
+	if e.cfg.Plain {
+		var q []retrieval.QueryTerm
+		for _, t := range e.an.Terms(query) {
+			q = append(q, retrieval.QueryTerm{Term: t, Weight: 1})
+		}
+		for _, h := range e.ix.Search(q, depth) {
+			units = append(units, h.Doc)
+		}
+	} else {
+		for _, c := range e.s.Rank(e.s.Parse(query), depth) {
+			units = append(units, c.Doc)
+		}
+	}
+	out := make([]string, 0, k)
+	seen := map[int]bool{}
+	for _, u := range units {
+		d := e.docOf[u]
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		out = append(out, e.ids[d])
+		if len(out) == k {
+			break
+		}
+	}
+	return out
+}
+
+// ParseUnit checks a --unit value.
+func ParseUnit(s string) (string, bool) {
+	switch strings.ToLower(s) {
+	case "document", "doc", "documents":
+		return "document", true
+	case "sentence", "sentences":
+		return "sentence", true
+	}
+	return "", false
+}
