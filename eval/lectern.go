@@ -19,6 +19,9 @@ type Config struct {
 	// Plain ranks by BM25 alone; otherwise Search rescoring applies.
 	Plain  bool
 	Search retrieval.SearchOptions
+	// TitleWeight repeats a document's title that many times in the indexed
+	// text (0 or 1: once), weighting the title field.
+	TitleWeight int
 }
 
 // Engine is a data set's corpus indexed by lectern's retrieval package.
@@ -29,6 +32,7 @@ type Engine struct {
 	an    *retrieval.Analyzer
 	texts []string
 	docOf []int // unit -> document index
+	group []int // unit -> group of neighbouring units
 	ids   []string
 	// BuildTime is how long analysis and indexing took.
 	BuildTime time.Duration
@@ -38,26 +42,31 @@ type Engine struct {
 func Build(ds *Dataset, cfg Config) *Engine {
 	start := time.Now()
 	e := &Engine{cfg: cfg, ids: make([]string, len(ds.Docs))}
+	groups := map[string]int{}
 	for i, d := range ds.Docs {
 		e.ids[i] = d.ID
 		text := d.Text
 		if d.Title != "" {
-			text = d.Title + "\n" + d.Text
+			text = strings.Repeat(d.Title+"\n", max(1, cfg.TitleWeight)) + d.Text
 		}
 		if cfg.Unit != "sentence" {
 			e.texts = append(e.texts, text)
 			e.docOf = append(e.docOf, i)
+			e.group = append(e.group, groupOf(groups, d.ID, i))
 			continue
 		}
 		if d.Title != "" {
 			e.texts = append(e.texts, d.Title)
 			e.docOf = append(e.docOf, i)
+			e.group = append(e.group, i)
 		}
 		for _, sp := range corpus.SplitSentences(d.Text) {
 			e.texts = append(e.texts, d.Text[sp.Start:sp.End])
 			e.docOf = append(e.docOf, i)
+			e.group = append(e.group, i)
 		}
 	}
+	cfg.Search.Neighbours = e.neighbours
 	e.an = retrieval.NewAnalyzer(cfg.Analyzer)
 	e.ix = retrieval.BuildIndex(len(e.texts), func(i int) string { return e.texts[i] }, e.an, cfg.BM25)
 	e.s = retrieval.NewSearcher(e.ix, func(i int) string { return e.texts[i] }, cfg.Search)
@@ -116,4 +125,31 @@ func ParseUnit(s string) (string, bool) {
 		return "sentence", true
 	}
 	return "", false
+}
+
+// groupOf groups the units of a sentence-level BEIR corpus, whose IDs are
+// "<document>#<sentence>", by document; other units stand alone.
+func groupOf(groups map[string]int, id string, i int) int {
+	doc, _, ok := strings.Cut(id, "#")
+	if !ok {
+		return -1 - i
+	}
+	g, seen := groups[doc]
+	if !seen {
+		g = len(groups)
+		groups[doc] = g
+	}
+	return g
+}
+
+// neighbours returns the units before and after u in its group.
+func (e *Engine) neighbours(u int) (prev, next int) {
+	prev, next = -1, -1
+	if u > 0 && e.group[u-1] == e.group[u] {
+		prev = u - 1
+	}
+	if u+1 < len(e.group) && e.group[u+1] == e.group[u] {
+		next = u + 1
+	}
+	return prev, next
 }

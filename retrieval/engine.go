@@ -25,6 +25,10 @@ type Options struct {
 	// Coord is the exponent of a sentence's coverage in its score (see
 	// Engine.Answer); 0 means DefaultCoord, a negative value none.
 	Coord float64
+	// Context is the share of the best neighbouring sentence's score (in
+	// the same paragraph) added to a sentence's; 0 means DefaultContext, a
+	// negative value none.
+	Context float64
 	// NoFuzzy turns off the fuzzy match of question words that are not in
 	// the text ("burried" for "buried").
 	NoFuzzy bool
@@ -34,6 +38,7 @@ type Options struct {
 const (
 	DefaultMinCoverage = 0.3
 	DefaultCoord       = 1.0
+	DefaultContext     = 0.35
 	DefaultExcerptMin  = 100
 	DefaultExcerptMax  = 700
 	// MaxQuestionBytes is the longest question Answer accepts.
@@ -50,6 +55,11 @@ func (o Options) withDefaults() Options {
 		o.Coord = DefaultCoord
 	} else if o.Coord < 0 {
 		o.Coord = 0
+	}
+	if o.Context == 0 {
+		o.Context = DefaultContext
+	} else if o.Context < 0 {
+		o.Context = 0
 	}
 	if o.MinCoverage == 0 {
 		o.MinCoverage = DefaultMinCoverage
@@ -83,8 +93,23 @@ func NewEngine(c *corpus.Corpus, opts Options) *Engine {
 	opts = opts.withDefaults()
 	an := NewAnalyzer(AnalyzerOptions{Irregular: true})
 	ix := BuildIndex(c.Len(), c.Text, an, opts.BM25)
-	s := NewSearcher(ix, c.Text, SearchOptions{Coord: opts.Coord, Exact: DefaultExact, Fuzzy: !opts.NoFuzzy})
-	return &Engine{c: c, ix: ix, s: s, opts: opts}
+	e := &Engine{c: c, ix: ix, opts: opts}
+	e.s = NewSearcher(ix, c.Text, SearchOptions{Coord: opts.Coord, Exact: DefaultExact, Fuzzy: !opts.NoFuzzy,
+		Context: opts.Context, Neighbours: e.neighbours})
+	return e
+}
+
+// neighbours returns the sentences before and after id in its paragraph.
+func (e *Engine) neighbours(id int) (prev, next int) {
+	p := e.c.Paragraph(e.c.ParagraphOf(id))
+	prev, next = -1, -1
+	if id > p.First {
+		prev = id - 1
+	}
+	if id+1 < p.End {
+		next = id + 1
+	}
+	return prev, next
 }
 
 // Corpus returns the engine's corpus.

@@ -21,10 +21,25 @@ const (
 //	IDF(t)      = ln(1 + (N − df(t) + 0.5) / (df(t) + 0.5))
 //
 // The IDF is Lucene's: never negative, even for a term in every document.
+// Variant selects a published refinement for short or long texts:
+//
+//	"bm25+": IDF · (tf·(K1+1)/(tf + K1·L) + Delta)                 (Lv & Zhai 2011)
+//	"bm25l": IDF · (K1+1)·(c+Delta)/(K1 + c + Delta), c = tf/L       (Lv & Zhai 2011)
+//
+// where L = 1 − B + B·|d|/avgdl, for terms the text holds.
 type BM25 struct {
-	K1 float64
-	B  float64
+	K1      float64
+	B       float64
+	Variant string
+	Delta   float64
 }
+
+// Variants of BM25.
+const (
+	VariantLucene = ""
+	VariantPlus   = "bm25+"
+	VariantL      = "bm25l"
+)
 
 // DefaultBM25 returns the default parameters.
 func DefaultBM25() BM25 { return BM25{K1: DefaultK1, B: DefaultB} }
@@ -41,7 +56,15 @@ func (p BM25) TF(tf, dl, avgdl float64) float64 {
 	if tf <= 0 {
 		return 0
 	}
-	return tf * (p.K1 + 1) / (tf + p.K1*(1-p.B+p.B*dl/avgdl))
+	l := 1 - p.B + p.B*dl/avgdl
+	switch p.Variant {
+	case VariantPlus:
+		return tf*(p.K1+1)/(tf+p.K1*l) + p.Delta
+	case VariantL:
+		c := tf / l
+		return (p.K1 + 1) * (c + p.Delta) / (p.K1 + c + p.Delta)
+	}
+	return tf * (p.K1 + 1) / (tf + p.K1*l)
 }
 
 // Index is an inverted index over a set of texts ("documents": sentences for
@@ -223,15 +246,26 @@ func (ix *Index) Search(q []QueryTerm, k int) []Hit {
 		if !ok || qt.Weight == 0 {
 			continue
 		}
-		w := float32(qt.Weight) * ix.idf[id] * float32(ix.params.K1+1)
 		lo, hi := ix.start[id], ix.start[id+1]
 		docs, freqs := ix.docs[lo:hi], ix.freqs[lo:hi]
-		for i, d := range docs {
-			tf := float32(freqs[i])
-			if acc.score[d] == 0 {
-				acc.touched = append(acc.touched, d)
+		switch ix.params.Variant {
+		case VariantLucene:
+			w := float32(qt.Weight) * ix.idf[id] * float32(ix.params.K1+1)
+			for i, d := range docs {
+				tf := float32(freqs[i])
+				if acc.score[d] == 0 {
+					acc.touched = append(acc.touched, d)
+				}
+				acc.score[d] += w * tf / (tf + ix.norms[d])
 			}
-			acc.score[d] += w * tf / (tf + ix.norms[d])
+		default:
+			w := qt.Weight * float64(ix.idf[id])
+			for i, d := range docs {
+				if acc.score[d] == 0 {
+					acc.touched = append(acc.touched, d)
+				}
+				acc.score[d] += float32(w * ix.params.TF(float64(freqs[i]), float64(ix.lens[d]), ix.avgLen))
+			}
 		}
 	}
 	h := make(hitHeap, 0, k+1)

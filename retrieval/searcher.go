@@ -24,6 +24,24 @@ type SearchOptions struct {
 	Fuzzy bool
 	// Depth is how many BM25 candidates are rescored; 0 means 30.
 	Depth int
+	// Proximity is the bonus for two question words close together in a
+	// candidate: for each pair, Proximity times the smaller of their IDFs
+	// divided by their distance in words.
+	Proximity float64
+	// FeedbackDocs, FeedbackTerms and FeedbackWeight turn on RM3
+	// pseudo-relevance feedback: the FeedbackTerms most likely terms of the
+	// FeedbackDocs best texts of a first search are added to the question,
+	// making up FeedbackWeight (0 to 1) of its weight, before searching
+	// again.
+	FeedbackDocs   int
+	FeedbackTerms  int
+	FeedbackWeight float64
+	// Context adds to each candidate's score this share of the best BM25
+	// score among its neighbours, as Neighbours gives them.
+	Context float64
+	// Neighbours returns the texts next to d (-1 for none): the sentences
+	// before and after it in its paragraph.
+	Neighbours func(d int) (prev, next int)
 }
 
 // DefaultExact is the exact-form bonus lectern answers with.
@@ -176,15 +194,22 @@ type Candidate struct {
 // IDF of each question word it holds in exactly the question's form, so
 // that "Stalinization" prefers "de-Stalinization" to "Stalin".
 func (s *Searcher) Rank(q Query, n int) []Candidate {
-	hits := s.ix.Search(q.BM25(), max(n, s.opts.Depth))
+	bq := q.BM25()
+	hits := s.ix.Search(bq, max(n, s.opts.Depth, s.opts.FeedbackDocs))
+	if s.opts.FeedbackDocs > 0 && s.opts.FeedbackTerms > 0 && s.opts.FeedbackWeight > 0 && len(hits) > 0 {
+		bq = s.feedback(bq, hits)
+		hits = s.ix.Search(bq, max(n, s.opts.Depth))
+	}
 	cands := make([]Candidate, len(hits))
 	var toks []Token
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
 		c.Coverage, c.Matched = s.coverage(h.Doc, q)
 		bonus := 0.0
-		if s.opts.Exact > 0 {
+		if s.opts.Exact > 0 || s.opts.Proximity > 0 {
 			toks = s.ix.an.AppendTokens(toks[:0], s.text(h.Doc))
+		}
+		if s.opts.Exact > 0 {
 			for _, t := range q.Terms {
 				if t.Found != t.Term {
 					continue
@@ -196,6 +221,19 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 					}
 				}
 			}
+		}
+		if s.opts.Proximity > 0 {
+			bonus += s.opts.Proximity * proximity(toks, q.Terms)
+		}
+		if s.opts.Context > 0 && s.opts.Neighbours != nil {
+			prev, next := s.opts.Neighbours(h.Doc)
+			best := 0.0
+			for _, nb := range []int{prev, next} {
+				if nb >= 0 {
+					best = max(best, s.ix.Score(bq, nb))
+				}
+			}
+			bonus += s.opts.Context * best
 		}
 		c.Score = h.Score*math.Pow(c.Coverage, s.opts.Coord) + bonus
 		cands[i] = c
@@ -222,4 +260,129 @@ func (s *Searcher) coverage(d int, q Query) (float64, []string) {
 		}
 	}
 	return got / q.total, words
+}
+
+// proximity sums, over pairs of distinct question terms found in toks, the
+// smaller of their weights over the least distance between them in words.
+func proximity(toks []Token, terms []SearchTerm) float64 {
+	pos := map[string][]int{}
+	weight := map[string]float64{}
+	for _, t := range terms {
+		if t.Found != "" {
+			weight[t.Found] = max(weight[t.Found], t.Weight*t.Fuzzy)
+		}
+	}
+	for _, tok := range toks {
+		if _, ok := weight[tok.Term]; ok {
+			pos[tok.Term] = append(pos[tok.Term], tok.Pos)
+		}
+	}
+	found := make([]string, 0, len(pos))
+	for t := range pos {
+		found = append(found, t)
+	}
+	sort.Strings(found)
+	sum := 0.0
+	for i, a := range found {
+		for _, b := range found[i+1:] {
+			d := minDistance(pos[a], pos[b])
+			if d > 0 {
+				sum += min(weight[a], weight[b]) / float64(d)
+			}
+		}
+	}
+	return sum
+}
+
+// minDistance returns the least |x - y| for x in a and y in b, both sorted.
+func minDistance(a, b []int) int {
+	best := -1
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		d := a[i] - b[j]
+		if d < 0 {
+			d = -d
+		}
+		if d > 0 && (best < 0 || d < best) {
+			best = d
+		}
+		if a[i] < b[j] {
+			i++
+		} else {
+			j++
+		}
+	}
+	return best
+}
+
+// feedback expands q with RM3: the terms most probable in the best hits,
+// each hit weighted by its share of their scores.
+func (s *Searcher) feedback(q []QueryTerm, hits []Hit) []QueryTerm {
+	docs := hits[:min(len(hits), s.opts.FeedbackDocs)]
+	total := 0.0
+	for _, h := range docs {
+		total += h.Score
+	}
+	if total <= 0 {
+		return q
+	}
+	rel := map[string]float64{}
+	var toks []Token
+	for _, h := range docs {
+		toks = s.ix.an.AppendTokens(toks[:0], s.text(h.Doc))
+		if len(toks) == 0 {
+			continue
+		}
+		w := h.Score / total / float64(len(toks))
+		for _, t := range toks {
+			rel[t.Term] += w
+		}
+	}
+	type tw struct {
+		term string
+		w    float64
+	}
+	var cand []tw
+	for t, w := range rel {
+		// Terms in most texts carry no signal.
+		if s.ix.DF(t)*2 > s.ix.Len() {
+			continue
+		}
+		cand = append(cand, tw{t, w})
+	}
+	sort.Slice(cand, func(i, j int) bool {
+		if cand[i].w != cand[j].w {
+			return cand[i].w > cand[j].w
+		}
+		return cand[i].term < cand[j].term
+	})
+	cand = cand[:min(len(cand), s.opts.FeedbackTerms)]
+	fbTotal := 0.0
+	for _, c := range cand {
+		fbTotal += c.w
+	}
+	qTotal := 0.0
+	for _, t := range q {
+		qTotal += t.Weight
+	}
+	lambda := s.opts.FeedbackWeight
+	merged := map[string]float64{}
+	var order []string
+	for _, t := range q {
+		if _, ok := merged[t.Term]; !ok {
+			order = append(order, t.Term)
+		}
+		merged[t.Term] += (1 - lambda) * t.Weight / qTotal
+	}
+	for _, c := range cand {
+		if _, ok := merged[c.term]; !ok {
+			order = append(order, c.term)
+		}
+		merged[c.term] += lambda * c.w / fbTotal
+	}
+	out := make([]QueryTerm, 0, len(order))
+	for _, t := range order {
+		out = append(out, QueryTerm{Term: t, Weight: merged[t] * qTotal})
+	}
+	return out
 }

@@ -12,9 +12,11 @@ import (
 
 func (a *app) evalCmd() *cobra.Command {
 	var (
-		dir, split, unit, analyzer string
-		k1, b, coord, exact        float64
-		plain, fuzzy, asJSON       bool
+		dir, split, unit, analyzer, variant string
+		k1, b, coord, exact, delta          float64
+		prox, fbWeight, context             float64
+		fbDocs, fbTerms, titleWeight, depth int
+		plain, fuzzy, asJSON                bool
 	)
 	cmd := &cobra.Command{
 		Use:   "eval --beir DIR [flags]",
@@ -43,8 +45,17 @@ irregular-form mapping: together they reproduce the published baselines.`,
 			if k1 <= 0 || b < 0 || b > 1 {
 				return usagef("--k1 must be above 0 and --b from 0 to 1")
 			}
-			cfg := eval.Config{Unit: u, BM25: retrieval.BM25{K1: k1, B: b}, Plain: plain,
-				Search: retrieval.SearchOptions{Coord: coord, Exact: exact, Fuzzy: fuzzy}}
+			switch variant {
+			case "bm25", "lucene":
+				variant = retrieval.VariantLucene
+			case retrieval.VariantPlus, retrieval.VariantL:
+			default:
+				return usagef("--variant %q: use bm25, bm25+ or bm25l", variant)
+			}
+			cfg := eval.Config{Unit: u, BM25: retrieval.BM25{K1: k1, B: b, Variant: variant, Delta: delta}, Plain: plain,
+				TitleWeight: titleWeight,
+				Search: retrieval.SearchOptions{Coord: coord, Exact: exact, Fuzzy: fuzzy, Proximity: prox,
+					FeedbackDocs: fbDocs, FeedbackTerms: fbTerms, FeedbackWeight: fbWeight, Context: context, Depth: depth}}
 			switch analyzer {
 			case "lectern":
 				cfg.Analyzer = retrieval.AnalyzerOptions{Irregular: true}
@@ -62,7 +73,10 @@ irregular-form mapping: together they reproduce the published baselines.`,
 			if asJSON {
 				return writeJSON(a.stdout, map[string]any{
 					"dataset": ds.Name, "split": split, "unit": u, "analyzer": analyzer,
-					"k1": k1, "b": b, "plain": plain, "coord": coord, "exact": exact, "fuzzy": fuzzy,
+					"k1": k1, "b": b, "variant": variant, "delta": delta, "plain": plain, "coord": coord,
+					"exact": exact, "fuzzy": fuzzy, "proximity": prox, "feedback_docs": fbDocs,
+					"feedback_terms": fbTerms, "feedback_weight": fbWeight, "context": context,
+					"title_weight": titleWeight, "depth": depth,
 					"ndcg@10": round4(res.NDCG10), "recall@100": round4(res.Recall100),
 					"mrr@10": round4(res.MRR10), "p@1": round4(res.P1), "queries": res.Queries,
 					"documents": len(ds.Docs), "units": e.Units(),
@@ -98,6 +112,15 @@ irregular-form mapping: together they reproduce the published baselines.`,
 	f.Float64Var(&coord, "coord", retrieval.DefaultCoord, "exponent of coverage in the score (0: off)")
 	f.Float64Var(&exact, "exact", retrieval.DefaultExact, "bonus per IDF for a word in its exact form (0: off)")
 	f.BoolVar(&fuzzy, "fuzzy", true, "match misspelt words")
+	f.StringVar(&variant, "variant", "bm25", "bm25 (Lucene), bm25+ or bm25l")
+	f.Float64Var(&delta, "delta", 0, "delta of bm25+ and bm25l")
+	f.IntVar(&titleWeight, "title-weight", 1, "how many times a document's title counts")
+	f.Float64Var(&prox, "proximity", 0, "bonus for question words close together (0: off)")
+	f.IntVar(&fbDocs, "rm3-docs", 0, "RM3 feedback: how many top texts to learn from (0: off)")
+	f.IntVar(&fbTerms, "rm3-terms", 10, "RM3 feedback: how many terms to add")
+	f.Float64Var(&fbWeight, "rm3-weight", 0.5, "RM3 feedback: the added terms' share of the query")
+	f.Float64Var(&context, "context", 0, "share of the best neighbouring text's score added (0: off)")
+	f.IntVar(&depth, "depth", 30, "how many BM25 candidates are rescored")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
