@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ func (a *app) evalCmd() *cobra.Command {
 		prox, fbWeight, context             float64
 		fbDocs, fbTerms, titleWeight, depth int
 		plain, fuzzy, asJSON                bool
+		questions                           []string
 	)
 	cmd := &cobra.Command{
 		Use:   "eval --beir DIR [flags]",
@@ -32,11 +34,15 @@ exact-form rescoring, fuzzy matching). --plain ranks by BM25 alone, and
 --analyzer lucene uses Lucene's English stop words without lectern's
 irregular-form mapping: together they reproduce the published baselines.`,
 		Example: `  lectern eval --beir ../shared/data/scifact --plain --analyzer lucene --k1 0.9 --b 0.4
-  lectern eval --beir ../shared/data/scifact-sentences --split train --json`,
+  lectern eval --beir ../shared/data/scifact-sentences --split train --json
+  lectern eval --questions retrieval/testdata/heldout_questions.tsv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(questions) > 0 {
+				return a.evalQuestions(cmd, questions, asJSON)
+			}
 			if dir == "" {
-				return usagef("eval needs --beir DIR, a folder holding corpus.jsonl, queries.jsonl and qrels/")
+				return usagef("eval needs --beir DIR, a folder holding corpus.jsonl, queries.jsonl and qrels/, or --questions FILE")
 			}
 			u, ok := eval.ParseUnit(unit)
 			if !ok {
@@ -103,6 +109,7 @@ irregular-form mapping: together they reproduce the published baselines.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&dir, "beir", "", "data set folder in BEIR layout")
+	f.StringSliceVar(&questions, "questions", nil, "question set(s) about the corpus (kind<TAB>question<TAB>expected): quality and the not-found threshold")
 	f.StringVar(&split, "split", "test", "qrels split: test, train or dev")
 	f.StringVar(&unit, "unit", "document", "what to index: document or sentence")
 	f.StringVar(&analyzer, "analyzer", "lectern", "lectern, or lucene (Lucene's stop words, no irregular forms)")
@@ -126,3 +133,71 @@ irregular-form mapping: together they reproduce the published baselines.`,
 }
 
 func round4(x float64) float64 { return float64(int64(x*1e4+0.5)) / 1e4 }
+
+// evalQuestions answers question sets about the configured corpus and
+// reports, by kind, how often the right sentence comes first, and how the
+// "not found" threshold trades answering against refusing.
+func (a *app) evalQuestions(cmd *cobra.Command, files []string, asJSON bool) error {
+	if err := a.load(cmd, nil); err != nil {
+		return err
+	}
+	var qs []eval.Question
+	for _, f := range files {
+		q, err := eval.LoadQuestions(f)
+		if err != nil {
+			return usageError{err}
+		}
+		qs = append(qs, q...)
+	}
+	e, err := a.engineWith(func(o *retrieval.Options) { o.MinCoverage = 1e-9 })
+	if err != nil {
+		return err
+	}
+	outcomes, err := eval.AskAll(e, qs)
+	if err != nil {
+		return err
+	}
+	th := a.cfg.Retrieval.MinCoverage
+	var thresholds []float64
+	for t := 0.05; t < 0.751; t += 0.05 {
+		thresholds = append(thresholds, math.Round(t*100)/100)
+	}
+	if asJSON {
+		var sweep []map[string]any
+		for _, t := range thresholds {
+			tl := eval.At(outcomes, t)
+			sweep = append(sweep, map[string]any{"threshold": t, "right_first": tl.RightFirst, "answerable": tl.Answerable,
+				"not_found": tl.NotFound, "unanswerable": tl.Unanswerable, "not_found_precision": round4(tl.NotFoundPrecision()),
+				"not_found_recall": round4(tl.NotFoundRecall()), "accuracy": round4(tl.Accuracy())})
+		}
+		kinds := map[string]any{}
+		for _, k := range eval.Kinds(outcomes) {
+			tl := eval.At(eval.OfKind(outcomes, k), th)
+			kinds[k] = map[string]any{"questions": tl.Answerable + tl.Unanswerable, "right_first": tl.RightFirst,
+				"in_top3": tl.InTop3, "not_found": tl.NotFound + tl.MissedAnswerable}
+		}
+		return writeJSON(a.stdout, map[string]any{"threshold": th, "kinds": kinds, "sweep": sweep})
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "At min_coverage %.2f:\n", th)
+	fmt.Fprintln(w, "kind\tquestions\tright first\tin top 3\tnot found")
+	for _, k := range eval.Kinds(outcomes) {
+		tl := eval.At(eval.OfKind(outcomes, k), th)
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\n", k, tl.Answerable+tl.Unanswerable, tl.RightFirst, tl.InTop3, tl.NotFound+tl.MissedAnswerable)
+	}
+	all := eval.At(outcomes, th)
+	fmt.Fprintf(w, "all\t%d\t%d\t%d\t%d\n\n", all.Answerable+all.Unanswerable, all.RightFirst, all.InTop3, all.NotFound+all.MissedAnswerable)
+	fmt.Fprintln(w, "threshold\tanswerable: right first\tunanswerable: not found\tnot found: precision\trecall\taccuracy")
+	for _, t := range thresholds {
+		tl := eval.At(outcomes, t)
+		mark := ""
+		if math.Abs(t-th) < 1e-9 {
+			mark = "  <- configured"
+		}
+		fmt.Fprintf(w, "%.2f\t%d/%d\t%d/%d\t%.3f\t%.3f\t%.3f%s\n", t, tl.RightFirst, tl.Answerable, tl.NotFound, tl.Unanswerable,
+			tl.NotFoundPrecision(), tl.NotFoundRecall(), tl.Accuracy(), mark)
+	}
+	best := eval.BestThreshold(outcomes, thresholds)
+	fmt.Fprintf(w, "\nmost accurate threshold on these questions: %.2f (accuracy %.3f)\n", best.Threshold, best.Accuracy())
+	return w.Flush()
+}

@@ -123,6 +123,11 @@ func (a *app) load(cmd *cobra.Command, flagKeys map[string]string) error {
 
 // engine loads the configured corpus and indexes it.
 func (a *app) engine() (*retrieval.Engine, error) {
+	return a.engineWith(nil)
+}
+
+// engineWith is engine with the options adjusted by adjust.
+func (a *app) engineWith(adjust func(*retrieval.Options)) (*retrieval.Engine, error) {
 	var c *corpus.Corpus
 	if a.cfg.Corpus == "" {
 		c = corpus.Default()
@@ -139,7 +144,11 @@ func (a *app) engine() (*retrieval.Engine, error) {
 	for _, w := range c.Warnings() {
 		fmt.Fprintf(a.stderr, "lectern: warning: %s\n", w)
 	}
-	return retrieval.NewEngine(c, engineOptions(a.cfg)), nil
+	opts := engineOptions(a.cfg)
+	if adjust != nil {
+		adjust(&opts)
+	}
+	return retrieval.NewEngine(c, opts), nil
 }
 
 func engineOptions(cfg *config.Config) retrieval.Options {
