@@ -124,4 +124,3 @@ func TestLoadErrors(t *testing.T) {
 		t.Error("Load of a missing split succeeded")
 	}
 }
-

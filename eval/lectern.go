@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"sort"
 	"strings"
 	"time"
 
@@ -22,6 +23,16 @@ type Config struct {
 	// TitleWeight repeats a document's title that many times in the indexed
 	// text (0 or 1: once), weighting the title field.
 	TitleWeight int
+	// Unstemmed adds this share of the BM25 score on an unstemmed copy of
+	// the index (exact word forms); 0: off. Plain ranking only.
+	Unstemmed float64
+	// Bigrams adds this share of the BM25 score on adjacent pairs of terms
+	// (a sequential-dependence model in its simplest form); 0: off. Plain
+	// ranking only.
+	Bigrams float64
+	// Passage adds, at document level, this share of the document's best
+	// sentence's BM25 score to its own (passage evidence); 0: off.
+	Passage float64
 }
 
 // Engine is a data set's corpus indexed by lectern's retrieval package.
@@ -36,6 +47,19 @@ type Engine struct {
 	ids   []string
 	// BuildTime is how long analysis and indexing took.
 	BuildTime time.Duration
+
+	// The index of adjacent term pairs, for Bigrams.
+	pairIx *retrieval.Index
+	pairAn *retrieval.Analyzer
+
+	// The unstemmed copy, for Unstemmed.
+	exactIx *retrieval.Index
+	exactAn *retrieval.Analyzer
+
+	// Sentences of each document, for Passage.
+	sentIx    *retrieval.Index
+	sentTexts []string
+	sentsOf   [][]int
 }
 
 // Build indexes ds's documents as cfg says.
@@ -67,9 +91,32 @@ func Build(ds *Dataset, cfg Config) *Engine {
 		}
 	}
 	cfg.Search.Neighbours = e.neighbours
+	if cfg.Passage > 0 && cfg.Unit != "sentence" {
+		e.sentsOf = make([][]int, len(ds.Docs))
+		for i, d := range ds.Docs {
+			for _, sp := range corpus.SplitSentences(d.Text) {
+				e.sentsOf[i] = append(e.sentsOf[i], len(e.sentTexts))
+				e.sentTexts = append(e.sentTexts, d.Text[sp.Start:sp.End])
+			}
+		}
+	}
 	e.an = retrieval.NewAnalyzer(cfg.Analyzer)
 	e.ix = retrieval.BuildIndex(len(e.texts), func(i int) string { return e.texts[i] }, e.an, cfg.BM25)
 	e.s = retrieval.NewSearcher(e.ix, func(i int) string { return e.texts[i] }, cfg.Search)
+	if cfg.Bigrams > 0 {
+		// Pairs are written as single words "stem0stem" and indexed as they are.
+		e.pairAn = retrieval.NewAnalyzer(retrieval.AnalyzerOptions{StopWords: []string{}, NoStem: true})
+		e.pairIx = retrieval.BuildIndex(len(e.texts), func(i int) string { return e.pairs(e.texts[i]) }, e.pairAn, cfg.BM25)
+	}
+	if cfg.Unstemmed > 0 {
+		ao := cfg.Analyzer
+		ao.NoStem = true
+		e.exactAn = retrieval.NewAnalyzer(ao)
+		e.exactIx = retrieval.BuildIndex(len(e.texts), func(i int) string { return e.texts[i] }, e.exactAn, cfg.BM25)
+	}
+	if e.sentsOf != nil {
+		e.sentIx = retrieval.BuildIndex(len(e.sentTexts), func(i int) string { return e.sentTexts[i] }, e.an, cfg.BM25)
+	}
 	e.BuildTime = time.Since(start)
 	return e
 }
@@ -92,7 +139,42 @@ func (e *Engine) Rank(query string, k int) []string {
 		for _, t := range e.an.Terms(query) {
 			q = append(q, retrieval.QueryTerm{Term: t, Weight: 1})
 		}
-		for _, h := range e.ix.Search(q, depth) {
+		hits := e.ix.Search(q, depth)
+		if e.pairIx != nil {
+			var pq []retrieval.QueryTerm
+			for _, t := range e.pairAn.Terms(e.pairs(query)) {
+				pq = append(pq, retrieval.QueryTerm{Term: t, Weight: 1})
+			}
+			hits = e.ix.Search(q, max(depth, 1000))
+			for i := range hits {
+				hits[i].Score += e.cfg.Bigrams * e.pairIx.Score(pq, hits[i].Doc)
+			}
+			sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+			hits = hits[:min(len(hits), depth)]
+		}
+		if e.exactIx != nil {
+			var xq []retrieval.QueryTerm
+			for _, t := range e.exactAn.Terms(query) {
+				xq = append(xq, retrieval.QueryTerm{Term: t, Weight: 1})
+			}
+			hits = e.ix.Search(q, max(depth, 1000))
+			for i := range hits {
+				hits[i].Score += e.cfg.Unstemmed * e.exactIx.Score(xq, hits[i].Doc)
+			}
+			sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+			hits = hits[:min(len(hits), depth)]
+		}
+		if e.sentIx != nil {
+			for i := range hits {
+				best := 0.0
+				for _, s := range e.sentsOf[e.docOf[hits[i].Doc]] {
+					best = max(best, e.sentIx.Score(q, s))
+				}
+				hits[i].Score += e.cfg.Passage * best
+			}
+			sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+		}
+		for _, h := range hits {
 			units = append(units, h.Doc)
 		}
 	} else {
@@ -152,4 +234,17 @@ func (e *Engine) neighbours(u int) (prev, next int) {
 		next = u + 1
 	}
 	return prev, next
+}
+
+// pairs rewrites text as its adjacent term pairs, each one word.
+func (e *Engine) pairs(text string) string {
+	terms := e.an.Terms(text)
+	var b strings.Builder
+	for i := 1; i < len(terms); i++ {
+		b.WriteString(terms[i-1])
+		b.WriteByte('0')
+		b.WriteString(terms[i])
+		b.WriteByte(' ')
+	}
+	return b.String()
 }

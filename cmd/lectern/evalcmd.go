@@ -15,7 +15,8 @@ func (a *app) evalCmd() *cobra.Command {
 	var (
 		dir, split, unit, analyzer, variant string
 		k1, b, coord, exact, delta          float64
-		prox, fbWeight, context             float64
+		prox, fbWeight, context, passage    float64
+		unstemmed, bigrams                  float64
 		fbDocs, fbTerms, titleWeight, depth int
 		plain, fuzzy, asJSON                bool
 		questions                           []string
@@ -59,7 +60,7 @@ irregular-form mapping: together they reproduce the published baselines.`,
 				return usagef("--variant %q: use bm25, bm25+ or bm25l", variant)
 			}
 			cfg := eval.Config{Unit: u, BM25: retrieval.BM25{K1: k1, B: b, Variant: variant, Delta: delta}, Plain: plain,
-				TitleWeight: titleWeight,
+				TitleWeight: titleWeight, Passage: passage, Unstemmed: unstemmed, Bigrams: bigrams,
 				Search: retrieval.SearchOptions{Coord: coord, Exact: exact, Fuzzy: fuzzy, Proximity: prox,
 					FeedbackDocs: fbDocs, FeedbackTerms: fbTerms, FeedbackWeight: fbWeight, Context: context, Depth: depth}}
 			switch analyzer {
@@ -82,7 +83,7 @@ irregular-form mapping: together they reproduce the published baselines.`,
 					"k1": k1, "b": b, "variant": variant, "delta": delta, "plain": plain, "coord": coord,
 					"exact": exact, "fuzzy": fuzzy, "proximity": prox, "feedback_docs": fbDocs,
 					"feedback_terms": fbTerms, "feedback_weight": fbWeight, "context": context,
-					"title_weight": titleWeight, "depth": depth,
+					"title_weight": titleWeight, "depth": depth, "passage": passage, "unstemmed": unstemmed, "bigrams": bigrams,
 					"ndcg@10": round4(res.NDCG10), "recall@100": round4(res.Recall100),
 					"mrr@10": round4(res.MRR10), "p@1": round4(res.P1), "queries": res.Queries,
 					"documents": len(ds.Docs), "units": e.Units(),
@@ -126,8 +127,11 @@ irregular-form mapping: together they reproduce the published baselines.`,
 	f.IntVar(&fbDocs, "rm3-docs", 0, "RM3 feedback: how many top texts to learn from (0: off)")
 	f.IntVar(&fbTerms, "rm3-terms", 10, "RM3 feedback: how many terms to add")
 	f.Float64Var(&fbWeight, "rm3-weight", 0.5, "RM3 feedback: the added terms' share of the query")
-	f.Float64Var(&context, "context", 0, "share of the best neighbouring text's score added (0: off)")
+	f.Float64Var(&context, "context", retrieval.DefaultContext, "share of the best neighbouring text's score added (0: off)")
 	f.IntVar(&depth, "depth", 30, "how many BM25 candidates are rescored")
+	f.Float64Var(&bigrams, "bigrams", 0, "--plain: share of the score on adjacent word pairs added (0: off)")
+	f.Float64Var(&unstemmed, "unstemmed", 0, "--plain: share of the score on unstemmed words added (0: off)")
+	f.Float64Var(&passage, "passage", 0, "document level, --plain: share of the best sentence's score added (0: off)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
