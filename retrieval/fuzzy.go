@@ -1,19 +1,26 @@
 package retrieval
 
-import "unicode/utf8"
-
 // closest returns the indexed term for the word nearest to a question
 // word the text does not hold, by edit distance (insertions, deletions,
 // substitutions and swaps of neighbouring letters): "burried" finds "buried",
-// "rehabilitaton" finds "rehabilitation". Both the folded words and their
-// stems are compared, and the closer pair wins. One edit is allowed for words
-// of four to seven letters and two from eight; shorter words and numbers are
+// "rehabilitaton" finds "rehabilitation". One edit is allowed for words of
+// four to seven letters and two from eight; shorter words and numbers are
 // not matched. On a tie the more frequent term wins. sim is 1 minus the edits
-// over the word's length.
-func (ix *Index) closest(word, term string) (found string, sim float64) {
+// over the word's length. Words whose length or set of letters differ too
+// much are ruled out before the edit distance is computed.
+func (ix *Index) closest(word string) (found string, sim float64) {
 	bestID, bestD, bestN := int32(-1), 0, 0
-	try := func(q string, cands []string, id func(int) int32) {
-		n := utf8.RuneCountInString(q)
+	consider := func(q string, n, d int, t int32) {
+		better := bestID < 0 || float64(d)/float64(n) < float64(bestD)/float64(bestN)
+		if !better && float64(d)/float64(n) == float64(bestD)/float64(bestN) {
+			better = ix.df[t] > ix.df[bestID] || ix.df[t] == ix.df[bestID] && ix.terms.at(int(t)) < ix.terms.at(int(bestID))
+		}
+		if better {
+			bestID, bestD, bestN = t, d, n
+		}
+	}
+	try := func(q string, tab *strtab, sets []uint64, id func(int) int32) {
+		n := runeLen(q)
 		if n < 4 || !hasLetter(q) {
 			return
 		}
@@ -21,36 +28,29 @@ func (ix *Index) closest(word, term string) (found string, sim float64) {
 		if n >= 8 {
 			maxd = 2
 		}
+		qset := letterSet(q)
 		a := []rune(q)
 		var b []rune
-		for i, c := range cands {
+		for i := 0; i < tab.len(); i++ {
+			c := tab.at(i)
 			if d := len(c) - len(q); d > 2*maxd || d < -2*maxd {
 				continue // no rune distance within maxd
 			}
+			if setDistance(qset, sets[i]) > 2*maxd {
+				continue // one edit changes at most two letters of the set
+			}
 			b = append(b[:0], []rune(c)...)
-			d := osa(a, b, maxd)
-			if d > maxd {
-				continue
-			}
-			t := id(i)
-			better := bestID < 0 || float64(d)/float64(n) < float64(bestD)/float64(bestN)
-			if !better && float64(d)/float64(n) == float64(bestD)/float64(bestN) {
-				better = ix.df(t) > ix.df(bestID) || ix.df(t) == ix.df(bestID) && ix.terms[t] < ix.terms[bestID]
-			}
-			if better {
-				bestID, bestD, bestN = t, d, n
+			if d := osa(a, b, maxd); d <= maxd {
+				consider(q, n, d, id(i))
 			}
 		}
 	}
-	try(word, ix.words, func(i int) int32 { return ix.wordTerm[i] })
-	try(term, ix.terms, func(i int) int32 { return int32(i) })
+	try(word, &ix.words, ix.wordSet, func(i int) int32 { return ix.wordTerm[i] })
 	if bestID < 0 {
 		return "", 0
 	}
-	return ix.terms[bestID], 1 - float64(bestD)/float64(bestN)
+	return ix.terms.at(int(bestID)), 1 - float64(bestD)/float64(bestN)
 }
-
-func (ix *Index) df(id int32) int { return int(ix.start[id+1] - ix.start[id]) }
 
 func hasLetter(s string) bool {
 	for _, r := range s {

@@ -1,8 +1,8 @@
 package retrieval
 
 import (
-	"container/heap"
 	"math"
+	"runtime"
 	"sort"
 	"sync"
 )
@@ -68,109 +68,313 @@ func (p BM25) TF(tf, dl, avgdl float64) float64 {
 }
 
 // Index is an inverted index over a set of texts ("documents": sentences for
-// the bot, abstracts for evaluation), scored with BM25. Build it once; it is
-// then safe for concurrent searches.
+// the bot, abstracts for evaluation), scored with BM25. Its postings are
+// compressed in blocks of 128 (delta-coded document numbers and frequencies
+// as varints) with each block's largest possible score, so that a search
+// skips what cannot reach the top k. Build it once; it is then safe for
+// concurrent searches.
 type Index struct {
 	an     *Analyzer
 	params BM25
 	n      int
 	avgLen float64
 
-	dict  map[string]int32
-	terms []string
-	// Postings of term t: docs[start[t]:start[t+1]] with freqs alongside.
-	start []uint32
-	docs  []uint32
-	freqs []uint16
-	idf   []float32
-	lens  []uint32
-	norms []float32 // K1·(1 − B + B·|d|/avgdl), per document
-	// words are the distinct folded words of the texts, sorted, with the
-	// term each one indexes as: for fuzzy matching of misspelt words.
-	words    []string
-	wordTerm []int32
+	terms   strtab    // the vocabulary, sorted
+	df      []uint32  // per term
+	postOff []uint64  // per term, and one more: where its postings start in post
+	post    []byte    // all postings, block after block
+	blkOff  []uint32  // per term, and one more: its first block in blocks
+	blocks  []block   // per block of 128 postings
+	idf     []float32 // per term
+	termMax []float32 // per term: its largest tf part in any document
+	lens    []uint32  // per document: its length in terms
+	norms   []float32 // per document: K1·(1 − B + B·|d|/avgdl)
 
-	pool sync.Pool // *accumulator
+	// The distinct folded words of the texts, sorted, with the term each
+	// indexes as and its letter set: for matching misspelt words.
+	words    strtab
+	wordTerm []int32
+	wordSet  []uint64
+
+	pool sync.Pool // *searchState
 }
 
-// BuildIndex analyzes n texts, text(0) to text(n-1), and indexes them.
+// block is a run of up to blockSize postings of one term.
+type block struct {
+	last uint32  // its last document
+	off  uint32  // where it starts, relative to the term's postings
+	max  float32 // its largest tf part
+}
+
+const blockSize = 128
+
+// BuildIndex analyzes n texts, text(0) to text(n-1), and indexes them. It
+// analyzes on all cores; text must be safe for concurrent calls.
 func BuildIndex(n int, text func(i int) string, an *Analyzer, params BM25) *Index {
-	ix := &Index{an: an, params: params, n: n, dict: map[string]int32{}}
-	type plist struct {
-		docs  []uint32
-		freqs []uint16
+	return BuildIndexProgress(n, text, an, params, nil)
+}
+
+// BuildIndexProgress is BuildIndex calling progress(done) from time to
+// time with the number of texts analyzed so far (from one goroutine at a
+// time; nil for none).
+func BuildIndexProgress(n int, text func(i int) string, an *Analyzer, params BM25, progress func(done int)) *Index {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/2000))
+	chunks := make([]*partial, workers)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for w := 0; w < workers; w++ {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			chunks[w] = analyzeRange(lo, hi, text, an, func(k int) {
+				if progress == nil {
+					return
+				}
+				mu.Lock()
+				done += k
+				progress(done)
+				mu.Unlock()
+			})
+		}(w, lo, hi)
 	}
-	var lists []plist
-	ix.lens = make([]uint32, n)
-	counts := map[int32]uint16{}
+	wg.Wait()
+	return merge(chunks, n, an, params)
+}
+
+// partial is the postings of a contiguous range of documents.
+type partial struct {
+	lo, hi int
+	dict   map[string]int32
+	terms  []string
+	docs   [][]uint32
+	freqs  [][]uint32
+	lens   []uint32
+	words  map[string]int32 // folded word -> local term
+}
+
+func analyzeRange(lo, hi int, text func(int) string, an *Analyzer, progress func(int)) *partial {
+	p := &partial{lo: lo, hi: hi, dict: map[string]int32{}, words: map[string]int32{}, lens: make([]uint32, hi-lo)}
+	counts := map[int32]uint32{}
 	var order []int32
-	var total uint64
 	var toks []Token
-	words := map[string]int32{}
-	for d := 0; d < n; d++ {
+	for d := lo; d < hi; d++ {
 		toks = an.AppendTokens(toks[:0], text(d))
-		ix.lens[d] = uint32(len(toks))
-		total += uint64(len(toks))
+		p.lens[d-lo] = uint32(len(toks))
 		order = order[:0]
 		for _, t := range toks {
-			id, ok := ix.dict[t.Term]
+			id, ok := p.dict[t.Term]
 			if !ok {
-				id = int32(len(ix.terms))
-				ix.dict[t.Term] = id
-				ix.terms = append(ix.terms, t.Term)
-				lists = append(lists, plist{})
+				id = int32(len(p.terms))
+				p.dict[t.Term] = id
+				p.terms = append(p.terms, t.Term)
+				p.docs = append(p.docs, nil)
+				p.freqs = append(p.freqs, nil)
 			}
-			if _, ok := words[t.Word]; !ok {
-				words[t.Word] = id
+			if _, ok := p.words[t.Word]; !ok {
+				p.words[t.Word] = id
 			}
 			if counts[id] == 0 {
 				order = append(order, id)
 			}
-			if counts[id] < math.MaxUint16 {
-				counts[id]++
-			}
+			counts[id]++
 		}
 		for _, id := range order {
-			lists[id].docs = append(lists[id].docs, uint32(d))
-			lists[id].freqs = append(lists[id].freqs, counts[id])
+			p.docs[id] = append(p.docs[id], uint32(d))
+			p.freqs[id] = append(p.freqs[id], counts[id])
 			delete(counts, id)
 		}
+		if (d-lo+1)%4096 == 0 {
+			progress(4096)
+		}
+	}
+	progress((hi - lo) % 4096)
+	return p
+}
+
+// merge joins the partial indexes of consecutive document ranges.
+func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
+	ix := &Index{an: an, params: params, n: n, lens: make([]uint32, n)}
+	var total uint64
+	termSet := map[string]bool{}
+	wordSet := map[string]string{} // word -> term
+	for _, p := range parts {
+		copy(ix.lens[p.lo:p.hi], p.lens)
+		for _, l := range p.lens {
+			total += uint64(l)
+		}
+		for _, t := range p.terms {
+			termSet[t] = true
+		}
+		for w, id := range p.words {
+			if _, ok := wordSet[w]; !ok {
+				wordSet[w] = p.terms[id]
+			}
+		}
+	}
+	terms := make([]string, 0, len(termSet))
+	for t := range termSet {
+		terms = append(terms, t)
+	}
+	sort.Strings(terms)
+	ix.terms = newStrtab(terms)
+
+	var docs, freqs []uint32
+	enc := make([]byte, 0, 1<<20)
+	ix.df = make([]uint32, len(terms))
+	ix.postOff = make([]uint64, 0, len(terms)+1)
+	ix.blkOff = make([]uint32, 0, len(terms)+1)
+	for i, t := range terms {
+		docs, freqs = docs[:0], freqs[:0]
+		for _, p := range parts {
+			if id, ok := p.dict[t]; ok {
+				docs = append(docs, p.docs[id]...)
+				freqs = append(freqs, p.freqs[id]...)
+			}
+		}
+		ix.df[i] = uint32(len(docs))
+		ix.postOff = append(ix.postOff, uint64(len(enc)))
+		ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
+		start := len(enc)
+		prev := uint32(0)
+		for b := 0; b < len(docs); b += blockSize {
+			e := min(b+blockSize, len(docs))
+			ix.blocks = append(ix.blocks, block{last: docs[e-1], off: uint32(len(enc) - start)})
+			for _, d := range docs[b:e] {
+				enc = appendUvarint(enc, uint64(d-prev))
+				prev = d
+			}
+			for _, f := range freqs[b:e] {
+				enc = appendUvarint(enc, uint64(f))
+			}
+		}
+	}
+	ix.postOff = append(ix.postOff, uint64(len(enc)))
+	ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
+	ix.post = append([]byte(nil), enc...)
+	for _, p := range parts {
+		p.dict, p.docs, p.freqs = nil, nil, nil
+	}
+
+	words := make([]string, 0, len(wordSet))
+	for w := range wordSet {
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	ix.words = newStrtab(words)
+	ix.wordTerm = make([]int32, len(words))
+	ix.wordSet = make([]uint64, len(words))
+	for i, w := range words {
+		ix.wordTerm[i] = int32(ix.terms.find(wordSet[w]))
+		ix.wordSet[i] = letterSet(w)
 	}
 	if n > 0 {
 		ix.avgLen = float64(total) / float64(n)
 	}
+	ix.prepare()
+	return ix
+}
+
+// prepare computes what depends on the BM25 parameters: IDFs, length
+// norms, and each term's and block's largest tf part.
+func (ix *Index) prepare() {
 	if ix.avgLen == 0 {
 		ix.avgLen = 1
 	}
-	ix.start = make([]uint32, len(lists)+1)
-	var size uint32
-	for i, l := range lists {
-		ix.start[i] = size
-		size += uint32(len(l.docs))
-	}
-	ix.start[len(lists)] = size
-	ix.docs = make([]uint32, 0, size)
-	ix.freqs = make([]uint16, 0, size)
-	ix.idf = make([]float32, len(lists))
-	for i, l := range lists {
-		ix.docs = append(ix.docs, l.docs...)
-		ix.freqs = append(ix.freqs, l.freqs...)
-		ix.idf[i] = float32(IDF(len(l.docs), n))
-	}
-	ix.words = make([]string, 0, len(words))
-	for w := range words {
-		ix.words = append(ix.words, w)
-	}
-	sort.Strings(ix.words)
-	ix.wordTerm = make([]int32, len(ix.words))
-	for i, w := range ix.words {
-		ix.wordTerm[i] = words[w]
-	}
-	ix.norms = make([]float32, n)
+	p := ix.params
+	ix.norms = make([]float32, ix.n)
 	for d := range ix.norms {
-		ix.norms[d] = float32(params.K1 * (1 - params.B + params.B*float64(ix.lens[d])/ix.avgLen))
+		ix.norms[d] = float32(p.K1 * (1 - p.B + p.B*float64(ix.lens[d])/ix.avgLen))
 	}
-	return ix
+	nt := ix.terms.len()
+	ix.idf = make([]float32, nt)
+	ix.termMax = make([]float32, nt)
+	var docs, freqs [blockSize]uint32
+	for t := 0; t < nt; t++ {
+		ix.idf[t] = float32(IDF(int(ix.df[t]), ix.n))
+		data := ix.post[ix.postOff[t]:ix.postOff[t+1]]
+		left := int(ix.df[t])
+		prev := uint32(0)
+		tmax := float32(0)
+		for b := ix.blkOff[t]; b < ix.blkOff[t+1]; b++ {
+			cnt := min(left, blockSize)
+			decodeBlock(data[ix.blocks[b].off:], prev, docs[:cnt], freqs[:cnt])
+			prev = ix.blocks[b].last
+			left -= cnt
+			bmax := float32(0)
+			for i := 0; i < cnt; i++ {
+				bmax = max(bmax, ix.tfPart(freqs[i], docs[i]))
+			}
+			ix.blocks[b].max = bmax
+			tmax = max(tmax, bmax)
+		}
+		ix.termMax[t] = tmax
+	}
+}
+
+// tfPart is a term's BM25 weight in document d before its IDF and query
+// weight, computed the same way everywhere so that scores compare exactly.
+func (ix *Index) tfPart(tf, d uint32) float32 {
+	f := float32(tf)
+	k1 := float32(ix.params.K1)
+	switch ix.params.Variant {
+	case VariantPlus:
+		return f*(k1+1)/(f+ix.norms[d]) + float32(ix.params.Delta)
+	case VariantL:
+		c := f * k1 / ix.norms[d]
+		delta := float32(ix.params.Delta)
+		return (k1 + 1) * (c + delta) / (k1 + c + delta)
+	}
+	return f * (k1 + 1) / (f + ix.norms[d])
+}
+
+func appendUvarint(b []byte, v uint64) []byte {
+	for v >= 0x80 {
+		b = append(b, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(b, byte(v))
+}
+
+func uvarint(b []byte) (uint64, int) {
+	var v uint64
+	var s uint
+	for i, c := range b {
+		if c < 0x80 {
+			return v | uint64(c)<<s, i + 1
+		}
+		v |= uint64(c&0x7f) << s
+		s += 7
+		if s > 63 {
+			return 0, -1
+		}
+	}
+	return 0, -1
+}
+
+// decodeBlock decodes len(docs) postings from data, document numbers
+// following prev. It returns the bytes read, or -1 for corrupt data.
+func decodeBlock(data []byte, prev uint32, docs, freqs []uint32) int {
+	pos := 0
+	for i := range docs {
+		v, k := uvarint(data[pos:])
+		if k <= 0 {
+			return -1
+		}
+		prev += uint32(v)
+		docs[i] = prev
+		pos += k
+	}
+	for i := range freqs {
+		v, k := uvarint(data[pos:])
+		if k <= 0 {
+			return -1
+		}
+		freqs[i] = uint32(v)
+		pos += k
+	}
+	return pos
 }
 
 // Len returns the number of indexed documents.
@@ -189,15 +393,24 @@ func (ix *Index) AvgLen() float64 { return ix.avgLen }
 func (ix *Index) DocLen(d int) int { return int(ix.lens[d]) }
 
 // NumTerms returns the size of the vocabulary.
-func (ix *Index) NumTerms() int { return len(ix.terms) }
+func (ix *Index) NumTerms() int { return ix.terms.len() }
+
+// NumPostings returns the number of (term, document) pairs indexed.
+func (ix *Index) NumPostings() int {
+	n := 0
+	for _, df := range ix.df {
+		n += int(df)
+	}
+	return n
+}
 
 // DF returns the number of documents holding term, 0 if none.
 func (ix *Index) DF(term string) int {
-	id, ok := ix.dict[term]
-	if !ok {
+	t := ix.terms.find(term)
+	if t < 0 {
 		return 0
 	}
-	return int(ix.start[id+1] - ix.start[id])
+	return int(ix.df[t])
 }
 
 // IDF returns the term's inverse document frequency in this index; a term
@@ -208,14 +421,15 @@ func (ix *Index) IDF(term string) float64 {
 
 // TF returns how often term occurs in document d.
 func (ix *Index) TF(term string, d int) int {
-	id, ok := ix.dict[term]
-	if !ok {
+	t := ix.terms.find(term)
+	if t < 0 || d < 0 || d >= ix.n {
 		return 0
 	}
-	docs := ix.docs[ix.start[id]:ix.start[id+1]]
-	i := sort.Search(len(docs), func(i int) bool { return docs[i] >= uint32(d) })
-	if i < len(docs) && docs[i] == uint32(d) {
-		return int(ix.freqs[int(ix.start[id])+i])
+	var c cursor
+	ix.openCursor(&c, int32(t), 1)
+	c.advance(uint32(d))
+	if c.doc == uint32(d) {
+		return int(c.tf())
 	}
 	return 0
 }
@@ -233,67 +447,20 @@ type Hit struct {
 	Score float64
 }
 
-// Search returns the k best documents for the query, best first; ties go to
-// the lower document number.
-func (ix *Index) Search(q []QueryTerm, k int) []Hit {
-	if k <= 0 || ix.n == 0 {
-		return nil
-	}
-	acc := ix.getAcc()
-	defer ix.pool.Put(acc)
+// Score returns document d's BM25 score for the query, computed directly,
+// as Search computes it.
+func (ix *Index) Score(q []QueryTerm, d int) float64 {
+	s := float32(0)
 	for _, qt := range q {
-		id, ok := ix.dict[qt.Term]
-		if !ok || qt.Weight == 0 {
+		t := ix.terms.find(qt.Term)
+		if t < 0 || qt.Weight == 0 {
 			continue
 		}
-		lo, hi := ix.start[id], ix.start[id+1]
-		docs, freqs := ix.docs[lo:hi], ix.freqs[lo:hi]
-		switch ix.params.Variant {
-		case VariantLucene:
-			w := float32(qt.Weight) * ix.idf[id] * float32(ix.params.K1+1)
-			for i, d := range docs {
-				tf := float32(freqs[i])
-				if acc.score[d] == 0 {
-					acc.touched = append(acc.touched, d)
-				}
-				acc.score[d] += w * tf / (tf + ix.norms[d])
-			}
-		default:
-			w := qt.Weight * float64(ix.idf[id])
-			for i, d := range docs {
-				if acc.score[d] == 0 {
-					acc.touched = append(acc.touched, d)
-				}
-				acc.score[d] += float32(w * ix.params.TF(float64(freqs[i]), float64(ix.lens[d]), ix.avgLen))
-			}
+		if tf := ix.TF(qt.Term, d); tf > 0 {
+			s += float32(qt.Weight) * ix.idf[t] * ix.tfPart(uint32(tf), uint32(d))
 		}
 	}
-	h := make(hitHeap, 0, k+1)
-	for _, d := range acc.touched {
-		s := float64(acc.score[d])
-		acc.score[d] = 0
-		if len(h) < k {
-			heap.Push(&h, Hit{int(d), s})
-		} else if better(Hit{int(d), s}, h[0]) {
-			h[0] = Hit{int(d), s}
-			heap.Fix(&h, 0)
-		}
-	}
-	acc.touched = acc.touched[:0]
-	out := make([]Hit, len(h))
-	for i := len(h) - 1; i >= 0; i-- {
-		out[i] = heap.Pop(&h).(Hit)
-	}
-	return out
-}
-
-// Score returns document d's BM25 score for the query, computed directly.
-func (ix *Index) Score(q []QueryTerm, d int) float64 {
-	s := 0.0
-	for _, e := range ix.Explain(q, d) {
-		s += e.Score
-	}
-	return s
+	return float64(s)
 }
 
 // TermScore is one query term's part of a document's score.
@@ -319,38 +486,4 @@ func (ix *Index) Explain(q []QueryTerm, d int) []TermScore {
 		out = append(out, TermScore{Term: qt.Term, Weight: qt.Weight, TF: tf, IDF: idf, Score: s})
 	}
 	return out
-}
-
-type accumulator struct {
-	score   []float32
-	touched []uint32
-}
-
-func (ix *Index) getAcc() *accumulator {
-	if a, ok := ix.pool.Get().(*accumulator); ok {
-		return a
-	}
-	return &accumulator{score: make([]float32, ix.n)}
-}
-
-// better orders hits: higher score first, then lower document number.
-func better(a, b Hit) bool {
-	if a.Score != b.Score {
-		return a.Score > b.Score
-	}
-	return a.Doc < b.Doc
-}
-
-// hitHeap is a min-heap: its root is the worst hit kept.
-type hitHeap []Hit
-
-func (h hitHeap) Len() int           { return len(h) }
-func (h hitHeap) Less(i, j int) bool { return better(h[j], h[i]) }
-func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *hitHeap) Push(x any)        { *h = append(*h, x.(Hit)) }
-func (h *hitHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }

@@ -87,7 +87,7 @@ func (s *Searcher) Parse(question string) Query {
 		if s.ix.DF(tok.Term) > 0 {
 			st.Found, st.Fuzzy = tok.Term, 1
 		} else if s.opts.Fuzzy && !fillerWords[tok.Term] && !lexicon.IsWord(tok.Word) {
-			if f, sim := s.ix.closest(tok.Word, tok.Term); f != "" {
+			if f, sim := s.ix.closest(tok.Word); f != "" {
 				st.Found, st.Fuzzy = f, sim
 			}
 		}

@@ -1,0 +1,351 @@
+package retrieval
+
+import (
+	"math"
+	"sort"
+)
+
+// cursor walks one term's postings in document order, a block at a time.
+type cursor struct {
+	ix     *Index
+	qi     int     // the term's position in the query
+	w      float32 // query weight times IDF
+	ub     float32 // w times the term's largest tf part: its most a document can get
+	data   []byte
+	blocks []block
+	left   int // postings not yet decoded
+	bi     int // current block
+	n, i   int // postings in the current block, position in it
+	prev   uint32
+	doc    uint32 // the current document, done when past every list
+	docs   [blockSize]uint32
+	freqs  [blockSize]uint32
+}
+
+const done = math.MaxUint32
+
+func (ix *Index) openCursor(c *cursor, t int32, w float32) {
+	c.ix = ix
+	c.w = w * ix.idf[t]
+	c.ub = c.w * ix.termMax[t]
+	c.data = ix.post[ix.postOff[t]:ix.postOff[t+1]]
+	c.blocks = ix.blocks[ix.blkOff[t]:ix.blkOff[t+1]]
+	c.left = int(ix.df[t])
+	c.bi, c.n, c.i, c.prev = -1, 0, 0, 0
+	c.nextBlock()
+}
+
+// nextBlock decodes the next block, or marks the cursor done.
+func (c *cursor) nextBlock() {
+	c.bi++
+	if c.bi >= len(c.blocks) || c.left <= 0 {
+		c.doc = done
+		return
+	}
+	c.n = min(c.left, blockSize)
+	c.left -= c.n
+	if decodeBlock(c.data[c.blocks[c.bi].off:], c.prev, c.docs[:c.n], c.freqs[:c.n]) < 0 {
+		c.doc = done // corrupt: verified indexes never are
+		return
+	}
+	c.prev = c.blocks[c.bi].last
+	c.i = 0
+	c.doc = c.docs[0]
+}
+
+func (c *cursor) next() {
+	c.i++
+	if c.i < c.n {
+		c.doc = c.docs[c.i]
+		return
+	}
+	c.nextBlock()
+}
+
+// advance moves to the first document at or after target, skipping whole
+// blocks that end before it without decoding them.
+func (c *cursor) advance(target uint32) {
+	if c.doc >= target {
+		return
+	}
+	if c.blocks[c.bi].last < target {
+		// Skip blocks; their postings count is known from their position.
+		for c.bi+1 < len(c.blocks) && c.blocks[c.bi+1].last < target {
+			c.bi++
+			c.left -= min(c.left, blockSize)
+		}
+		c.prev = c.blocks[c.bi].last
+		c.nextBlock()
+		if c.doc == done {
+			return
+		}
+	}
+	for c.doc < target {
+		c.next()
+	}
+}
+
+func (c *cursor) tf() uint32 { return c.freqs[c.i] }
+
+func (c *cursor) score() float32 { return c.w * c.ix.tfPart(c.freqs[c.i], c.doc) }
+
+// searchState is the scratch space of one search, pooled so that a search
+// allocates nothing but its result.
+type searchState struct {
+	cursors []cursor
+	order   []*cursor
+	ubSum   []float32
+	parts   []float32
+	heap    hitHeap32
+}
+
+type hit32 struct {
+	doc   uint32
+	score float32
+}
+
+// Search returns the k best documents for the query, best first; ties go to
+// the lower document number. It returns exactly what scoring every
+// document would, using MaxScore to skip documents and blocks that cannot
+// reach the top k.
+func (ix *Index) Search(q []QueryTerm, k int) []Hit {
+	return ix.SearchInto(nil, q, k)
+}
+
+// SearchInto is Search appending to dst, to avoid allocating.
+func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
+	if k <= 0 || ix.n == 0 {
+		return dst
+	}
+	st := ix.getState(len(q))
+	defer ix.pool.Put(st)
+	for qi, qt := range q {
+		t := ix.terms.find(qt.Term)
+		if t < 0 || qt.Weight <= 0 {
+			continue
+		}
+		st.cursors = append(st.cursors, cursor{})
+		c := &st.cursors[len(st.cursors)-1]
+		ix.openCursor(c, int32(t), float32(qt.Weight))
+		c.qi = qi
+	}
+	if len(st.cursors) == 0 {
+		return dst
+	}
+	for i := range st.cursors {
+		st.order = append(st.order, &st.cursors[i])
+	}
+	// Terms by their largest possible contribution, smallest first (an
+	// insertion sort: queries are short, and sort.Slice would allocate).
+	for i := 1; i < len(st.order); i++ {
+		for j := i; j > 0 && st.order[j].ub < st.order[j-1].ub; j-- {
+			st.order[j], st.order[j-1] = st.order[j-1], st.order[j]
+		}
+	}
+	var sum float32
+	for _, c := range st.order {
+		sum += c.ub
+		st.ubSum = append(st.ubSum, sum*(1+1e-5)) // room for rounding
+	}
+	for range q {
+		st.parts = append(st.parts, 0)
+	}
+	ix.maxScore(st, k)
+	return st.heap.appendSorted(dst)
+}
+
+// maxScore runs the MaxScore algorithm (Turtle and Flood, 1995): the terms
+// whose summed bounds cannot lift a document into the top k are
+// non-essential; only documents in an essential term's postings are scored,
+// and the non-essential terms are looked up for them only while the
+// document can still make it.
+func (ix *Index) maxScore(st *searchState, k int) {
+	order, parts := st.order, st.parts
+	h := &st.heap
+	theta := float32(-1) // the k-th best score once the heap is full
+	essential := 0       // order[:essential] are non-essential
+	for {
+		// The next document: the least current one among essential terms.
+		d := uint32(done)
+		for _, c := range order[essential:] {
+			d = min(d, c.doc)
+		}
+		if d == done {
+			return
+		}
+		for i := range parts {
+			parts[i] = 0
+		}
+		var partial float32
+		for _, c := range order[essential:] {
+			if c.doc == d {
+				s := c.score()
+				parts[c.qi] = s
+				partial += s
+				c.next()
+			}
+		}
+		skip := false
+		for i := essential - 1; i >= 0; i-- {
+			if len(*h) == k && partial+st.ubSum[i] < theta {
+				skip = true
+				break
+			}
+			c := order[i]
+			c.advance(d)
+			if c.doc == d {
+				s := c.score()
+				parts[c.qi] = s
+				partial += s
+			}
+		}
+		if skip {
+			continue
+		}
+		// The exact score sums the parts in query order, as every other
+		// way of scoring does.
+		var score float32
+		for _, p := range parts {
+			score += p
+		}
+		if len(*h) < k {
+			h.push(hit32{d, score})
+		} else if score > theta {
+			// Documents come in increasing order, so a tie with the k-th
+			// best loses: it has the higher number.
+			h.replaceRoot(hit32{d, score})
+		} else {
+			continue
+		}
+		if len(*h) == k {
+			theta = (*h)[0].score
+			for essential < len(order) && st.ubSum[essential] < theta {
+				essential++
+			}
+		}
+	}
+}
+
+// searchExhaustive scores every document holding a query term: the
+// reference the tests hold Search to.
+func (ix *Index) searchExhaustive(q []QueryTerm, k int) []Hit {
+	scores := map[uint32][]float32{}
+	for qi, qt := range q {
+		t := ix.terms.find(qt.Term)
+		if t < 0 || qt.Weight <= 0 {
+			continue
+		}
+		var c cursor
+		ix.openCursor(&c, int32(t), float32(qt.Weight))
+		for ; c.doc != done; c.next() {
+			if scores[c.doc] == nil {
+				scores[c.doc] = make([]float32, len(q))
+			}
+			scores[c.doc][qi] = c.score()
+		}
+	}
+	var all []hit32
+	for d, parts := range scores {
+		var s float32
+		for _, p := range parts {
+			s += p
+		}
+		all = append(all, hit32{d, s})
+	}
+	sort.Slice(all, func(i, j int) bool { return better32(all[i], all[j]) })
+	var out []Hit
+	for _, h := range all[:min(k, len(all))] {
+		out = append(out, Hit{Doc: int(h.doc), Score: float64(h.score)})
+	}
+	return out
+}
+
+func (ix *Index) getState(terms int) *searchState {
+	st, ok := ix.pool.Get().(*searchState)
+	if !ok {
+		st = &searchState{}
+	}
+	st.cursors = st.cursors[:0]
+	if cap(st.cursors) < terms {
+		st.cursors = make([]cursor, 0, terms)
+	}
+	st.order = st.order[:0]
+	st.ubSum = st.ubSum[:0]
+	st.parts = st.parts[:0]
+	st.heap = st.heap[:0]
+	return st
+}
+
+// better32 orders hits: higher score first, then lower document number.
+func better32(a, b hit32) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.doc < b.doc
+}
+
+// better orders hits: higher score first, then lower document number.
+func better(a, b Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.Doc < b.Doc
+}
+
+// hitHeap32 is a min-heap of hits: its root is the worst hit kept.
+type hitHeap32 []hit32
+
+func (h *hitHeap32) push(x hit32) {
+	*h = append(*h, x)
+	a := *h
+	i := len(a) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !better32(a[p], a[i]) {
+			break
+		}
+		a[p], a[i] = a[i], a[p]
+		i = p
+	}
+}
+
+func (h hitHeap32) replaceRoot(x hit32) {
+	h[0] = x
+	h.down(0)
+}
+
+func (h hitHeap32) down(i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		worst := l
+		if r := l + 1; r < n && better32(h[l], h[r]) {
+			worst = r
+		}
+		if !better32(h[i], h[worst]) {
+			return
+		}
+		h[i], h[worst] = h[worst], h[i]
+		i = worst
+	}
+}
+
+// appendSorted appends the hits, best first, emptying the heap.
+func (h *hitHeap32) appendSorted(dst []Hit) []Hit {
+	a := *h
+	start := len(dst)
+	for range a {
+		dst = append(dst, Hit{})
+	}
+	for n := len(a); n > 0; n-- {
+		dst[start+n-1] = Hit{Doc: int(a[0].doc), Score: float64(a[0].score)}
+		a[0] = a[n-1]
+		a = a[:n-1]
+		a.down(0)
+	}
+	*h = a
+	return dst
+}
