@@ -27,7 +27,10 @@ import (
 type Config struct {
 	// Corpus is the file or folder to answer from; "" means the embedded
 	// page.
-	Corpus    string
+	Corpus string
+	// Index is a saved index file: used when it is up to date with Corpus,
+	// rebuilt and rewritten otherwise; "" means none.
+	Index     string
 	Retrieval Retrieval
 	Discord   Discord
 	Log       Log
@@ -89,6 +92,7 @@ type setting struct {
 
 var settings = []setting{
 	{key: "corpus", def: "", set: func(c *Config, v any) (err error) { c.Corpus, err = cast.ToStringE(v); return }},
+	{key: "index", def: "", set: func(c *Config, v any) (err error) { c.Index, err = cast.ToStringE(v); return }},
 	{key: "retrieval.k1", def: retrieval.DefaultK1, set: func(c *Config, v any) (err error) { c.Retrieval.K1, err = toFloat(v); return }},
 	{key: "retrieval.b", def: retrieval.DefaultB, set: func(c *Config, v any) (err error) { c.Retrieval.B, err = toFloat(v); return }},
 	{key: "retrieval.top", def: 3, set: func(c *Config, v any) (err error) { c.Retrieval.Top, err = toInt(v); return }},
@@ -387,6 +391,7 @@ func (c *Config) values() map[string]string {
 	}
 	return map[string]string{
 		"corpus":                     q(c.Corpus),
+		"index":                      q(c.Index),
 		"retrieval.k1":               fmt.Sprint(c.Retrieval.K1),
 		"retrieval.b":                fmt.Sprint(c.Retrieval.B),
 		"retrieval.top":              fmt.Sprint(c.Retrieval.Top),

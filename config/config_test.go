@@ -543,7 +543,7 @@ func TestWarnings(t *testing.T) {
 		{"near miss in file, top level", "corpuss: notes\n", nil,
 			[][]string{{`unknown key "corpuss"`, `did you mean "corpus"?`}}},
 		{"far miss in file", "theme: dark\n", nil,
-			[][]string{{`unknown key "theme"`, "known keys: corpus, retrieval.k1"}}},
+			[][]string{{`unknown key "theme"`, "known keys: corpus, index, retrieval.k1"}}},
 		{"sorted", "delta: 1\nalpha: 1\ncharlie: 1\nbravo: 1\n", nil,
 			[][]string{{`"alpha"`}, {`"bravo"`}, {`"charlie"`}, {`"delta"`}}},
 		{"near miss in env", "", map[string]string{"LECTERN_DISCORD_TOKNE": "x"},

@@ -22,6 +22,7 @@ func ExampleLoad() {
 	// 5 [111 222] 1m0s
 	// # configuration file: testdata/lectern.yaml
 	// corpus: "notes/"                               # testdata/lectern.yaml
+	// index: ""                                      # default
 	// retrieval.k1: 0.9                              # default
 	// retrieval.b: 0.4                               # default
 	// retrieval.top: 5                               # testdata/lectern.yaml

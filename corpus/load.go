@@ -51,6 +51,18 @@ var ErrNoFiles = errors.New("no .txt or .md files found")
 // fails when path cannot be read, when a file named directly is bad, or when
 // nothing usable is left; its errors name the path and say what to do.
 func Load(path string) (*Corpus, error) {
+	return LoadProgress(path, nil)
+}
+
+// Progress tells how far a Load has got.
+type Progress struct {
+	Files, TotalFiles int
+	Bytes, TotalBytes int64
+	Sentences         int
+}
+
+// LoadProgress is Load calling progress (if not nil) after each file.
+func LoadProgress(path string, progress func(Progress)) (*Corpus, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("load corpus: %w", err)
@@ -73,21 +85,23 @@ func Load(path string) (*Corpus, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("load corpus %s: %w; put text files in it or name a file", path, ErrNoFiles)
 	}
-	for _, f := range files {
-		name, _ := filepath.Rel(path, f)
-		data, err := os.ReadFile(f)
-		if err == nil && int64(len(data)) > MaxFileBytes {
-			err = ErrTooBig
-		}
-		if err != nil {
-			b.Skip(&FileError{Path: f, Err: err})
-			continue
-		}
-		if err := b.Add(filepath.ToSlash(name), f, data); err != nil {
-			var fe *FileError
-			if errors.As(err, &fe) {
-				b.Skip(fe)
+	var pr Progress
+	pr.TotalFiles = len(files)
+	if progress != nil {
+		for _, f := range files {
+			if fi, err := os.Stat(f); err == nil {
+				pr.TotalBytes += fi.Size()
 			}
+		}
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		pr.Files++
+		pr.Bytes += int64(len(data))
+		b.addFile(path, f, data, err)
+		if progress != nil {
+			pr.Sentences = len(b.c.sents)
+			progress(pr)
 		}
 	}
 	c, err := b.Corpus()
@@ -99,6 +113,24 @@ func Load(path string) (*Corpus, error) {
 		return nil, fmt.Errorf("load corpus %s: %w%s", path, err, skipped.String())
 	}
 	return c, nil
+}
+
+// addFile adds file f of the folder root, or records why it is skipped.
+func (b *Builder) addFile(root, f string, data []byte, err error) {
+	if err == nil && int64(len(data)) > MaxFileBytes {
+		err = ErrTooBig
+	}
+	if err != nil {
+		b.Skip(&FileError{Path: f, Err: err})
+		return
+	}
+	name, _ := filepath.Rel(root, f)
+	if err := b.Add(filepath.ToSlash(name), f, data); err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			b.Skip(fe)
+		}
+	}
 }
 
 // listFiles returns the text files below dir, sorted.
@@ -135,4 +167,36 @@ func listFiles(dir string) ([]string, error) {
 	})
 	sort.Strings(files)
 	return files, err
+}
+
+// FileStamp identifies a version of a corpus file: an index built from the
+// file is up to date while these stay the same.
+type FileStamp struct {
+	Path    string `json:"path"`
+	Size    int64  `json:"size"`
+	ModTime int64  `json:"mtime"` // Unix nanoseconds
+}
+
+// Stamps lists the files Load would read at path, with their sizes and
+// modification times, without reading them.
+func Stamps(path string) ([]FileStamp, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	files := []string{path}
+	if info.IsDir() {
+		if files, err = listFiles(path); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]FileStamp, 0, len(files))
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, FileStamp{Path: f, Size: fi.Size(), ModTime: fi.ModTime().UnixNano()})
+	}
+	return out, nil
 }

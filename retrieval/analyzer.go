@@ -36,6 +36,7 @@ type Token struct {
 //
 // An Analyzer is safe for concurrent use.
 type Analyzer struct {
+	opts      AnalyzerOptions
 	stop      map[string]bool
 	noStem    bool
 	irregular bool
@@ -49,15 +50,15 @@ type Analyzer struct {
 type AnalyzerOptions struct {
 	// StopWords are dropped (folded, unstemmed). nil means DefaultStopWords;
 	// an empty non-nil list keeps every word.
-	StopWords []string
+	StopWords []string `json:"stop_words"`
 	// NoStem turns stemming off.
-	NoStem bool
+	NoStem bool `json:"no_stem"`
 	// Irregular maps irregular verb and noun forms to their base form before
 	// stemming, so that "held" finds "hold" and "gave" finds "give".
-	Irregular bool
+	Irregular bool `json:"irregular"`
 	// HyphenPartsOnly indexes a hyphenated word by its parts alone, as
 	// Lucene's StandardTokenizer does, not also as a whole.
-	HyphenPartsOnly bool
+	HyphenPartsOnly bool `json:"hyphen_parts_only"`
 }
 
 // maxCached bounds the stem cache.
@@ -73,7 +74,7 @@ func NewAnalyzer(o AnalyzerOptions) *Analyzer {
 	if stopWords == nil {
 		stopWords = DefaultStopWords
 	}
-	a := &Analyzer{stop: make(map[string]bool, len(stopWords)), noStem: o.NoStem, irregular: o.Irregular, partsOnly: o.HyphenPartsOnly}
+	a := &Analyzer{opts: o, stop: make(map[string]bool, len(stopWords)), noStem: o.NoStem, irregular: o.Irregular, partsOnly: o.HyphenPartsOnly}
 	for _, w := range stopWords {
 		a.stop[w] = true
 	}

@@ -91,8 +91,23 @@ type Engine struct {
 // NewEngine indexes the corpus's sentences.
 func NewEngine(c *corpus.Corpus, opts Options) *Engine {
 	opts = opts.withDefaults()
-	an := NewAnalyzer(AnalyzerOptions{Irregular: true})
-	ix := BuildIndex(c.Len(), c.Text, an, opts.BM25)
+	ix := BuildIndex(c.Len(), c.Text, NewAnalyzer(engineAnalyzer), opts.BM25)
+	return newEngine(c, ix, opts)
+}
+
+// NewEngineProgress is NewEngine reporting indexing progress as
+// BuildIndexProgress does.
+func NewEngineProgress(c *corpus.Corpus, opts Options, progress func(done int)) *Engine {
+	opts = opts.withDefaults()
+	ix := BuildIndexProgress(c.Len(), c.Text, NewAnalyzer(engineAnalyzer), opts.BM25, progress)
+	return newEngine(c, ix, opts)
+}
+
+// engineAnalyzer is the analysis an Engine indexes sentences with.
+var engineAnalyzer = AnalyzerOptions{Irregular: true}
+
+// newEngine assembles an engine from a corpus and its index.
+func newEngine(c *corpus.Corpus, ix *Index, opts Options) *Engine {
 	e := &Engine{c: c, ix: ix, opts: opts}
 	e.s = NewSearcher(ix, c.Text, SearchOptions{Coord: opts.Coord, Exact: DefaultExact, Fuzzy: !opts.NoFuzzy,
 		Context: opts.Context, Neighbours: e.neighbours})

@@ -30,7 +30,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"lectern/config"
-	"lectern/corpus"
 	"lectern/retrieval"
 )
 
@@ -100,13 +99,14 @@ Russian History, p. 388, article "De-Stalinization".`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.configFile, "config", "", "configuration file (default: lectern.yaml in ., $XDG_CONFIG_HOME/lectern, /etc/lectern)")
 	pf.String("corpus", "", "text file or folder of .txt/.md files to answer from (default: the embedded page)")
-	root.AddCommand(a.askCmd(), a.chatCmd(), a.topicsCmd(), a.serveCmd(), a.evalCmd(), a.configCmd(), versionCmd())
+	pf.String("index", "", "saved index file to use when up to date with the corpus (see 'lectern index')")
+	root.AddCommand(a.askCmd(), a.chatCmd(), a.topicsCmd(), a.serveCmd(), a.evalCmd(), a.indexCmd(), a.configCmd(), versionCmd())
 	return root
 }
 
 // load reads the configuration, with cmd's flags mapped to their keys.
 func (a *app) load(cmd *cobra.Command, flagKeys map[string]string) error {
-	keys := map[string]string{"corpus": "corpus"}
+	keys := map[string]string{"corpus": "corpus", "index": "index"}
 	for k, v := range flagKeys {
 		keys[k] = v
 	}
@@ -126,29 +126,37 @@ func (a *app) engine() (*retrieval.Engine, error) {
 	return a.engineWith(nil)
 }
 
-// engineWith is engine with the options adjusted by adjust.
+// engineWith is engine with the options adjusted by adjust. With an index
+// file configured, it loads it if it is up to date with the corpus, and
+// otherwise rebuilds it, says why, and saves it again.
 func (a *app) engineWith(adjust func(*retrieval.Options)) (*retrieval.Engine, error) {
-	var c *corpus.Corpus
-	if a.cfg.Corpus == "" {
-		c = corpus.Default()
-	} else {
-		var err error
-		c, err = corpus.Load(a.cfg.Corpus)
-		if err != nil {
-			return nil, usageError{err}
-		}
-	}
-	for _, s := range c.Skipped() {
-		fmt.Fprintf(a.stderr, "lectern: skipped %v\n", s)
-	}
-	for _, w := range c.Warnings() {
-		fmt.Fprintf(a.stderr, "lectern: warning: %s\n", w)
-	}
 	opts := engineOptions(a.cfg)
 	if adjust != nil {
 		adjust(&opts)
 	}
-	return retrieval.NewEngine(c, opts), nil
+	if a.cfg.Index == "" {
+		e, _, err := a.build(opts)
+		return e, err
+	}
+	e, err := a.loadIndex(opts)
+	if err == nil {
+		return e, nil
+	}
+	var stale errStale
+	if !errors.As(err, &stale) {
+		return nil, err
+	}
+	fmt.Fprintf(a.stderr, "lectern: index %s %s; rebuilding it\n", a.cfg.Index, stale.why)
+	e, saved, err := a.build(opts)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := retrieval.SaveEngine(a.cfg.Index, e, saved); err != nil {
+		fmt.Fprintf(a.stderr, "lectern: warning: could not save the index: %v\n", err)
+	} else {
+		fmt.Fprintf(a.stderr, "lectern: saved the index to %s\n", a.cfg.Index)
+	}
+	return e, nil
 }
 
 func engineOptions(cfg *config.Config) retrieval.Options {

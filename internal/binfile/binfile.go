@@ -1,0 +1,247 @@
+// Package binfile is the container format of lectern's saved index: a
+// magic string and version, then named sections of bytes or of fixed-size
+// little-endian numbers, each aligned to 8 bytes, then a CRC-32C checksum
+// of everything before it. Reading checks the magic, the version, every
+// length and the checksum before handing out a section, so a truncated,
+// corrupted or foreign file is an error, never a crash. Number sections are
+// handed out without copying where the machine allows.
+package binfile
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math"
+	"unsafe"
+)
+
+// Errors Open returns, wrapped with details.
+var (
+	ErrNotIndex  = errors.New("not a lectern index file")
+	ErrVersion   = errors.New("index file version not supported")
+	ErrCorrupt   = errors.New("index file is corrupt")
+	ErrTruncated = errors.New("index file is truncated")
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+const (
+	tagLen     = 16
+	headerLen  = 16 // magic (12) + version (4)
+	trailerLen = 16 // "END." (4) + CRC-32C (4) + total length (8)
+)
+
+// Writer builds a file in memory.
+type Writer struct {
+	buf []byte
+}
+
+// NewWriter starts a file with a 12-byte magic string and a version.
+func NewWriter(magic string, version uint32) *Writer {
+	w := &Writer{buf: make([]byte, 0, 1<<20)}
+	var m [12]byte
+	copy(m[:], magic)
+	w.buf = append(w.buf, m[:]...)
+	w.buf = binary.LittleEndian.AppendUint32(w.buf, version)
+	return w
+}
+
+func (w *Writer) section(tag string, n int) []byte {
+	if len(tag) > tagLen {
+		panic("binfile: tag too long: " + tag)
+	}
+	var t [tagLen]byte
+	copy(t[:], tag)
+	w.buf = append(w.buf, t[:]...)
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(n))
+	start := len(w.buf)
+	w.buf = append(w.buf, make([]byte, n+pad(n))...)
+	return w.buf[start : start+n]
+}
+
+func pad(n int) int { return (8 - n%8) % 8 }
+
+// Bytes adds a section of bytes.
+func (w *Writer) Bytes(tag string, b []byte) { copy(w.section(tag, len(b)), b) }
+
+// String adds a section holding a string.
+func (w *Writer) String(tag string, s string) { copy(w.section(tag, len(s)), s) }
+
+// Uint32s adds a section of uint32s.
+func (w *Writer) Uint32s(tag string, v []uint32) {
+	b := w.section(tag, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], x)
+	}
+}
+
+// Int32s adds a section of int32s.
+func (w *Writer) Int32s(tag string, v []int32) {
+	b := w.section(tag, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(x))
+	}
+}
+
+// Float32s adds a section of float32s.
+func (w *Writer) Float32s(tag string, v []float32) {
+	b := w.section(tag, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+	}
+}
+
+// Uint64s adds a section of uint64s.
+func (w *Writer) Uint64s(tag string, v []uint64) {
+	b := w.section(tag, 8*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(b[8*i:], x)
+	}
+}
+
+// Finish appends the trailer and returns the file's bytes.
+func (w *Writer) Finish() []byte {
+	sum := crc32.Checksum(w.buf, castagnoli)
+	w.buf = append(w.buf, "END."...)
+	w.buf = binary.LittleEndian.AppendUint32(w.buf, sum)
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(len(w.buf)+8))
+	return w.buf
+}
+
+// Reader gives access to the sections of a checked file. The slices it
+// returns share the file's bytes, which must not change.
+type Reader struct {
+	sections map[string][]byte
+}
+
+// Open checks data and indexes its sections.
+func Open(data []byte, magic string, version uint32) (*Reader, error) {
+	if len(data) < headerLen+trailerLen {
+		if len(data) >= len(magic) && string(data[:len(magic)]) != magic {
+			return nil, ErrNotIndex
+		}
+		return nil, fmt.Errorf("%w (%d bytes)", ErrTruncated, len(data))
+	}
+	var m [12]byte
+	copy(m[:], magic)
+	if string(data[:12]) != string(m[:]) {
+		return nil, ErrNotIndex
+	}
+	if v := binary.LittleEndian.Uint32(data[12:]); v != version {
+		return nil, fmt.Errorf("%w: the file has version %d, this lectern reads version %d", ErrVersion, v, version)
+	}
+	end := len(data) - trailerLen
+	if string(data[end:end+4]) != "END." {
+		return nil, fmt.Errorf("%w: no end marker", ErrTruncated)
+	}
+	if total := binary.LittleEndian.Uint64(data[end+8:]); total != uint64(len(data)) {
+		return nil, fmt.Errorf("%w: %d bytes of %d", ErrTruncated, len(data), total)
+	}
+	if got, want := crc32.Checksum(data[:end], castagnoli), binary.LittleEndian.Uint32(data[end+4:]); got != want {
+		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
+	}
+	r := &Reader{sections: map[string][]byte{}}
+	for pos := headerLen; pos < end; {
+		if end-pos < tagLen+8 {
+			return nil, fmt.Errorf("%w: section header cut", ErrCorrupt)
+		}
+		tag := string(trimZero(data[pos : pos+tagLen]))
+		n := binary.LittleEndian.Uint64(data[pos+tagLen:])
+		pos += tagLen + 8
+		if n > uint64(end-pos) {
+			return nil, fmt.Errorf("%w: section %q overruns the file", ErrCorrupt, tag)
+		}
+		r.sections[tag] = data[pos : pos+int(n) : pos+int(n)]
+		pos += int(n) + pad(int(n))
+	}
+	return r, nil
+}
+
+func trimZero(b []byte) []byte {
+	for i, c := range b {
+		if c == 0 {
+			return b[:i]
+		}
+	}
+	return b
+}
+
+// Bytes returns a section's bytes.
+func (r *Reader) Bytes(tag string) ([]byte, error) {
+	b, ok := r.sections[tag]
+	if !ok {
+		return nil, fmt.Errorf("%w: no section %q", ErrCorrupt, tag)
+	}
+	return b, nil
+}
+
+// String returns a section as a string sharing the file's bytes.
+func (r *Reader) String(tag string) (string, error) {
+	b, err := r.Bytes(tag)
+	if err != nil || len(b) == 0 {
+		return "", err
+	}
+	return unsafe.String(&b[0], len(b)), nil
+}
+
+// Uint32s returns a section of uint32s.
+func (r *Reader) Uint32s(tag string) ([]uint32, error) { return numbers[uint32](r, tag, 4) }
+
+// Int32s returns a section of int32s.
+func (r *Reader) Int32s(tag string) ([]int32, error) { return numbers[int32](r, tag, 4) }
+
+// Float32s returns a section of float32s.
+func (r *Reader) Float32s(tag string) ([]float32, error) { return numbers[float32](r, tag, 4) }
+
+// Uint64s returns a section of uint64s.
+func (r *Reader) Uint64s(tag string) ([]uint64, error) { return numbers[uint64](r, tag, 8) }
+
+// littleEndian reports whether the machine stores numbers as the file
+// does, so that sections can be used in place.
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+func numbers[T uint32 | int32 | float32 | uint64](r *Reader, tag string, size int) ([]T, error) {
+	b, err := r.Bytes(tag)
+	if err != nil {
+		return nil, err
+	}
+	if len(b)%size != 0 {
+		return nil, fmt.Errorf("%w: section %q has %d bytes, not a multiple of %d", ErrCorrupt, tag, len(b), size)
+	}
+	n := len(b) / size
+	if n == 0 {
+		return []T{}, nil
+	}
+	if littleEndian && uintptr(unsafe.Pointer(&b[0]))%uintptr(size) == 0 {
+		return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), n), nil
+	}
+	out := make([]T, n)
+	for i := range out {
+		switch size {
+		case 4:
+			v := binary.LittleEndian.Uint32(b[4*i:])
+			*(*uint32)(unsafe.Pointer(&out[i])) = v
+		case 8:
+			v := binary.LittleEndian.Uint64(b[8*i:])
+			*(*uint64)(unsafe.Pointer(&out[i])) = v
+		}
+	}
+	return out, nil
+}
+
+// Reseal rewrites the trailer of a file whose end marker is in place so
+// that its checksum and length match its bytes again: for fuzz tests that
+// mutate what lies inside a file and must get past the checksum.
+func Reseal(data []byte) {
+	if len(data) < headerLen+trailerLen {
+		return
+	}
+	end := len(data) - trailerLen
+	copy(data[end:], "END.")
+	binary.LittleEndian.PutUint32(data[end+4:], crc32.Checksum(data[:end], castagnoli))
+	binary.LittleEndian.PutUint64(data[end+8:], uint64(len(data)))
+}

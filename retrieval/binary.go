@@ -1,0 +1,275 @@
+package retrieval
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"time"
+
+	"lectern/corpus"
+	"lectern/internal/binfile"
+)
+
+// An index file holds a whole Engine: the corpus's documents, paragraphs
+// and sentences, and the index over them, so that starting from it needs no
+// parsing or analysis. Its format is versioned and checksummed (package
+// binfile); FileVersion changes whenever the layout does.
+const (
+	fileMagic   = "LECTERNINDEX"
+	FileVersion = 1
+)
+
+// ErrStale is returned by LoadEngine for an index built with another
+// analyzer than the one asked for.
+var ErrStale = errors.New("index file was built with other analysis settings")
+
+// Saved describes what an index file was built from.
+type Saved struct {
+	// Corpus is the corpus path as given when it was built ("" for the
+	// embedded page).
+	Corpus string `json:"corpus"`
+	// Files are the corpus's files as they were then.
+	Files []corpus.FileStamp `json:"files"`
+	// Created is when the file was written.
+	Created time.Time `json:"created"`
+}
+
+type indexMeta struct {
+	N        int             `json:"n"`
+	AvgLen   float64         `json:"avg_len"`
+	Params   BM25            `json:"params"`
+	Analyzer AnalyzerOptions `json:"analyzer"`
+	Saved    Saved           `json:"saved"`
+}
+
+// SaveEngine writes e to path, through a temporary file renamed into place
+// so that a reader never sees half a file.
+func SaveEngine(path string, e *Engine, saved Saved) (int64, error) {
+	w := binfile.NewWriter(fileMagic, FileVersion)
+	if err := e.c.WriteSections(w); err != nil {
+		return 0, err
+	}
+	if saved.Created.IsZero() {
+		saved.Created = time.Now().UTC()
+	}
+	if err := e.ix.writeSections(w, saved); err != nil {
+		return 0, err
+	}
+	data := w.Finish()
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return 0, err
+	}
+	if err := tmp.Close(); err != nil {
+		return 0, err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return 0, err
+	}
+	return int64(len(data)), nil
+}
+
+// LoadEngine reads an index file written by SaveEngine. opts must ask for
+// the analysis the file was built with (ErrStale otherwise); other options,
+// BM25's parameters included, apply as given. A file that is truncated,
+// corrupt, of another version or not an index at all is an error wrapping
+// one of binfile's, never a crash.
+func LoadEngine(path string, opts Options) (*Engine, Saved, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Saved{}, err
+	}
+	return decodeEngine(data, opts)
+}
+
+func decodeEngine(data []byte, opts Options) (*Engine, Saved, error) {
+	opts = opts.withDefaults()
+	r, err := binfile.Open(data, fileMagic, FileVersion)
+	if err != nil {
+		return nil, Saved{}, err
+	}
+	c, err := corpus.ReadSections(r)
+	if err != nil {
+		return nil, Saved{}, err
+	}
+	ix, meta, err := readIndexSections(r, engineAnalyzer)
+	if err != nil {
+		return nil, meta.Saved, err
+	}
+	if ix.n != c.Len() {
+		return nil, meta.Saved, fmt.Errorf("%w: index of %d texts for %d sentences", binfile.ErrCorrupt, ix.n, c.Len())
+	}
+	if ix.params != opts.BM25 {
+		ix.params = opts.BM25
+		ix.prepare()
+	}
+	return newEngine(c, ix, opts), meta.Saved, nil
+}
+
+func (ix *Index) writeSections(w *binfile.Writer, saved Saved) error {
+	meta, err := json.Marshal(indexMeta{N: ix.n, AvgLen: ix.avgLen, Params: ix.params, Analyzer: ix.an.opts, Saved: saved})
+	if err != nil {
+		return err
+	}
+	w.Bytes("i.meta", meta)
+	w.String("i.terms", ix.terms.blob)
+	w.Uint32s("i.termoff", ix.terms.off)
+	w.Uint32s("i.df", ix.df)
+	w.Uint64s("i.postoff", ix.postOff)
+	w.Bytes("i.post", ix.post)
+	w.Uint32s("i.blkoff", ix.blkOff)
+	blocks := make([]uint32, 0, 3*len(ix.blocks))
+	for _, b := range ix.blocks {
+		blocks = append(blocks, b.last, b.off, math.Float32bits(b.max))
+	}
+	w.Uint32s("i.blocks", blocks)
+	w.Float32s("i.idf", ix.idf)
+	w.Float32s("i.termmax", ix.termMax)
+	w.Uint32s("i.lens", ix.lens)
+	w.Float32s("i.norms", ix.norms)
+	w.String("i.words", ix.words.blob)
+	w.Uint32s("i.wordoff", ix.words.off)
+	w.Int32s("i.wordterm", ix.wordTerm)
+	w.Uint64s("i.wordset", ix.wordSet)
+	return nil
+}
+
+// readIndexSections reads and checks an index. Every length, offset and
+// posting is verified, so that no later search can index out of range.
+func readIndexSections(r *binfile.Reader, want AnalyzerOptions) (*Index, indexMeta, error) {
+	var meta indexMeta
+	bad := func(format string, args ...any) (*Index, indexMeta, error) {
+		return nil, meta, fmt.Errorf("%w: index: %s", binfile.ErrCorrupt, fmt.Sprintf(format, args...))
+	}
+	raw, err := r.Bytes("i.meta")
+	if err != nil {
+		return nil, meta, err
+	}
+	if err := json.Unmarshal(raw, &meta); err != nil {
+		return bad("meta: %v", err)
+	}
+	if !reflect.DeepEqual(normalAnalyzer(meta.Analyzer), normalAnalyzer(want)) {
+		return nil, meta, ErrStale
+	}
+	ix := &Index{an: NewAnalyzer(meta.Analyzer), params: meta.Params, n: meta.N, avgLen: meta.AvgLen}
+	var blocks []uint32
+	var e [15]error
+	ix.terms.blob, e[0] = r.String("i.terms")
+	ix.terms.off, e[1] = r.Uint32s("i.termoff")
+	ix.df, e[2] = r.Uint32s("i.df")
+	ix.postOff, e[3] = r.Uint64s("i.postoff")
+	ix.post, e[4] = r.Bytes("i.post")
+	ix.blkOff, e[5] = r.Uint32s("i.blkoff")
+	blocks, e[6] = r.Uint32s("i.blocks")
+	ix.idf, e[7] = r.Float32s("i.idf")
+	ix.termMax, e[8] = r.Float32s("i.termmax")
+	ix.lens, e[9] = r.Uint32s("i.lens")
+	ix.norms, e[10] = r.Float32s("i.norms")
+	ix.words.blob, e[11] = r.String("i.words")
+	ix.words.off, e[12] = r.Uint32s("i.wordoff")
+	ix.wordTerm, e[13] = r.Int32s("i.wordterm")
+	ix.wordSet, e[14] = r.Uint64s("i.wordset")
+	if err := errors.Join(e[:]...); err != nil {
+		return nil, meta, err
+	}
+	if ix.n < 0 || ix.avgLen < 0 || math.IsNaN(ix.avgLen) || ix.params.K1 <= 0 {
+		return bad("header out of range")
+	}
+	nt := len(ix.df)
+	if len(ix.terms.off) != nt+1 || len(ix.postOff) != nt+1 || len(ix.blkOff) != nt+1 ||
+		len(ix.idf) != nt || len(ix.termMax) != nt || len(blocks)%3 != 0 ||
+		len(ix.lens) != ix.n || len(ix.norms) != ix.n ||
+		len(ix.words.off) != len(ix.wordTerm)+1 || len(ix.wordSet) != len(ix.wordTerm) {
+		return bad("section sizes disagree")
+	}
+	if err := checkStrtab(&ix.terms); err != nil {
+		return bad("terms: %v", err)
+	}
+	if err := checkStrtab(&ix.words); err != nil {
+		return bad("words: %v", err)
+	}
+	for _, t := range ix.wordTerm {
+		if t < 0 || int(t) >= nt {
+			return bad("word's term out of range")
+		}
+	}
+	ix.blocks = make([]block, len(blocks)/3)
+	for i := range ix.blocks {
+		ix.blocks[i] = block{last: blocks[3*i], off: blocks[3*i+1], max: math.Float32frombits(blocks[3*i+2])}
+	}
+	if ix.postOff[0] != 0 || ix.blkOff[0] != 0 || ix.postOff[nt] != uint64(len(ix.post)) || int(ix.blkOff[nt]) != len(ix.blocks) {
+		return bad("postings do not add up")
+	}
+	var total uint64
+	for _, l := range ix.lens {
+		total += uint64(l)
+	}
+	var docs, freqs [blockSize]uint32
+	for t := 0; t < nt; t++ {
+		lo, hi := ix.postOff[t], ix.postOff[t+1]
+		b0, b1 := ix.blkOff[t], ix.blkOff[t+1]
+		df := int(ix.df[t])
+		if lo > hi || b0 > b1 || df == 0 || df > ix.n || int(b1-b0) != (df+blockSize-1)/blockSize {
+			return bad("term %d's postings out of range", t)
+		}
+		data := ix.post[lo:hi]
+		prev, left, first := uint32(0), df, true
+		for b := b0; b < b1; b++ {
+			cnt := min(left, blockSize)
+			left -= cnt
+			blk := ix.blocks[b]
+			if uint64(blk.off) >= uint64(len(data)) {
+				return bad("term %d: block offset out of range", t)
+			}
+			if decodeBlock(data[blk.off:], prev, docs[:cnt], freqs[:cnt]) < 0 {
+				return bad("term %d: postings cut short", t)
+			}
+			for i := 0; i < cnt; i++ {
+				if docs[i] >= uint32(ix.n) || (!first && docs[i] <= prev) || freqs[i] == 0 || freqs[i] > ix.lens[docs[i]] {
+					return bad("term %d: posting out of range", t)
+				}
+				prev, first = docs[i], false
+			}
+			if blk.last != prev {
+				return bad("term %d: block end disagrees", t)
+			}
+		}
+	}
+	return ix, meta, nil
+}
+
+// checkStrtab verifies a string table's offsets and order.
+func checkStrtab(t *strtab) error {
+	if len(t.off) == 0 || t.off[0] != 0 || int(t.off[len(t.off)-1]) != len(t.blob) {
+		return errors.New("offsets out of range")
+	}
+	for i := 1; i < len(t.off); i++ {
+		if t.off[i] < t.off[i-1] {
+			return errors.New("offsets out of order")
+		}
+	}
+	for i := 1; i < t.len(); i++ {
+		if t.at(i-1) >= t.at(i) {
+			return errors.New("strings out of order")
+		}
+	}
+	return nil
+}
+
+// normalAnalyzer makes analyzer options comparable: nil stop words mean the
+// default list.
+func normalAnalyzer(o AnalyzerOptions) AnalyzerOptions {
+	if o.StopWords == nil {
+		o.StopWords = DefaultStopWords
+	}
+	return o
+}

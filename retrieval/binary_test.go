@@ -1,0 +1,161 @@
+package retrieval
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"lectern/corpus"
+	"lectern/internal/binfile"
+)
+
+func testCorpus(t testing.TB) *corpus.Corpus {
+	t.Helper()
+	var b corpus.Builder
+	files := map[string]string{
+		"a.md":  "# Guide\n\n## Install\n\nRun the installer. It copies the files.\n\n## Remove\n\nDelete the folder to remove the program.\n",
+		"b.txt": string(corpus.DefaultText()),
+	}
+	for _, name := range []string{"a.md", "b.txt"} {
+		if err := b.Add(name, name, []byte(files[name])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := b.Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func saveTest(t testing.TB, e *Engine) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "test.idx")
+	saved := Saved{Corpus: "testdata", Files: []corpus.FileStamp{{Path: "a.md", Size: 1, ModTime: 2}}}
+	if _, err := SaveEngine(path, e, saved); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestSaveLoadEngine(t *testing.T) {
+	e := NewEngine(testCorpus(t), Options{})
+	path := saveTest(t, e)
+	got, saved, err := LoadEngine(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Corpus != "testdata" || len(saved.Files) != 1 || saved.Created.IsZero() {
+		t.Errorf("Saved = %+v", saved)
+	}
+	for _, q := range []string{"Where was Stalin buried?", "how do I remove the program?", "Solzhenitzyn", "capital of France"} {
+		want, _ := e.Answer(q, Request{Top: 3, Explain: true})
+		have, err := got.Answer(q, Request{Top: 3, Explain: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Terms, have.Terms = nil, nil
+		if !reflect.DeepEqual(want, have) {
+			t.Errorf("Answer(%q) after load = %+v; want %+v", q, have, want)
+		}
+	}
+	if !reflect.DeepEqual(got.Corpus().Documents(), e.Corpus().Documents()) {
+		t.Error("documents differ after load")
+	}
+	if !reflect.DeepEqual(got.Topics(), e.Topics()) {
+		t.Error("topics differ after load")
+	}
+	// Other BM25 parameters apply without a rebuild.
+	other, _, err := LoadEngine(path, Options{BM25: BM25{K1: 1.5, B: 0.75}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := NewEngine(testCorpus(t), Options{BM25: BM25{K1: 1.5, B: 0.75}})
+	q := []QueryTerm{{Term: "stalin", Weight: 1}, {Term: "buri", Weight: 1}}
+	if a, b := other.Index().Search(q, 5), fresh.Index().Search(q, 5); !reflect.DeepEqual(a, b) {
+		t.Errorf("loaded with k1 1.5: %v; built with it: %v", a, b)
+	}
+}
+
+func TestLoadEngineBadFiles(t *testing.T) {
+	e := NewEngine(testCorpus(t), Options{})
+	data, err := os.ReadFile(saveTest(t, e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := append([]byte(nil), data...)
+	flipped[len(flipped)/2] ^= 0x40
+	version := append([]byte(nil), data...)
+	version[12] = 99
+	tests := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"empty", nil, binfile.ErrTruncated},
+		{"truncated", data[:len(data)/3], binfile.ErrTruncated},
+		{"truncated trailer", data[:len(data)-3], binfile.ErrTruncated},
+		{"flipped bit", flipped, binfile.ErrCorrupt},
+		{"other version", version, binfile.ErrVersion},
+		{"not an index", []byte("this is a text file, not an index at all, sorry"), binfile.ErrNotIndex},
+	}
+	for _, tt := range tests {
+		path := filepath.Join(t.TempDir(), "bad.idx")
+		os.WriteFile(path, tt.data, 0o644)
+		_, _, err := LoadEngine(path, Options{})
+		if !errors.Is(err, tt.want) {
+			t.Errorf("%s: LoadEngine error = %v; want %v", tt.name, err, tt.want)
+		}
+	}
+	if _, _, err := decodeEngineAnalyzer(data, AnalyzerOptions{}); !errors.Is(err, ErrStale) {
+		t.Errorf("loading with another analyzer: %v; want ErrStale", err)
+	}
+}
+
+// decodeEngineAnalyzer reads an index file asking for other analysis.
+func decodeEngineAnalyzer(data []byte, want AnalyzerOptions) (*Index, indexMeta, error) {
+	r, err := binfile.Open(data, fileMagic, FileVersion)
+	if err != nil {
+		return nil, indexMeta{}, err
+	}
+	return readIndexSections(r, want)
+}
+
+// FuzzLoadEngine mutates a valid index file, reseals its checksum so the
+// mutation reaches the sections, and checks that loading never panics and
+// that whatever loads answers without panicking.
+func FuzzLoadEngine(f *testing.F) {
+	var b corpus.Builder
+	if err := b.Add("s.txt", "s.txt", []byte("Stalin was buried by the wall. Khrushchev spoke in 1956.\n\nThe thaw came after.\n")); err != nil {
+		f.Fatal(err)
+	}
+	c, err := b.Corpus()
+	if err != nil {
+		f.Fatal(err)
+	}
+	path := filepath.Join(f.TempDir(), "seed.idx")
+	if _, err := SaveEngine(path, NewEngine(c, Options{}), Saved{}); err != nil {
+		f.Fatal(err)
+	}
+	seed, _ := os.ReadFile(path)
+	f.Add(seed, uint(0), byte(0))
+	f.Add(seed, uint(100), byte(0xff))
+	f.Add(seed, uint(len(seed)/2), byte(1))
+	f.Fuzz(func(t *testing.T, data []byte, at uint, x byte) {
+		data = append([]byte(nil), data...)
+		if len(data) > 0 {
+			data[int(at%uint(len(data)))] ^= x
+		}
+		binfile.Reseal(data)
+		e, _, err := decodeEngine(data, Options{})
+		if err != nil {
+			return
+		}
+		for _, q := range []string{"Stalin buried", "thaw", "Khruschev 1956"} {
+			e.Answer(q, Request{Top: 3, Explain: true})
+		}
+		e.Topics()
+	})
+}
