@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -256,5 +257,43 @@ func TestVersion(t *testing.T) {
 	code, out, _ := lectern(t, "", "version")
 	if code != 0 || !strings.HasPrefix(out, "lectern ") {
 		t.Errorf("version: exit %d, %q", code, out)
+	}
+}
+
+// TestIndexFile builds an index, uses it, and rebuilds it when the corpus
+// changes or the file is damaged, saying so each time.
+func TestIndexFile(t *testing.T) {
+	dir := t.TempDir()
+	books := filepath.Join(dir, "books")
+	os.Mkdir(books, 0o755)
+	page := filepath.Join(books, "page.txt")
+	os.WriteFile(page, []byte("The printing press spread books across Europe. Gutenberg built it in Mainz.\n"), 0o644)
+	idx := filepath.Join(dir, "books.idx")
+
+	code, out, stderr := lectern(t, "", "index", "--corpus", books, "--out", idx)
+	if code != 0 || !strings.Contains(out, "wrote") {
+		t.Fatalf("index: exit %d, %q, %q", code, out, stderr)
+	}
+	code, out, stderr = lectern(t, "", "ask", "--corpus", books, "--index", idx, "Who built the printing press?")
+	if code != 0 || !strings.Contains(out, "Gutenberg") || strings.Contains(stderr, "rebuilding") {
+		t.Fatalf("ask with a fresh index: exit %d, %q, %q", code, out, stderr)
+	}
+
+	later := time.Now().Add(time.Minute)
+	os.WriteFile(page, []byte("The printing press spread books across Europe. Gutenberg built it in Mainz around 1450.\n"), 0o644)
+	os.Chtimes(page, later, later)
+	code, out, stderr = lectern(t, "", "ask", "--corpus", books, "--index", idx, "When was the press built?")
+	if code != 0 || !strings.Contains(out, "1450") || !strings.Contains(stderr, "page.txt changed") || !strings.Contains(stderr, "saved the index") {
+		t.Fatalf("ask after the corpus changed: exit %d, %q, %q", code, out, stderr)
+	}
+
+	data, _ := os.ReadFile(idx)
+	os.WriteFile(idx, data[:len(data)/2], 0o644)
+	code, out, stderr = lectern(t, "", "ask", "--corpus", books, "--index", idx, "Who built the printing press?")
+	if code != 0 || !strings.Contains(out, "Gutenberg") || !strings.Contains(stderr, "truncated") {
+		t.Fatalf("ask with a truncated index: exit %d, %q, %q", code, out, stderr)
+	}
+	if strings.Contains(stderr, "panic") {
+		t.Fatal(stderr)
 	}
 }
