@@ -11,15 +11,17 @@ import (
 
 // The corpus's sections in a saved index file.
 const (
-	secDocs     = "c.docs"
-	secText     = "c.text"
-	secTextOff  = "c.textoff"
-	secParas    = "c.paras"
-	secSents    = "c.sents"
-	secProblems = "c.problems"
+	secDocs      = "c.docs"
+	secText      = "c.text"
+	secParaOff   = "c.paraoff"
+	secParaDoc   = "c.paradoc"
+	secParaSec   = "c.parasec"
+	secParaFirst = "c.parafirst"
+	secSents     = "c.sents"
+	secProblems  = "c.problems"
 )
 
-// sentenceInts is how many int32s a sentence is stored as.
+// sentenceInts is how many 32-bit numbers a sentence is stored as.
 const sentenceInts = int(unsafe.Sizeof(sentence{}) / 4)
 
 type savedProblems struct {
@@ -40,23 +42,16 @@ func (c *Corpus) WriteSections(w *binfile.Writer) error {
 		return err
 	}
 	w.Bytes(secDocs, docs)
-	var text []byte
-	off := make([]uint64, 0, len(c.paras)+1)
-	meta := make([]int32, 0, 4*len(c.paras))
-	for _, p := range c.paras {
-		off = append(off, uint64(len(text)))
-		text = append(text, p.text...)
-		meta = append(meta, p.doc, p.section, p.first, p.end)
-	}
-	off = append(off, uint64(len(text)))
-	w.Bytes(secText, text)
-	w.Uint64s(secTextOff, off)
-	w.Int32s(secParas, meta)
-	var sents []int32
+	w.String(secText, c.text)
+	w.Uint32s(secParaOff, c.paraOff)
+	w.Int32s(secParaDoc, c.paraDoc)
+	w.Int32s(secParaSec, c.paraSec)
+	w.Int32s(secParaFirst, c.paraFirst)
+	var sents []uint32
 	if len(c.sents) > 0 {
-		sents = unsafe.Slice((*int32)(unsafe.Pointer(&c.sents[0])), len(c.sents)*sentenceInts)
+		sents = unsafe.Slice((*uint32)(unsafe.Pointer(&c.sents[0])), len(c.sents)*sentenceInts)
 	}
-	w.Int32s(secSents, sents)
+	w.Uint32s(secSents, sents)
 	pr := savedProblems{Warnings: c.warnings, Bytes: c.bytes}
 	for _, s := range c.skipped {
 		pr.Skipped = append(pr.Skipped, savedError{Path: s.Path, Error: s.Err.Error()})
@@ -83,56 +78,47 @@ func ReadSections(r *binfile.Reader) (*Corpus, error) {
 	if err := json.Unmarshal(raw, &c.docs); err != nil {
 		return nil, bad("documents: %v", err)
 	}
-	text, err := r.String(secText)
-	if err != nil {
+	var e [6]error
+	var ints []uint32
+	c.text, e[0] = r.String(secText)
+	c.paraOff, e[1] = r.Uint32s(secParaOff)
+	c.paraDoc, e[2] = r.Int32s(secParaDoc)
+	c.paraSec, e[3] = r.Int32s(secParaSec)
+	c.paraFirst, e[4] = r.Int32s(secParaFirst)
+	ints, e[5] = r.Uint32s(secSents)
+	if err := errors.Join(e[:]...); err != nil {
 		return nil, err
 	}
-	off, err := r.Uint64s(secTextOff)
-	if err != nil {
-		return nil, err
-	}
-	meta, err := r.Int32s(secParas)
-	if err != nil {
-		return nil, err
-	}
-	ints, err := r.Int32s(secSents)
-	if err != nil {
-		return nil, err
-	}
-	if len(meta)%4 != 0 || len(off) != len(meta)/4+1 || len(ints)%sentenceInts != 0 {
+	np := len(c.paraDoc)
+	if len(c.paraSec) != np || len(c.paraOff) != np+1 || len(c.paraFirst) != np+1 || len(ints)%sentenceInts != 0 {
 		return nil, bad("section sizes disagree")
 	}
-	nparas, nsents := len(meta)/4, len(ints)/sentenceInts
-	if nsents > 0 {
-		c.sents = unsafe.Slice((*sentence)(unsafe.Pointer(&ints[0])), nsents)
+	ns := len(ints) / sentenceInts
+	if ns == 0 || np == 0 {
+		return nil, bad("no sentences")
 	}
-	c.paras = make([]paragraph, nparas)
-	for i := range c.paras {
-		a, b := off[i], off[i+1]
-		if a > b || b > uint64(len(text)) {
-			return nil, bad("paragraph %d text out of range", i)
-		}
-		p := paragraph{doc: meta[4*i], section: meta[4*i+1], first: meta[4*i+2], end: meta[4*i+3], text: text[a:b]}
-		if p.doc < 0 || int(p.doc) >= len(c.docs) || p.section < -1 || int(p.section) >= len(c.docs[p.doc].Sections) ||
-			p.first < 0 || p.first > p.end || int(p.end) > nsents {
-			return nil, bad("paragraph %d out of range", i)
-		}
-		c.paras[i] = p
+	c.sents = unsafe.Slice((*sentence)(unsafe.Pointer(&ints[0])), ns)
+	if c.paraOff[0] != 0 || int(c.paraOff[np]) != len(c.text) || c.paraFirst[0] != 0 || int(c.paraFirst[np]) != ns {
+		return nil, bad("paragraphs do not add up")
 	}
-	for i, s := range c.sents {
-		if s.para < 0 || int(s.para) >= nparas {
-			return nil, bad("sentence %d: paragraph out of range", i)
+	for p := 0; p < np; p++ {
+		lo, hi := c.paraOff[p], c.paraOff[p+1]
+		first, end := c.paraFirst[p], c.paraFirst[p+1]
+		d := c.paraDoc[p]
+		if lo > hi || first >= end || d < 0 || int(d) >= len(c.docs) || c.paraSec[p] < -1 || int(c.paraSec[p]) >= len(c.docs[d].Sections) {
+			return nil, bad("paragraph %d out of range", p)
 		}
-		p := &c.paras[s.para]
-		pages := len(c.docs[p.doc].Pages)
-		if int32(i) < p.first || int32(i) >= p.end || s.start < 0 || s.start > s.end || int(s.end) > len(p.text) ||
-			s.srcStart < 0 || s.srcStart > s.srcEnd || s.firstPage < -1 || s.lastPage < -1 ||
-			int(s.firstPage) >= pages || int(s.lastPage) >= pages {
-			return nil, bad("sentence %d out of range", i)
+		pages := int32(len(c.docs[d].Pages))
+		for i := first; i < end; i++ {
+			s := c.sents[i]
+			if s.start < lo || s.start > s.end || s.end > hi || s.srcStart < 0 || s.srcStart > s.srcEnd ||
+				s.firstPage < -1 || s.lastPage < -1 || s.firstPage >= pages || s.lastPage >= pages {
+				return nil, bad("sentence %d out of range", i)
+			}
 		}
 	}
 	for i, d := range c.docs {
-		if d.ID != i || d.First < 0 || d.First > d.End || d.End > nsents {
+		if d.ID != i || d.First < 0 || d.First > d.End || d.End > ns {
 			return nil, bad("document %d out of range", i)
 		}
 	}
@@ -147,9 +133,6 @@ func ReadSections(r *binfile.Reader) (*Corpus, error) {
 	c.warnings, c.bytes = pr.Warnings, pr.Bytes
 	for _, s := range pr.Skipped {
 		c.skipped = append(c.skipped, &FileError{Path: s.Path, Err: errors.New(s.Error)})
-	}
-	if len(c.sents) == 0 {
-		return nil, bad("no sentences")
 	}
 	return c, nil
 }

@@ -14,6 +14,7 @@ package corpus
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -143,29 +144,27 @@ type Sentence struct {
 // sentence is the compact form a Corpus stores: a million sentences must fit
 // in little memory.
 type sentence struct {
-	para                int32
-	start, end          int32
+	start, end          uint32 // in Corpus.text
 	srcStart, srcEnd    int32
-	firstPage, lastPage int32
-}
-
-type paragraph struct {
-	doc     int32
-	section int32 // index into the document's Sections, -1 for none
-	first   int32
-	end     int32
-	text    string
+	firstPage, lastPage int32 // indexes into the document's Pages, -1 for none
 }
 
 // Corpus is a set of documents split into sentences. Build one with Load,
 // Default or a Builder.
+//
+// Its paragraphs are kept as columns rather than structs, and their texts
+// as one string, so that a corpus read from an index file is used in place.
 type Corpus struct {
-	docs     []Document
-	paras    []paragraph
-	sents    []sentence
-	skipped  []*FileError
-	warnings []string
-	bytes    int64
+	docs      []Document
+	text      string   // every paragraph's text, one after another
+	paraOff   []uint32 // paragraph i is text[paraOff[i]:paraOff[i+1]]
+	paraDoc   []int32
+	paraSec   []int32 // index into the document's Sections, -1 for none
+	paraFirst []int32 // paragraph i's sentences are paraFirst[i]:paraFirst[i+1]
+	sents     []sentence
+	skipped   []*FileError
+	warnings  []string
+	bytes     int64
 }
 
 // Len returns the number of sentences.
@@ -186,48 +185,51 @@ func (c *Corpus) Warnings() []string { return c.warnings }
 func (c *Corpus) Size() int64 { return c.bytes }
 
 // NumParagraphs returns the number of paragraphs.
-func (c *Corpus) NumParagraphs() int { return len(c.paras) }
+func (c *Corpus) NumParagraphs() int { return len(c.paraDoc) }
 
 // Text returns the text of sentence id. It panics if id is out of range, as
 // a slice index does.
 func (c *Corpus) Text(id int) string {
 	s := &c.sents[id]
-	return c.paras[s.para].text[s.start:s.end]
+	return c.text[s.start:s.end]
 }
 
 // Sentence returns sentence id. It panics if id is out of range.
 func (c *Corpus) Sentence(id int) Sentence {
 	s := &c.sents[id]
-	p := &c.paras[s.para]
-	d := &c.docs[p.doc]
+	p := c.ParagraphOf(id)
+	d := &c.docs[c.paraDoc[p]]
+	off := c.paraOff[p]
 	return Sentence{
 		ID:       id,
-		Doc:      int(p.doc),
-		Para:     int(s.para),
-		Position: id - int(p.first),
-		Text:     p.text[s.start:s.end],
-		Start:    int(s.start),
-		End:      int(s.end),
+		Doc:      int(c.paraDoc[p]),
+		Para:     p,
+		Position: id - int(c.paraFirst[p]),
+		Text:     c.text[s.start:s.end],
+		Start:    int(s.start - off),
+		End:      int(s.end - off),
 		Source:   Span{int(s.srcStart), int(s.srcEnd)},
-		Section:  d.section(p.section),
+		Section:  d.section(c.paraSec[p]),
 		Pages:    Pages{d.page(s.firstPage), d.page(s.lastPage)},
 	}
 }
 
 // Paragraph returns paragraph i. It panics if i is out of range.
 func (c *Corpus) Paragraph(i int) Paragraph {
-	p := &c.paras[i]
 	return Paragraph{
-		Doc:     int(p.doc),
-		Section: c.docs[p.doc].section(p.section),
-		Text:    p.text,
-		First:   int(p.first),
-		End:     int(p.end),
+		Doc:     int(c.paraDoc[i]),
+		Section: c.docs[c.paraDoc[i]].section(c.paraSec[i]),
+		Text:    c.text[c.paraOff[i]:c.paraOff[i+1]],
+		First:   int(c.paraFirst[i]),
+		End:     int(c.paraFirst[i+1]),
 	}
 }
 
 // ParagraphOf returns the ID of the paragraph holding sentence id.
-func (c *Corpus) ParagraphOf(id int) int { return int(c.sents[id].para) }
+func (c *Corpus) ParagraphOf(id int) int {
+	// The last paragraph whose first sentence is at or before id.
+	return sort.Search(len(c.paraDoc), func(p int) bool { return int(c.paraFirst[p+1]) > id })
+}
 
 // Citation returns where sentence id comes from.
 func (c *Corpus) Citation(id int) Citation {

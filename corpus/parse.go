@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"path"
@@ -9,13 +10,16 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Builder assembles a Corpus from files added one at a time. The zero value
 // is ready to use; a Builder must not be used after Corpus is called.
 type Builder struct {
-	c  Corpus
-	pb paraBuilder
+	c    Corpus
+	text []byte // the paragraphs' texts so far
+	pb   paraBuilder
+	done bool // Corpus was called
 }
 
 // Add parses data, the contents of the file at path, as the document called
@@ -23,6 +27,9 @@ type Builder struct {
 // are read as Markdown, anything else as plain text. A file that cannot be
 // used returns a *FileError saying why, and the corpus is left unchanged.
 func (b *Builder) Add(name, path string, data []byte) error {
+	if b.done {
+		return &FileError{Path: path, Err: errors.New("corpus.Builder used after Corpus")}
+	}
 	if err := b.add(name, path, data); err != nil {
 		return &FileError{Path: path, Err: err}
 	}
@@ -40,11 +47,23 @@ func (b *Builder) Warn(msg string) { b.c.warnings = append(b.c.warnings, msg) }
 // document had a sentence in it.
 func (b *Builder) Corpus() (*Corpus, error) {
 	c := b.c
-	if len(c.sents) == 0 {
+	if len(c.sents) == 0 || b.done {
 		return nil, ErrNoText
 	}
+	// The text is handed over without a copy: the builder is done.
+	n := len(b.text)
+	if n > 0 {
+		c.text = unsafe.String(&b.text[0], n)
+	}
+	b.text, b.done = nil, true
+	c.paraOff = append(c.paraOff[:len(c.paraOff):len(c.paraOff)], uint32(n))
+	c.paraFirst = append(c.paraFirst[:len(c.paraFirst):len(c.paraFirst)], int32(len(c.sents)))
 	return &c, nil
 }
+
+// ErrTooLarge is returned by Builder.Add when the corpus would hold more
+// text or sentences than its offsets can address.
+var ErrTooLarge = errors.New("the corpus is too large: over 4 GiB of text or 2 billion sentences; split it into several bots")
 
 func (b *Builder) add(name, filePath string, data []byte) error {
 	if err := checkText(data); err != nil {
@@ -79,15 +98,22 @@ func (b *Builder) add(name, filePath string, data []byte) error {
 		markdown: markdown,
 		section:  -1,
 		vocab:    buildVocabulary(lines, lay.furniture),
-		paras:    len(b.c.paras),
+		paras:    len(b.c.paraDoc),
 		gap:      pageGaps(lines, lay.furniture),
 	}
 	p.width, p.wrapped, p.longLines = lineShape(lines, lay.furniture)
-	firstSent, firstPara := len(b.c.sents), len(b.c.paras)
+	firstSent, firstPara, firstText := len(b.c.sents), len(b.c.paraDoc), len(b.text)
 	p.run()
-	if len(b.c.sents) == firstSent {
+	if len(b.c.sents) == firstSent || p.tooLarge {
 		b.c.sents = b.c.sents[:firstSent]
-		b.c.paras = b.c.paras[:firstPara]
+		b.c.paraDoc = b.c.paraDoc[:firstPara]
+		b.c.paraSec = b.c.paraSec[:firstPara]
+		b.c.paraOff = b.c.paraOff[:firstPara]
+		b.c.paraFirst = b.c.paraFirst[:firstPara]
+		b.text = b.text[:firstText]
+		if p.tooLarge {
+			return ErrTooLarge
+		}
 		return ErrNoText
 	}
 	for _, k := range unknown {
@@ -227,6 +253,8 @@ type parser struct {
 	fence     string
 	// paras is the number of paragraphs in the corpus before this document.
 	paras int
+	// tooLarge is set when the corpus cannot take more text.
+	tooLarge bool
 	gap   []bool // per line: see pageGaps
 }
 
@@ -373,7 +401,7 @@ func (p *parser) flush() {
 		return
 	}
 	c := &p.b.c
-	text := string(pb.buf)
+	text := unsafe.String(&pb.buf[0], len(pb.buf)) // read only while pb holds it
 	var spans []Span
 	if pb.code {
 		spans = codeLines(text)
@@ -383,29 +411,26 @@ func (p *parser) flush() {
 	if len(spans) == 0 {
 		return
 	}
-	if len(c.sents)+len(spans) > math.MaxInt32 {
+	base := len(p.b.text)
+	if len(c.sents)+len(spans) > math.MaxInt32 || base+len(text) > math.MaxUint32 {
+		p.tooLarge = true
 		return
 	}
-	para := int32(len(c.paras))
-	first := int32(len(c.sents))
+	c.paraOff = append(c.paraOff, uint32(base))
+	c.paraDoc = append(c.paraDoc, int32(p.doc.ID))
+	c.paraSec = append(c.paraSec, p.section)
+	c.paraFirst = append(c.paraFirst, int32(len(c.sents)))
+	p.b.text = append(p.b.text, text...)
 	for _, s := range spans {
 		c.sents = append(c.sents, sentence{
-			para:      para,
-			start:     int32(s.Start),
-			end:       int32(s.End),
+			start:     uint32(base + s.Start),
+			end:       uint32(base + s.End),
 			srcStart:  int32(pb.srcAt(s.Start)),
 			srcEnd:    int32(pb.srcAt(s.End-1) + 1),
 			firstPage: int32(pb.pageAt(s.Start)),
 			lastPage:  int32(pb.pageAt(s.End - 1)),
 		})
 	}
-	c.paras = append(c.paras, paragraph{
-		doc:     int32(p.doc.ID),
-		section: p.section,
-		first:   first,
-		end:     int32(len(c.sents)),
-		text:    text,
-	})
 }
 
 // codeLines splits a code block into its non-blank lines.
@@ -471,7 +496,7 @@ func (p *parser) markdownLine(i int, text string) bool {
 			pb.reset()
 			// The heading's own line has set seenText: ask instead whether
 			// any paragraph came before it.
-			if isRule(t, '=') && p.h1 == "" && len(p.doc.Sections) == 0 && len(p.b.c.paras) == p.paras {
+			if isRule(t, '=') && p.h1 == "" && len(p.doc.Sections) == 0 && len(p.b.c.paraDoc) == p.paras {
 				p.h1 = h
 			}
 			p.setSection(h)
