@@ -33,9 +33,10 @@ type block struct {
 	first, last  int // line indices, inclusive
 	label        string
 	head, source string
-	num          int // the label's value ("12", "xii"), or -1
-	edge         bool
-	hasText      bool
+	num          int  // the label's value ("12", "xii"), or -1
+	formFeed     bool // a form feed stands next to it
+	docEdge      bool // it starts or ends the file
+	hasText      bool // a running head or title stands beside the number
 }
 
 // layoutPages finds page breaks and page furniture in lines. With markdown
@@ -43,7 +44,8 @@ type block struct {
 func layoutPages(lines []rawLine, markdown bool) pageLayout {
 	n := len(lines)
 	lay := pageLayout{furniture: make([]bool, n), page: make([]int, n)}
-	blocks := findBlocks(lines, markdown)
+	_, wrapped, _ := lineShape(lines, make([]bool, len(lines)))
+	blocks := findBlocks(lines, markdown, wrapped)
 
 	// Assign pages. A block at the start of a page labels the page that
 	// follows; any other block ends the current page, labelling it if it has
@@ -163,7 +165,7 @@ func inferLabels(labels []string) []string {
 }
 
 // findBlocks returns the furniture blocks of lines, in order.
-func findBlocks(lines []rawLine, markdown bool) []block {
+func findBlocks(lines []rawLine, markdown, wrapped bool) []block {
 	var cands []block
 	used := make([]bool, len(lines))
 	for i, l := range lines {
@@ -214,42 +216,229 @@ func findBlocks(lines []rawLine, markdown bool) []block {
 		if j := prevText(lines, b.first); j >= 0 && isPageNumber(lines[j].text) {
 			continue
 		}
-		atStart := prevText(lines, b.first) < 0 || crossesBreak(lines, prevText(lines, b.first), b.first)
-		atEnd := nextText(lines, b.last) < 0 || crossesBreak(lines, b.last, nextText(lines, b.last))
-		if markdown {
-			atStart = atStart && (lines[b.first].pageBreak || breakBefore(lines, b.first))
-			atEnd = atEnd && nextText(lines, b.last) >= 0
+		prev, next := prevText(lines, b.first), nextText(lines, b.last)
+		if next < 0 {
+			next = len(lines) // a form feed may end the file
 		}
-		b.edge = atStart || atEnd
+		b.formFeed = prev >= 0 && crossesBreak(lines, prev, b.first) || lines[b.first].pageBreak ||
+			crossesBreak(lines, b.last, min(next, len(lines)-1)) || next == len(lines) && endsWithBreak(lines)
+		b.docEdge = prev < 0 || next == len(lines)
 		b.hasText = b.head != "" || b.source != ""
 		cands = append(cands, b)
 		for j := b.first; j <= b.last; j++ {
 			used[j] = true
 		}
 	}
-	var out []block
-	for _, b := range cands {
+	chain := pageChain(cands, wrapped)
+	paged := false // the text marks its pages with form feeds
+	for _, l := range lines {
+		paged = paged || l.pageBreak
+	}
+	accepted := make([]bool, len(cands))
+	for i, b := range cands {
 		switch {
-		case b.edge:
+		case b.formFeed, paged && b.docEdge:
+			// The text marks its pages: what stands beside a break, or
+			// ends the last page, is furniture.
+			accepted[i] = true
 		case markdown:
-			continue
-		case b.hasText:
-		case hasNeighbourNumber(cands, b.num):
-		default:
+		case chain[i]:
+			// One of a run of increasing page numbers through the text.
+			accepted[i] = true
+		case b.hasText && interrupts(lines, b):
+			// A running head or title in capitals with a page number,
+			// cutting a sentence in two.
+			accepted[i] = true
+		case b.docEdge && clean(b) && (b.hasText || wrapped && len(cands) == 1 && textLines(lines) <= maxPageLines && afterProse(lines, b)):
+			// A single page: a footer or header with a running head or
+			// title, or a lone number after hard-wrapped prose.
+			accepted[i] = true
+		}
+	}
+	// Two numbers in a row, one cutting a sentence of hard-wrapped prose in
+	// two and the other starting or ending the text, or cutting another
+	// sentence: the pages of a text printed without a running head. (One
+	// such number alone may well be a year.)
+	for i, b := range cands {
+		if !wrapped || markdown || b.num < 0 || !interrupts(lines, b) {
 			continue
 		}
-		out = append(out, b)
+		for j, o := range cands {
+			if d := o.num - b.num; j != i && o.num >= 0 && (d == 1 || d == 2 || d == -1 || d == -2) &&
+				(o.docEdge || interrupts(lines, o)) {
+				accepted[i], accepted[j] = true, true
+			}
+		}
+	}
+	// Once a text is known to have pages, a number that starts or ends it
+	// and follows on from an accepted one is furniture too.
+	for i, b := range cands {
+		if accepted[i] || markdown || !b.docEdge || b.num < 0 {
+			continue
+		}
+		for j, o := range cands {
+			if d := b.num - o.num; accepted[j] && o.num >= 0 && d != 0 && d >= -2 && d <= 2 {
+				accepted[i] = true
+				break
+			}
+		}
+	}
+	var out []block
+	for i, b := range cands {
+		if accepted[i] {
+			out = append(out, b)
+		}
 	}
 	return out
 }
 
-func hasNeighbourNumber(cands []block, num int) bool {
-	if num < 0 {
+// interrupts reports whether block b stands inside a sentence: the line
+// before it does not end one and the line after goes on in lower case. Only
+// a bare number or one with a running head in capitals counts.
+func interrupts(lines []rawLine, b block) bool {
+	if b.hasText && !furnitureText(b.head+" "+b.source) {
 		return false
 	}
-	for _, c := range cands {
-		if d := c.num - num; c.num >= 0 && d != 0 && d >= -2 && d <= 2 {
+	prev, next := prevText(lines, b.first), nextText(lines, b.last)
+	if prev < 0 || next < 0 || endsSentence(strings.TrimSpace(lines[prev].text)) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(lines[next].text, " \t"))
+	return unicode.IsLower(r)
+}
+
+// pageChain finds the longest run of candidates whose numbers go up by one
+// or two (a page, or a spread), and marks its members if the run is to be
+// trusted: two or more that repeat a running head or title, or, in
+// hard-wrapped text, three or more bare numbers (or numbers beside
+// capitals) a page apart at regular intervals, as printed pages are. Lists
+// and tables number their lines closer or less evenly than that.
+func pageChain(cands []block, wrapped bool) map[int]bool {
+	type chain struct {
+		members      []int
+		shared       bool // some link repeats a running head or title
+		minGap, maxGap int
+	}
+	open := map[int]*chain{} // next expected number -> chain
+	var best *chain
+	for i, b := range cands {
+		if b.num < 0 {
+			continue
+		}
+		var c *chain
+		for _, want := range []int{b.num, b.num - 1} {
+			prev := open[want]
+			if prev == nil {
+				continue
+			}
+			last := cands[prev.members[len(prev.members)-1]]
+			gap := b.first - last.last
+			shared := sharesText(last, b)
+			if !shared && (gap < pageLines || !clean(last) || !clean(b)) {
+				continue
+			}
+			c = prev
+			c.shared = c.shared || shared
+			if c.minGap == 0 || gap < c.minGap {
+				c.minGap = gap
+			}
+			c.maxGap = max(c.maxGap, gap)
+			delete(open, want)
+			break
+		}
+		if c == nil {
+			c = &chain{}
+		}
+		c.members = append(c.members, i)
+		open[b.num+1] = c
+		if best == nil || len(c.members) > len(best.members) {
+			best = c
+		}
+	}
+	marked := map[int]bool{}
+	if best == nil {
+		return marked
+	}
+	allClean := true
+	for _, i := range best.members {
+		allClean = allClean && clean(cands[i])
+	}
+	regular := best.maxGap <= 2*best.minGap // printed pages are all about as long
+	trusted := len(best.members) == 2 && best.shared && allClean ||
+		len(best.members) >= 3 && regular && (best.shared || wrapped && allClean)
+	if !trusted {
+		return marked
+	}
+	for _, i := range best.members {
+		marked[i] = true
+	}
+	return marked
+}
+
+// pageLines is the fewest lines a printed page of running text has, and
+// maxPageLines the most.
+const (
+	pageLines    = 24
+	maxPageLines = 90
+)
+
+// afterProse reports whether the text line before b reads as prose: a few
+// words of letters, not code or a table.
+func afterProse(lines []rawLine, b block) bool {
+	prev := prevText(lines, b.first)
+	if prev < 0 {
+		return false
+	}
+	words := strings.Fields(lines[prev].text)
+	if len(words) < 4 {
+		return false
+	}
+	letters, other := 0, 0
+	for _, r := range lines[prev].text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsSpace(r):
+			letters++
+		case !strings.ContainsRune(".,;:'’\"()-", r):
+			other++
+		}
+	}
+	return other*10 < letters
+}
+
+// textLines counts the lines that are not blank.
+func textLines(lines []rawLine) int {
+	n := 0
+	for _, l := range lines {
+		if !l.blank() {
+			n++
+		}
+	}
+	return n
+}
+
+// clean reports whether a block is a bare number or a number beside
+// capitals, as page furniture is, rather than a number in a table row.
+func clean(b block) bool {
+	return !b.hasText || furnitureText(strings.TrimSpace(b.head+" "+b.source))
+}
+
+func sharesText(a, b block) bool {
+	for _, x := range []string{a.head, a.source} {
+		if x != "" && (x == b.head || x == b.source) {
 			return true
+		}
+	}
+	return false
+}
+
+// endsWithBreak reports whether a form feed comes after the last text.
+func endsWithBreak(lines []rawLine) bool {
+	for j := len(lines) - 1; j >= 0; j-- {
+		if lines[j].pageBreak {
+			return true
+		}
+		if !lines[j].blank() {
+			return false
 		}
 	}
 	return false
@@ -449,8 +638,13 @@ func runningText(t string) bool {
 	}
 	for i, w := range strings.Fields(t) {
 		r, _ := utf8.DecodeRuneInString(w)
-		if unicode.IsLower(r) && (i == 0 || !minorWords[strings.ToLower(w)]) {
+		if !unicode.IsLetter(r) || unicode.IsLower(r) && (i == 0 || !minorWords[strings.ToLower(w)]) {
 			return false
+		}
+		for _, r := range w {
+			if !unicode.IsLetter(r) && !strings.ContainsRune("'’-.&", r) {
+				return false // code, tables, markup
+			}
 		}
 	}
 	return true

@@ -36,7 +36,7 @@ func TestLoadFolder(t *testing.T) {
 		"latin1.txt":          "Caf\xe9 au lait.\n",
 		"empty.txt":           "",
 		"blank.md":            " \n\t\n",
-		"furniture.txt":       "388\n",
+		"furniture.txt":       "DE-STALINIZATION\n388\nENCYCLOPEDIA OF RUSSIAN HISTORY\n",
 		"frontmatter.md":      "---\ntitle: [\n---\nText.\n",
 		"sub/deeper/notes.md": "# Notes\n\nA nested note.\n",
 		"sub/readme.MARKDOWN": "Upper-case extension.\n",

@@ -97,7 +97,6 @@ func (b *Builder) add(name, filePath string, data []byte) error {
 		lay:      lay,
 		markdown: markdown,
 		section:  -1,
-		vocab:    buildVocabulary(lines, lay.furniture),
 		paras:    len(b.c.paraDoc),
 		gap:      pageGaps(lines, lay.furniture),
 	}
@@ -318,6 +317,10 @@ func (p *parser) join(i int, text string, off int, offs []int) {
 			first = f[0]
 		}
 		glue = true
+		if p.vocab == nil {
+			// Built only when a word is broken across lines.
+			p.vocab = buildVocabulary(p.lines, p.lay.furniture)
+		}
 		if !p.vocab.keepHyphen(head, first) {
 			pb.buf = pb.buf[:len(pb.buf)-1]
 		}
