@@ -111,8 +111,8 @@ func ReadSections(r *binfile.Reader) (*Corpus, error) {
 		pages := int32(len(c.docs[d].Pages))
 		for i := first; i < end; i++ {
 			s := c.sents[i]
-			if s.start < lo || s.start > s.end || s.end > hi || s.srcStart < 0 || s.srcStart > s.srcEnd ||
-				s.firstPage < -1 || s.lastPage < -1 || s.firstPage >= pages || s.lastPage >= pages {
+			if s.start < lo || s.start > s.end || s.end > hi || s.srcStart < 0 ||
+				s.firstPage < -1 || s.firstPage >= pages || s.lastPage() >= pages {
 				return nil, bad("sentence %d out of range", i)
 			}
 		}

@@ -144,9 +144,18 @@ type Sentence struct {
 // sentence is the compact form a Corpus stores: a million sentences must fit
 // in little memory.
 type sentence struct {
-	start, end          uint32 // in Corpus.text
-	srcStart, srcEnd    int32
-	firstPage, lastPage int32 // indexes into the document's Pages, -1 for none
+	start, end uint32 // in Corpus.text
+	srcStart   int32
+	firstPage  int32  // index into the document's Pages, -1 for none
+	srcLen     uint16 // the source span's length, at most 65,535
+	pages      uint16 // how many pages after firstPage it ends on
+}
+
+func (s *sentence) lastPage() int32 {
+	if s.firstPage < 0 {
+		return -1
+	}
+	return s.firstPage + int32(s.pages)
 }
 
 // Corpus is a set of documents split into sentences. Build one with Load,
@@ -208,9 +217,9 @@ func (c *Corpus) Sentence(id int) Sentence {
 		Text:     c.text[s.start:s.end],
 		Start:    int(s.start - off),
 		End:      int(s.end - off),
-		Source:   Span{int(s.srcStart), int(s.srcEnd)},
+		Source:   Span{int(s.srcStart), int(s.srcStart) + int(s.srcLen)},
 		Section:  d.section(c.paraSec[p]),
-		Pages:    Pages{d.page(s.firstPage), d.page(s.lastPage)},
+		Pages:    Pages{d.page(s.firstPage), d.page(s.lastPage())},
 	}
 }
 

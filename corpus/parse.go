@@ -123,7 +123,7 @@ func (b *Builder) add(name, filePath string, data []byte) error {
 	doc.Pages = docPages(lay.labels, meta.Page)
 	if doc.Pages == nil {
 		for i := firstSent; i < len(b.c.sents); i++ {
-			b.c.sents[i].firstPage, b.c.sents[i].lastPage = -1, -1
+			b.c.sents[i].firstPage, b.c.sents[i].pages = -1, 0
 		}
 	}
 	if doc.Meta.Title == "" {
@@ -425,13 +425,15 @@ func (p *parser) flush() {
 	c.paraFirst = append(c.paraFirst, int32(len(c.sents)))
 	p.b.text = append(p.b.text, text...)
 	for _, s := range spans {
+		src := pb.srcAt(s.Start)
+		first, last := pb.pageAt(s.Start), pb.pageAt(s.End-1)
 		c.sents = append(c.sents, sentence{
 			start:     uint32(base + s.Start),
 			end:       uint32(base + s.End),
-			srcStart:  int32(pb.srcAt(s.Start)),
-			srcEnd:    int32(pb.srcAt(s.End-1) + 1),
-			firstPage: int32(pb.pageAt(s.Start)),
-			lastPage:  int32(pb.pageAt(s.End - 1)),
+			srcStart:  int32(src),
+			srcLen:    uint16(min(max(pb.srcAt(s.End-1)+1-src, 0), math.MaxUint16)),
+			firstPage: int32(first),
+			pages:     uint16(min(max(last-first, 0), math.MaxUint16)),
 		})
 	}
 }

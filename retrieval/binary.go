@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"time"
+	"unsafe"
 
 	"lectern/corpus"
 	"lectern/internal/binfile"
@@ -111,6 +112,8 @@ func decodeEngine(data []byte, opts Options) (*Engine, Saved, error) {
 	if ix.params != opts.BM25 {
 		ix.params = opts.BM25
 		ix.prepare()
+	} else {
+		ix.setNorms()
 	}
 	return newEngine(c, ix, opts), meta.Saved, nil
 }
@@ -124,18 +127,17 @@ func (ix *Index) writeSections(w *binfile.Writer, saved Saved) error {
 	w.String("i.terms", ix.terms.blob)
 	w.Uint32s("i.termoff", ix.terms.off)
 	w.Uint32s("i.df", ix.df)
-	w.Uint64s("i.postoff", ix.postOff)
+	w.Uint32s("i.postoff", ix.postOff)
 	w.Bytes("i.post", ix.post)
 	w.Uint32s("i.blkoff", ix.blkOff)
-	blocks := make([]uint32, 0, 3*len(ix.blocks))
-	for _, b := range ix.blocks {
-		blocks = append(blocks, b.last, b.off, math.Float32bits(b.max))
+	var blocks []uint32
+	if len(ix.blocks) > 0 {
+		blocks = unsafe.Slice((*uint32)(unsafe.Pointer(&ix.blocks[0])), 3*len(ix.blocks))
 	}
 	w.Uint32s("i.blocks", blocks)
 	w.Float32s("i.idf", ix.idf)
 	w.Float32s("i.termmax", ix.termMax)
-	w.Uint32s("i.lens", ix.lens)
-	w.Float32s("i.norms", ix.norms)
+	w.Uint16s("i.lens", ix.lens)
 	w.String("i.words", ix.words.blob)
 	w.Uint32s("i.wordoff", ix.words.off)
 	w.Int32s("i.wordterm", ix.wordTerm)
@@ -162,22 +164,21 @@ func readIndexSections(r *binfile.Reader, want AnalyzerOptions) (*Index, indexMe
 	}
 	ix := &Index{an: NewAnalyzer(meta.Analyzer), params: meta.Params, n: meta.N, avgLen: meta.AvgLen}
 	var blocks []uint32
-	var e [15]error
+	var e [14]error
 	ix.terms.blob, e[0] = r.String("i.terms")
 	ix.terms.off, e[1] = r.Uint32s("i.termoff")
 	ix.df, e[2] = r.Uint32s("i.df")
-	ix.postOff, e[3] = r.Uint64s("i.postoff")
+	ix.postOff, e[3] = r.Uint32s("i.postoff")
 	ix.post, e[4] = r.Bytes("i.post")
 	ix.blkOff, e[5] = r.Uint32s("i.blkoff")
 	blocks, e[6] = r.Uint32s("i.blocks")
 	ix.idf, e[7] = r.Float32s("i.idf")
 	ix.termMax, e[8] = r.Float32s("i.termmax")
-	ix.lens, e[9] = r.Uint32s("i.lens")
-	ix.norms, e[10] = r.Float32s("i.norms")
-	ix.words.blob, e[11] = r.String("i.words")
-	ix.words.off, e[12] = r.Uint32s("i.wordoff")
-	ix.wordTerm, e[13] = r.Int32s("i.wordterm")
-	ix.wordSet, e[14] = r.Uint64s("i.wordset")
+	ix.lens, e[9] = r.Uint16s("i.lens")
+	ix.words.blob, e[10] = r.String("i.words")
+	ix.words.off, e[11] = r.Uint32s("i.wordoff")
+	ix.wordTerm, e[12] = r.Int32s("i.wordterm")
+	ix.wordSet, e[13] = r.Uint64s("i.wordset")
 	if err := errors.Join(e[:]...); err != nil {
 		return nil, meta, err
 	}
@@ -187,7 +188,7 @@ func readIndexSections(r *binfile.Reader, want AnalyzerOptions) (*Index, indexMe
 	nt := len(ix.df)
 	if len(ix.terms.off) != nt+1 || len(ix.postOff) != nt+1 || len(ix.blkOff) != nt+1 ||
 		len(ix.idf) != nt || len(ix.termMax) != nt || len(blocks)%3 != 0 ||
-		len(ix.lens) != ix.n || len(ix.norms) != ix.n ||
+		len(ix.lens) != ix.n ||
 		len(ix.words.off) != len(ix.wordTerm)+1 || len(ix.wordSet) != len(ix.wordTerm) {
 		return bad("section sizes disagree")
 	}
@@ -202,16 +203,11 @@ func readIndexSections(r *binfile.Reader, want AnalyzerOptions) (*Index, indexMe
 			return bad("word's term out of range")
 		}
 	}
-	ix.blocks = make([]block, len(blocks)/3)
-	for i := range ix.blocks {
-		ix.blocks[i] = block{last: blocks[3*i], off: blocks[3*i+1], max: math.Float32frombits(blocks[3*i+2])}
+	if len(blocks) > 0 {
+		ix.blocks = unsafe.Slice((*block)(unsafe.Pointer(&blocks[0])), len(blocks)/3)
 	}
-	if ix.postOff[0] != 0 || ix.blkOff[0] != 0 || ix.postOff[nt] != uint64(len(ix.post)) || int(ix.blkOff[nt]) != len(ix.blocks) {
+	if ix.postOff[0] != 0 || ix.blkOff[0] != 0 || int(ix.postOff[nt]) != len(ix.post) || int(ix.blkOff[nt]) != len(ix.blocks) {
 		return bad("postings do not add up")
-	}
-	var total uint64
-	for _, l := range ix.lens {
-		total += uint64(l)
 	}
 	var docs, freqs [blockSize]uint32
 	for t := 0; t < nt; t++ {
@@ -227,14 +223,15 @@ func readIndexSections(r *binfile.Reader, want AnalyzerOptions) (*Index, indexMe
 			cnt := min(left, blockSize)
 			left -= cnt
 			blk := ix.blocks[b]
-			if uint64(blk.off) >= uint64(len(data)) {
+			if uint64(blk.offset()) >= uint64(len(data)) {
 				return bad("term %d: block offset out of range", t)
 			}
-			if decodeBlock(data[blk.off:], prev, docs[:cnt], freqs[:cnt]) < 0 {
+			if decodeBlock(data[blk.offset():], blk.ones(), prev, docs[:cnt], freqs[:cnt]) < 0 {
 				return bad("term %d: postings cut short", t)
 			}
 			for i := 0; i < cnt; i++ {
-				if docs[i] >= uint32(ix.n) || (!first && docs[i] <= prev) || freqs[i] == 0 || freqs[i] > ix.lens[docs[i]] {
+				if docs[i] >= uint32(ix.n) || (!first && docs[i] <= prev) || freqs[i] == 0 ||
+					freqs[i] > uint32(ix.lens[docs[i]]) && ix.lens[docs[i]] != math.MaxUint16 {
 					return bad("term %d: posting out of range", t)
 				}
 				prev, first = docs[i], false
@@ -273,3 +270,10 @@ func normalAnalyzer(o AnalyzerOptions) AnalyzerOptions {
 	}
 	return o
 }
+
+// blocks are read in place from the file's three uint32s each: the block
+// struct must stay 12 bytes (these fail to compile otherwise).
+var (
+	_ [12 - unsafe.Sizeof(block{})]struct{}
+	_ [unsafe.Sizeof(block{}) - 12]struct{}
+)

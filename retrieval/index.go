@@ -81,14 +81,15 @@ type Index struct {
 
 	terms   strtab    // the vocabulary, sorted
 	df      []uint32  // per term
-	postOff []uint64  // per term, and one more: where its postings start in post
+	postOff []uint32  // per term, and one more: where its postings start in post
 	post    []byte    // all postings, block after block
 	blkOff  []uint32  // per term, and one more: its first block in blocks
 	blocks  []block   // per block of 128 postings
 	idf     []float32 // per term
 	termMax []float32 // per term: its largest tf part in any document
-	lens    []uint32  // per document: its length in terms
-	norms   []float32 // per document: K1·(1 − B + B·|d|/avgdl)
+	lens    []uint16  // per document: its length in terms, at most 65,535
+	// K1·(1 − B + B·|d|/avgdl) = normA + normC·|d|, the length norm.
+	normA, normC float32
 
 	// The distinct folded words of the texts, sorted, with the term each
 	// indexes as and its letter set: for matching misspelt words.
@@ -102,9 +103,17 @@ type Index struct {
 // block is a run of up to blockSize postings of one term.
 type block struct {
 	last uint32  // its last document
-	off  uint32  // where it starts, relative to the term's postings
+	off  uint32  // where it starts, relative to the term's postings; onesFlag if every frequency is 1
 	max  float32 // its largest tf part
 }
+
+// onesFlag marks, in block.off, a block whose frequencies are all 1 and
+// so are not stored: most words occur once in a sentence.
+const onesFlag = 1 << 31
+
+func (b block) offset() uint32 { return b.off &^ onesFlag }
+
+func (b block) ones() bool { return b.off&onesFlag != 0 }
 
 const blockSize = 128
 
@@ -150,18 +159,18 @@ type partial struct {
 	terms  []string
 	docs   [][]uint32
 	freqs  [][]uint32
-	lens   []uint32
+	lens   []uint16
 	words  map[string]int32 // folded word -> local term
 }
 
 func analyzeRange(lo, hi int, text func(int) string, an *Analyzer, progress func(int)) *partial {
-	p := &partial{lo: lo, hi: hi, dict: map[string]int32{}, words: map[string]int32{}, lens: make([]uint32, hi-lo)}
+	p := &partial{lo: lo, hi: hi, dict: map[string]int32{}, words: map[string]int32{}, lens: make([]uint16, hi-lo)}
 	counts := map[int32]uint32{}
 	var order []int32
 	var toks []Token
 	for d := lo; d < hi; d++ {
 		toks = an.AppendTokens(toks[:0], text(d))
-		p.lens[d-lo] = uint32(len(toks))
+		p.lens[d-lo] = uint16(min(len(toks), math.MaxUint16))
 		order = order[:0]
 		for _, t := range toks {
 			id, ok := p.dict[t.Term]
@@ -195,7 +204,7 @@ func analyzeRange(lo, hi int, text func(int) string, an *Analyzer, progress func
 
 // merge joins the partial indexes of consecutive document ranges.
 func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
-	ix := &Index{an: an, params: params, n: n, lens: make([]uint32, n)}
+	ix := &Index{an: an, params: params, n: n, lens: make([]uint16, n)}
 	var total uint64
 	termSet := map[string]bool{}
 	wordSet := map[string]string{} // word -> term
@@ -223,7 +232,7 @@ func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
 	var docs, freqs []uint32
 	enc := make([]byte, 0, 1<<20)
 	ix.df = make([]uint32, len(terms))
-	ix.postOff = make([]uint64, 0, len(terms)+1)
+	ix.postOff = make([]uint32, 0, len(terms)+1)
 	ix.blkOff = make([]uint32, 0, len(terms)+1)
 	for i, t := range terms {
 		docs, freqs = docs[:0], freqs[:0]
@@ -234,23 +243,32 @@ func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
 			}
 		}
 		ix.df[i] = uint32(len(docs))
-		ix.postOff = append(ix.postOff, uint64(len(enc)))
+		ix.postOff = append(ix.postOff, uint32(len(enc)))
 		ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
 		start := len(enc)
 		prev := uint32(0)
 		for b := 0; b < len(docs); b += blockSize {
 			e := min(b+blockSize, len(docs))
-			ix.blocks = append(ix.blocks, block{last: docs[e-1], off: uint32(len(enc) - start)})
+			blk := block{last: docs[e-1], off: uint32(len(enc) - start)}
 			for _, d := range docs[b:e] {
 				enc = appendUvarint(enc, uint64(d-prev))
 				prev = d
 			}
+			ones := true
 			for _, f := range freqs[b:e] {
-				enc = appendUvarint(enc, uint64(f))
+				ones = ones && f == 1
 			}
+			if ones {
+				blk.off |= onesFlag
+			} else {
+				for _, f := range freqs[b:e] {
+					enc = appendUvarint(enc, uint64(f))
+				}
+			}
+			ix.blocks = append(ix.blocks, blk)
 		}
 	}
-	ix.postOff = append(ix.postOff, uint64(len(enc)))
+	ix.postOff = append(ix.postOff, uint32(len(enc)))
 	ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
 	ix.post = append([]byte(nil), enc...)
 	for _, p := range parts {
@@ -282,11 +300,7 @@ func (ix *Index) prepare() {
 	if ix.avgLen == 0 {
 		ix.avgLen = 1
 	}
-	p := ix.params
-	ix.norms = make([]float32, ix.n)
-	for d := range ix.norms {
-		ix.norms[d] = float32(p.K1 * (1 - p.B + p.B*float64(ix.lens[d])/ix.avgLen))
-	}
+	ix.setNorms()
 	nt := ix.terms.len()
 	ix.idf = make([]float32, nt)
 	ix.termMax = make([]float32, nt)
@@ -299,7 +313,7 @@ func (ix *Index) prepare() {
 		tmax := float32(0)
 		for b := ix.blkOff[t]; b < ix.blkOff[t+1]; b++ {
 			cnt := min(left, blockSize)
-			decodeBlock(data[ix.blocks[b].off:], prev, docs[:cnt], freqs[:cnt])
+			decodeBlock(data[ix.blocks[b].offset():], ix.blocks[b].ones(), prev, docs[:cnt], freqs[:cnt])
 			prev = ix.blocks[b].last
 			left -= cnt
 			bmax := float32(0)
@@ -313,20 +327,31 @@ func (ix *Index) prepare() {
 	}
 }
 
+// setNorms sets the length norm's coefficients from the parameters.
+func (ix *Index) setNorms() {
+	if ix.avgLen == 0 {
+		ix.avgLen = 1
+	}
+	p := ix.params
+	ix.normA = float32(p.K1 * (1 - p.B))
+	ix.normC = float32(p.K1 * p.B / ix.avgLen)
+}
+
 // tfPart is a term's BM25 weight in document d before its IDF and query
 // weight, computed the same way everywhere so that scores compare exactly.
 func (ix *Index) tfPart(tf, d uint32) float32 {
 	f := float32(tf)
 	k1 := float32(ix.params.K1)
+	norm := ix.normA + ix.normC*float32(ix.lens[d])
 	switch ix.params.Variant {
 	case VariantPlus:
-		return f*(k1+1)/(f+ix.norms[d]) + float32(ix.params.Delta)
+		return f*(k1+1)/(f+norm) + float32(ix.params.Delta)
 	case VariantL:
-		c := f * k1 / ix.norms[d]
+		c := f * k1 / norm
 		delta := float32(ix.params.Delta)
 		return (k1 + 1) * (c + delta) / (k1 + c + delta)
 	}
-	return f * (k1 + 1) / (f + ix.norms[d])
+	return f * (k1 + 1) / (f + norm)
 }
 
 func appendUvarint(b []byte, v uint64) []byte {
@@ -354,8 +379,9 @@ func uvarint(b []byte) (uint64, int) {
 }
 
 // decodeBlock decodes len(docs) postings from data, document numbers
-// following prev. It returns the bytes read, or -1 for corrupt data.
-func decodeBlock(data []byte, prev uint32, docs, freqs []uint32) int {
+// following prev; with ones, every frequency is 1 and none is stored. It
+// returns the bytes read, or -1 for corrupt data.
+func decodeBlock(data []byte, ones bool, prev uint32, docs, freqs []uint32) int {
 	pos := 0
 	for i := range docs {
 		v, k := uvarint(data[pos:])
@@ -365,6 +391,12 @@ func decodeBlock(data []byte, prev uint32, docs, freqs []uint32) int {
 		prev += uint32(v)
 		docs[i] = prev
 		pos += k
+	}
+	if ones {
+		for i := range freqs {
+			freqs[i] = 1
+		}
+		return pos
 	}
 	for i := range freqs {
 		v, k := uvarint(data[pos:])

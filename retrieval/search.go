@@ -44,7 +44,8 @@ func (c *cursor) nextBlock() {
 	}
 	c.n = min(c.left, blockSize)
 	c.left -= c.n
-	if decodeBlock(c.data[c.blocks[c.bi].off:], c.prev, c.docs[:c.n], c.freqs[:c.n]) < 0 {
+	b := c.blocks[c.bi]
+	if decodeBlock(c.data[b.offset():], b.ones(), c.prev, c.docs[:c.n], c.freqs[:c.n]) < 0 {
 		c.doc = done // corrupt: verified indexes never are
 		return
 	}

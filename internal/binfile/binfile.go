@@ -76,6 +76,14 @@ func (w *Writer) Uint32s(tag string, v []uint32) {
 	}
 }
 
+// Uint16s adds a section of uint16s.
+func (w *Writer) Uint16s(tag string, v []uint16) {
+	b := w.section(tag, 2*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint16(b[2*i:], x)
+	}
+}
+
 // Int32s adds a section of int32s.
 func (w *Writer) Int32s(tag string, v []int32) {
 	b := w.section(tag, 4*len(v))
@@ -115,8 +123,15 @@ type Reader struct {
 	sections map[string][]byte
 }
 
+// ErrByteOrder is returned on big-endian machines: readers view sections
+// of structures in place, which needs the file's little-endian order.
+var ErrByteOrder = errors.New("index files are little-endian and this machine is not")
+
 // Open checks data and indexes its sections.
 func Open(data []byte, magic string, version uint32) (*Reader, error) {
+	if !littleEndian {
+		return nil, ErrByteOrder
+	}
 	if len(data) < headerLen+trailerLen {
 		if len(data) >= len(magic) && string(data[:len(magic)]) != magic {
 			return nil, ErrNotIndex
@@ -188,6 +203,9 @@ func (r *Reader) String(tag string) (string, error) {
 // Uint32s returns a section of uint32s.
 func (r *Reader) Uint32s(tag string) ([]uint32, error) { return numbers[uint32](r, tag, 4) }
 
+// Uint16s returns a section of uint16s.
+func (r *Reader) Uint16s(tag string) ([]uint16, error) { return numbers[uint16](r, tag, 2) }
+
 // Int32s returns a section of int32s.
 func (r *Reader) Int32s(tag string) ([]int32, error) { return numbers[int32](r, tag, 4) }
 
@@ -204,7 +222,7 @@ var littleEndian = func() bool {
 	return *(*byte)(unsafe.Pointer(&x)) == 1
 }()
 
-func numbers[T uint32 | int32 | float32 | uint64](r *Reader, tag string, size int) ([]T, error) {
+func numbers[T uint16 | uint32 | int32 | float32 | uint64](r *Reader, tag string, size int) ([]T, error) {
 	b, err := r.Bytes(tag)
 	if err != nil {
 		return nil, err
@@ -222,6 +240,9 @@ func numbers[T uint32 | int32 | float32 | uint64](r *Reader, tag string, size in
 	out := make([]T, n)
 	for i := range out {
 		switch size {
+		case 2:
+			v := binary.LittleEndian.Uint16(b[2*i:])
+			*(*uint16)(unsafe.Pointer(&out[i])) = v
 		case 4:
 			v := binary.LittleEndian.Uint32(b[4*i:])
 			*(*uint32)(unsafe.Pointer(&out[i])) = v
