@@ -315,8 +315,8 @@ func interrupts(lines []rawLine, b block) bool {
 // and tables number their lines closer or less evenly than that.
 func pageChain(cands []block, wrapped bool) map[int]bool {
 	type chain struct {
-		members      []int
-		shared       bool // some link repeats a running head or title
+		members        []int
+		shared         bool // some link repeats a running head or title
 		minGap, maxGap int
 	}
 	open := map[int]*chain{} // next expected number -> chain

@@ -254,7 +254,7 @@ type parser struct {
 	paras int
 	// tooLarge is set when the corpus cannot take more text.
 	tooLarge bool
-	gap   []bool // per line: see pageGaps
+	gap      []bool // per line: see pageGaps
 }
 
 func (p *parser) run() {
