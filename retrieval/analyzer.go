@@ -120,8 +120,15 @@ func (a *Analyzer) AppendTokens(dst []Token, text string) []Token {
 
 // each calls f for every token of text.
 func (a *Analyzer) each(text string, f func(Token)) {
+	a.eachWord(text, func(word string, start, end, pos int) {
+		f(Token{Term: a.stem(word), Word: word, Start: start, End: end, Pos: pos})
+	})
+}
+
+// eachWord calls f for every indexable word of text, folded but not yet
+// stemmed: a hyphenated word gives its whole and its parts, stop words none.
+func (a *Analyzer) eachWord(text string, f func(word string, start, end, pos int)) {
 	pos := 0
-	var parts [8]string
 	tokenize(text, func(start, end int) {
 		word := fold(text[start:end])
 		if word == "" {
@@ -133,23 +140,26 @@ func (a *Analyzer) each(text string, f func(Token)) {
 		}
 		if strings.IndexByte(word, '-') < 0 {
 			if !a.stop[word] {
-				f(Token{Term: a.stem(word), Word: word, Start: start, End: end, Pos: pos})
+				f(word, start, end, pos)
 			}
-		} else {
-			ps := parts[:0]
-			for _, p := range strings.Split(word, "-") {
-				if p != "" {
-					ps = append(ps, p)
-				}
+			pos++
+			return
+		}
+		var parts [8]string
+		ps := parts[:0]
+		for p := range strings.SplitSeq(word, "-") {
+			if p != "" {
+				ps = append(ps, p)
 			}
-			whole := strings.Join(ps, "")
-			if len(ps) > 1 && !a.partsOnly && !a.stop[whole] {
-				f(Token{Term: a.stem(whole), Word: whole, Start: start, End: end, Pos: pos})
+		}
+		if len(ps) > 1 && !a.partsOnly {
+			if whole := strings.Join(ps, ""); !a.stop[whole] {
+				f(whole, start, end, pos)
 			}
-			for _, p := range ps {
-				if !a.stop[p] {
-					f(Token{Term: a.stem(p), Word: p, Start: start, End: end, Pos: pos})
-				}
+		}
+		for _, p := range ps {
+			if !a.stop[p] {
+				f(p, start, end, pos)
 			}
 		}
 		pos++
@@ -294,7 +304,12 @@ func fold(w string) string {
 	}
 	if strings.ContainsAny(s, "'.") {
 		if !isNumber(s) {
-			s = strings.NewReplacer("'", "", ".", "").Replace(s)
+			s = strings.Map(func(r rune) rune {
+				if r == '\'' || r == '.' {
+					return -1
+				}
+				return r
+			}, s)
 		}
 	}
 	return s

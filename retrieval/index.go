@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -167,28 +168,30 @@ func analyzeRange(lo, hi int, text func(int) string, an *Analyzer, progress func
 	p := &partial{lo: lo, hi: hi, dict: map[string]int32{}, words: map[string]int32{}, lens: make([]uint16, hi-lo)}
 	counts := map[int32]uint32{}
 	var order []int32
-	var toks []Token
 	for d := lo; d < hi; d++ {
-		toks = an.AppendTokens(toks[:0], text(d))
-		p.lens[d-lo] = uint16(min(len(toks), math.MaxUint16))
+		n := 0
 		order = order[:0]
-		for _, t := range toks {
-			id, ok := p.dict[t.Term]
+		an.eachWord(text(d), func(word string, _, _, _ int) {
+			n++
+			// One lookup per word: the word's term, stemmed once.
+			id, ok := p.words[word]
 			if !ok {
-				id = int32(len(p.terms))
-				p.dict[t.Term] = id
-				p.terms = append(p.terms, t.Term)
-				p.docs = append(p.docs, nil)
-				p.freqs = append(p.freqs, nil)
-			}
-			if _, ok := p.words[t.Word]; !ok {
-				p.words[t.Word] = id
+				term := an.stem(word)
+				if id, ok = p.dict[term]; !ok {
+					id = int32(len(p.terms))
+					p.dict[term] = id
+					p.terms = append(p.terms, term)
+					p.docs = append(p.docs, nil)
+					p.freqs = append(p.freqs, nil)
+				}
+				p.words[strings.Clone(word)] = id
 			}
 			if counts[id] == 0 {
 				order = append(order, id)
 			}
 			counts[id]++
-		}
+		})
+		p.lens[d-lo] = uint16(min(n, math.MaxUint16))
 		for _, id := range order {
 			p.docs[id] = append(p.docs[id], uint32(d))
 			p.freqs[id] = append(p.freqs[id], counts[id])
