@@ -387,13 +387,19 @@ func uvarint(b []byte) (uint64, int) {
 func decodeBlock(data []byte, ones bool, prev uint32, docs, freqs []uint32) int {
 	pos := 0
 	for i := range docs {
-		v, k := uvarint(data[pos:])
-		if k <= 0 {
-			return -1
+		// Most gaps and frequencies fit in one byte.
+		if pos < len(data) && data[pos] < 0x80 {
+			prev += uint32(data[pos])
+			pos++
+		} else {
+			v, k := uvarint(data[pos:])
+			if k <= 0 {
+				return -1
+			}
+			prev += uint32(v)
+			pos += k
 		}
-		prev += uint32(v)
 		docs[i] = prev
-		pos += k
 	}
 	if ones {
 		for i := range freqs {
@@ -402,6 +408,11 @@ func decodeBlock(data []byte, ones bool, prev uint32, docs, freqs []uint32) int 
 		return pos
 	}
 	for i := range freqs {
+		if pos < len(data) && data[pos] < 0x80 {
+			freqs[i] = uint32(data[pos])
+			pos++
+			continue
+		}
 		v, k := uvarint(data[pos:])
 		if k <= 0 {
 			return -1

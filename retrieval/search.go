@@ -11,6 +11,7 @@ type cursor struct {
 	qi     int     // the term's position in the query
 	w      float32 // query weight times IDF
 	ub     float32 // w times the term's largest tf part: its most a document can get
+	k1p1   float32 // K1 + 1
 	data   []byte
 	blocks []block
 	left   int // postings not yet decoded
@@ -28,6 +29,7 @@ func (ix *Index) openCursor(c *cursor, t int32, w float32) {
 	c.ix = ix
 	c.w = w * ix.idf[t]
 	c.ub = c.w * ix.termMax[t]
+	c.k1p1 = float32(ix.params.K1) + 1
 	c.data = ix.post[ix.postOff[t]:ix.postOff[t+1]]
 	c.blocks = ix.blocks[ix.blkOff[t]:ix.blkOff[t+1]]
 	c.left = int(ix.df[t])
@@ -88,7 +90,16 @@ func (c *cursor) advance(target uint32) {
 
 func (c *cursor) tf() uint32 { return c.freqs[c.i] }
 
-func (c *cursor) score() float32 { return c.w * c.ix.tfPart(c.freqs[c.i], c.doc) }
+func (c *cursor) score() float32 {
+	ix := c.ix
+	if ix.params.Variant != VariantLucene {
+		return c.w * ix.tfPart(c.freqs[c.i], c.doc)
+	}
+	// tfPart's Lucene case, inlined: the hot path of every search.
+	f := float32(c.freqs[c.i])
+	norm := ix.normA + ix.normC*float32(ix.lens[c.doc])
+	return c.w * (f * c.k1p1 / (f + norm))
+}
 
 // searchState is the scratch space of one search, pooled so that a search
 // allocates nothing but its result.
@@ -98,6 +109,8 @@ type searchState struct {
 	ubSum   []float32
 	parts   []float32
 	heap    hitHeap32
+	acc     []float32 // term-at-a-time scores, kept zeroed
+	touched []uint32
 }
 
 type hit32 struct {
@@ -132,6 +145,14 @@ func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
 	}
 	if len(st.cursors) == 0 {
 		return dst
+	}
+	total := 0
+	for i := range st.cursors {
+		total += st.cursors[i].left + st.cursors[i].n
+	}
+	if ix.n <= taatMaxDocs && total <= taatMaxPostings {
+		ix.taat(st, k)
+		return st.heap.appendSorted(dst)
 	}
 	for i := range st.cursors {
 		st.order = append(st.order, &st.cursors[i])
@@ -225,6 +246,43 @@ func (ix *Index) maxScore(st *searchState, k int) {
 			}
 		}
 	}
+}
+
+// Below these sizes, scoring every posting into an array (term at a time)
+// beats skipping (document at a time): small collections, short lists.
+const (
+	taatMaxDocs     = 1 << 18
+	taatMaxPostings = 1 << 16
+)
+
+// taat scores every posting of the query's terms, term after term, into an
+// array, then keeps the k best: the same sums in the same order as the
+// exhaustive scorer.
+func (ix *Index) taat(st *searchState, k int) {
+	if len(st.acc) < ix.n {
+		st.acc = make([]float32, ix.n)
+	}
+	acc, touched := st.acc, st.touched[:0]
+	for i := range st.cursors {
+		c := &st.cursors[i]
+		for ; c.doc != done; c.next() {
+			if acc[c.doc] == 0 {
+				touched = append(touched, c.doc)
+			}
+			acc[c.doc] += c.score()
+		}
+	}
+	h := &st.heap
+	for _, d := range touched {
+		x := hit32{d, acc[d]}
+		acc[d] = 0
+		if len(*h) < k {
+			h.push(x)
+		} else if better32(x, (*h)[0]) {
+			h.replaceRoot(x)
+		}
+	}
+	st.touched = touched[:0]
 }
 
 // searchExhaustive scores every document holding a query term: the
