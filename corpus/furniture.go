@@ -115,8 +115,9 @@ func layoutPages(lines []rawLine, markdown bool) pageLayout {
 			sources[b.source]++
 		}
 	}
-	lay.head = titleCase(mostCommon(heads, len(blocks)))
-	lay.source = titleCase(mostCommon(sources, 0))
+	// Copied: the lines share the file's bytes, which must not be kept.
+	lay.head = strings.Clone(titleCase(mostCommon(heads, len(blocks))))
+	lay.source = strings.Clone(titleCase(mostCommon(sources, 0)))
 	return lay
 }
 

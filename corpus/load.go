@@ -87,13 +87,12 @@ func LoadProgress(path string, progress func(Progress)) (*Corpus, error) {
 	}
 	var pr Progress
 	pr.TotalFiles = len(files)
-	if progress != nil {
-		for _, f := range files {
-			if fi, err := os.Stat(f); err == nil {
-				pr.TotalBytes += fi.Size()
-			}
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			pr.TotalBytes += fi.Size()
 		}
 	}
+	b.Grow(int(min(pr.TotalBytes, 1<<32)))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		pr.Files++

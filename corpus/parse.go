@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -34,6 +35,17 @@ func (b *Builder) Add(name, path string, data []byte) error {
 		return &FileError{Path: path, Err: err}
 	}
 	return nil
+}
+
+// Grow reserves room for about n more bytes of text, so that a large
+// corpus is not copied as it grows.
+func (b *Builder) Grow(n int) {
+	b.text = slices.Grow(b.text, n)
+	b.c.sents = slices.Grow(b.c.sents, n/60)
+	b.c.paraOff = slices.Grow(b.c.paraOff, n/120)
+	b.c.paraDoc = slices.Grow(b.c.paraDoc, n/120)
+	b.c.paraSec = slices.Grow(b.c.paraSec, n/120)
+	b.c.paraFirst = slices.Grow(b.c.paraFirst, n/120)
 }
 
 // Skip records a file that was not loaded, for Corpus.Skipped.

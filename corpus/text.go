@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -140,7 +141,13 @@ func splitLines(data []byte, from int) []rawLine {
 		if i < len(data) && data[i] != '\n' && data[i] != '\r' && data[i] != '\f' {
 			continue
 		}
-		lines = append(lines, rawLine{text: string(data[start:i]), off: start, pageBreak: brk})
+		// The lines share data's bytes: they live only while the file is
+		// parsed, and what outlives it is copied.
+		var text string
+		if i > start {
+			text = unsafe.String(&data[start], i-start)
+		}
+		lines = append(lines, rawLine{text: text, off: start, pageBreak: brk})
 		brk = false
 		if i == len(data) {
 			break

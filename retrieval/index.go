@@ -159,7 +159,7 @@ type partial struct {
 	dict   map[string]int32
 	terms  []string
 	docs   [][]uint32
-	freqs  [][]uint32
+	freqs  [][]uint16 // at most 65,535
 	lens   []uint16
 	words  map[string]int32 // folded word -> local term
 }
@@ -194,7 +194,7 @@ func analyzeRange(lo, hi int, text func(int) string, an *Analyzer, progress func
 		p.lens[d-lo] = uint16(min(n, math.MaxUint16))
 		for _, id := range order {
 			p.docs[id] = append(p.docs[id], uint32(d))
-			p.freqs[id] = append(p.freqs[id], counts[id])
+			p.freqs[id] = append(p.freqs[id], uint16(min(counts[id], math.MaxUint16)))
 			delete(counts, id)
 		}
 		if (d-lo+1)%4096 == 0 {
@@ -205,81 +205,84 @@ func analyzeRange(lo, hi int, text func(int) string, an *Analyzer, progress func
 	return p
 }
 
-// merge joins the partial indexes of consecutive document ranges.
+// merge joins the partial indexes of consecutive document ranges, walking
+// their vocabularies in sorted order together and freeing each term's
+// postings once they are encoded, so that memory does not double.
 func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
 	ix := &Index{an: an, params: params, n: n, lens: make([]uint16, n)}
 	var total uint64
-	termSet := map[string]bool{}
-	wordSet := map[string]string{} // word -> term
 	for _, p := range parts {
 		copy(ix.lens[p.lo:p.hi], p.lens)
 		for _, l := range p.lens {
 			total += uint64(l)
 		}
-		for _, t := range p.terms {
-			termSet[t] = true
-		}
-		for w, id := range p.words {
-			if _, ok := wordSet[w]; !ok {
-				wordSet[w] = p.terms[id]
-			}
-		}
+		p.lens = nil
 	}
-	terms := make([]string, 0, len(termSet))
-	for t := range termSet {
-		terms = append(terms, t)
-	}
-	sort.Strings(terms)
-	ix.terms = newStrtab(terms)
-
-	var docs, freqs []uint32
-	enc := make([]byte, 0, 1<<20)
-	ix.df = make([]uint32, len(terms))
-	ix.postOff = make([]uint32, 0, len(terms)+1)
-	ix.blkOff = make([]uint32, 0, len(terms)+1)
-	for i, t := range terms {
-		docs, freqs = docs[:0], freqs[:0]
-		for _, p := range parts {
-			if id, ok := p.dict[t]; ok {
-				docs = append(docs, p.docs[id]...)
-				freqs = append(freqs, p.freqs[id]...)
-			}
+	// Each partial's terms, sorted; global term IDs for its local ones.
+	orders := make([][]int32, len(parts))
+	global := make([][]int32, len(parts))
+	for i, p := range parts {
+		o := make([]int32, len(p.terms))
+		for j := range o {
+			o[j] = int32(j)
 		}
-		ix.df[i] = uint32(len(docs))
-		ix.postOff = append(ix.postOff, uint32(len(enc)))
-		ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
-		start := len(enc)
-		prev := uint32(0)
-		for b := 0; b < len(docs); b += blockSize {
-			e := min(b+blockSize, len(docs))
-			blk := block{last: docs[e-1], off: uint32(len(enc) - start)}
-			for _, d := range docs[b:e] {
-				enc = appendUvarint(enc, uint64(d-prev))
-				prev = d
-			}
-			ones := true
-			for _, f := range freqs[b:e] {
-				ones = ones && f == 1
-			}
-			if ones {
-				blk.off |= onesFlag
-			} else {
-				for _, f := range freqs[b:e] {
-					enc = appendUvarint(enc, uint64(f))
+		sort.Slice(o, func(a, b int) bool { return p.terms[o[a]] < p.terms[o[b]] })
+		orders[i] = o
+		global[i] = make([]int32, len(p.terms))
+	}
+	var terms []string
+	var docs []uint32
+	var freqs []uint16
+	var enc []byte
+	pos := make([]int, len(parts))
+	for {
+		// The least term not yet merged.
+		t, ok := "", false
+		for i, p := range parts {
+			if pos[i] < len(orders[i]) {
+				if x := p.terms[orders[i][pos[i]]]; !ok || x < t {
+					t, ok = x, true
 				}
 			}
-			ix.blocks = append(ix.blocks, blk)
 		}
+		if !ok {
+			break
+		}
+		id := int32(len(terms))
+		terms = append(terms, t)
+		docs, freqs = docs[:0], freqs[:0]
+		for i, p := range parts {
+			if pos[i] < len(orders[i]) && p.terms[orders[i][pos[i]]] == t {
+				local := orders[i][pos[i]]
+				docs = append(docs, p.docs[local]...)
+				freqs = append(freqs, p.freqs[local]...)
+				p.docs[local], p.freqs[local] = nil, nil
+				global[i][local] = id
+				pos[i]++
+			}
+		}
+		ix.df = append(ix.df, uint32(len(docs)))
+		ix.postOff = append(ix.postOff, uint32(len(enc)))
+		ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
+		enc = ix.encode(enc, docs, freqs)
 	}
 	ix.postOff = append(ix.postOff, uint32(len(enc)))
 	ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
-	ix.post = append([]byte(nil), enc...)
-	for _, p := range parts {
-		p.dict, p.docs, p.freqs = nil, nil, nil
-	}
+	ix.post = enc
+	ix.terms = newStrtab(terms)
 
-	words := make([]string, 0, len(wordSet))
-	for w := range wordSet {
+	// Words, from every partial, each with its term.
+	wordTerm := map[string]int32{}
+	for i, p := range parts {
+		for w, local := range p.words {
+			if _, ok := wordTerm[w]; !ok {
+				wordTerm[w] = global[i][local]
+			}
+		}
+		p.words, p.dict, p.docs, p.freqs, p.terms = nil, nil, nil, nil, nil
+	}
+	words := make([]string, 0, len(wordTerm))
+	for w := range wordTerm {
 		words = append(words, w)
 	}
 	sort.Strings(words)
@@ -287,7 +290,7 @@ func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
 	ix.wordTerm = make([]int32, len(words))
 	ix.wordSet = make([]uint64, len(words))
 	for i, w := range words {
-		ix.wordTerm[i] = int32(ix.terms.find(wordSet[w]))
+		ix.wordTerm[i] = wordTerm[w]
 		ix.wordSet[i] = letterSet(w)
 	}
 	if n > 0 {
@@ -295,6 +298,33 @@ func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
 	}
 	ix.prepare()
 	return ix
+}
+
+// encode appends a term's postings to enc in blocks of blockSize.
+func (ix *Index) encode(enc []byte, docs []uint32, freqs []uint16) []byte {
+	start := len(enc)
+	prev := uint32(0)
+	for b := 0; b < len(docs); b += blockSize {
+		e := min(b+blockSize, len(docs))
+		blk := block{last: docs[e-1], off: uint32(len(enc) - start)}
+		for _, d := range docs[b:e] {
+			enc = appendUvarint(enc, uint64(d-prev))
+			prev = d
+		}
+		ones := true
+		for _, f := range freqs[b:e] {
+			ones = ones && f == 1
+		}
+		if ones {
+			blk.off |= onesFlag
+		} else {
+			for _, f := range freqs[b:e] {
+				enc = appendUvarint(enc, uint64(f))
+			}
+		}
+		ix.blocks = append(ix.blocks, blk)
+	}
+	return enc
 }
 
 // prepare computes what depends on the BM25 parameters: IDFs, length
