@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -116,6 +117,18 @@ func decodeEngine(data []byte, opts Options) (*Engine, Saved, error) {
 		ix.setNorms()
 	}
 	return newEngine(c, ix, opts), meta.Saved, nil
+}
+
+// WriteTo writes the index alone, without a corpus, in the index file
+// format: its size is the index's size on disk. (An Engine is saved with
+// SaveEngine, corpus and all.)
+func (ix *Index) WriteTo(w io.Writer) (int64, error) {
+	bw := binfile.NewWriter(fileMagic, FileVersion)
+	if err := ix.writeSections(bw, Saved{}); err != nil {
+		return 0, err
+	}
+	n, err := w.Write(bw.Finish())
+	return int64(n), err
 }
 
 func (ix *Index) writeSections(w *binfile.Writer, saved Saved) error {
