@@ -73,10 +73,18 @@ func query(an *retrieval.Analyzer, s string) []retrieval.QueryTerm {
 	return q
 }
 
-// TestSearchMatchesBruteForce checks that MaxScore's top k is exactly the
-// top k of scoring every document, on random texts and questions, for every
-// BM25 variant and many k.
+// TestSearchMatchesBruteForce checks that Search's top k, by MaxScore or
+// term at a time, is exactly the top k of scoring every document, on random
+// texts and questions, for every BM25 variant and many k.
 func TestSearchMatchesBruteForce(t *testing.T) {
+	for _, taat := range []bool{false, true} {
+		restore := retrieval.ForceStrategy(taat)
+		t.Run(map[bool]string{false: "maxscore", true: "taat"}[taat], testSearchMatchesBruteForce)
+		restore()
+	}
+}
+
+func testSearchMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	vocab := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega")
 	for _, size := range []int{50, 600, 5000} {

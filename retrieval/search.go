@@ -250,7 +250,8 @@ func (ix *Index) maxScore(st *searchState, k int) {
 
 // Below these sizes, scoring every posting into an array (term at a time)
 // beats skipping (document at a time): small collections, short lists.
-const (
+// Variables only so that tests can force either way.
+var (
 	taatMaxDocs     = 1 << 18
 	taatMaxPostings = 1 << 16
 )
@@ -263,13 +264,29 @@ func (ix *Index) taat(st *searchState, k int) {
 		st.acc = make([]float32, ix.n)
 	}
 	acc, touched := st.acc, st.touched[:0]
+	lucene := ix.params.Variant == VariantLucene
+	normA, normC, lens := ix.normA, ix.normC, ix.lens
 	for i := range st.cursors {
 		c := &st.cursors[i]
-		for ; c.doc != done; c.next() {
-			if acc[c.doc] == 0 {
-				touched = append(touched, c.doc)
+		// The cursor has decoded its first block; walk the rest directly.
+		for c.doc != done {
+			w, k1p1 := c.w, c.k1p1
+			for j := c.i; j < c.n; j++ {
+				d := c.docs[j]
+				var s float32
+				if lucene {
+					f := float32(c.freqs[j])
+					norm := normA + normC*float32(lens[d])
+					s = w * (f * k1p1 / (f + norm))
+				} else {
+					s = w * ix.tfPart(c.freqs[j], d)
+				}
+				if acc[d] == 0 {
+					touched = append(touched, d)
+				}
+				acc[d] += s
 			}
-			acc[c.doc] += c.score()
+			c.nextBlock()
 		}
 	}
 	h := &st.heap
