@@ -79,27 +79,6 @@ func (b *paraBuilder) pageAt(out int) int {
 	return b.pages[i].page
 }
 
-// writeWords writes the words of line (at file offset off) separated by
-// single spaces, after a space if the paragraph already has text.
-func (b *paraBuilder) writeWords(line string, off int) {
-	i := 0
-	for i < len(line) {
-		for i < len(line) && isSpaceByte(line, i) {
-			i += spaceLen(line, i)
-		}
-		j := i
-		for j < len(line) && !isSpaceByte(line, j) {
-			_, size := utf8.DecodeRuneInString(line[j:])
-			j += size
-		}
-		if j > i {
-			b.space()
-			b.write(line[i:j], off+i)
-		}
-		i = j
-	}
-}
-
 func isSpaceByte(s string, i int) bool {
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return unicode.IsSpace(r)

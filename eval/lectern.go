@@ -140,27 +140,11 @@ func (e *Engine) Rank(query string, k int) []string {
 			q = append(q, retrieval.QueryTerm{Term: t, Weight: 1})
 		}
 		hits := e.ix.Search(q, depth)
-		if e.pairIx != nil {
-			var pq []retrieval.QueryTerm
-			for _, t := range e.pairAn.Terms(e.pairs(query)) {
-				pq = append(pq, retrieval.QueryTerm{Term: t, Weight: 1})
-			}
+		if e.pairIx != nil || e.exactIx != nil {
+			// Other fields rescore the BM25 field's best 1,000.
 			hits = e.ix.Search(q, max(depth, 1000))
-			for i := range hits {
-				hits[i].Score += e.cfg.Bigrams * e.pairIx.Score(pq, hits[i].Doc)
-			}
-			sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
-			hits = hits[:min(len(hits), depth)]
-		}
-		if e.exactIx != nil {
-			var xq []retrieval.QueryTerm
-			for _, t := range e.exactAn.Terms(query) {
-				xq = append(xq, retrieval.QueryTerm{Term: t, Weight: 1})
-			}
-			hits = e.ix.Search(q, max(depth, 1000))
-			for i := range hits {
-				hits[i].Score += e.cfg.Unstemmed * e.exactIx.Score(xq, hits[i].Doc)
-			}
+			e.addField(hits, e.pairIx, e.pairAn, e.pairs(query), e.cfg.Bigrams)
+			e.addField(hits, e.exactIx, e.exactAn, query, e.cfg.Unstemmed)
 			sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 			hits = hits[:min(len(hits), depth)]
 		}
@@ -247,4 +231,19 @@ func (e *Engine) pairs(text string) string {
 		b.WriteByte(' ')
 	}
 	return b.String()
+}
+
+// addField adds weight times each hit's BM25 score for text in another
+// index of the same units (none if ix is nil).
+func (e *Engine) addField(hits []retrieval.Hit, ix *retrieval.Index, an *retrieval.Analyzer, text string, weight float64) {
+	if ix == nil {
+		return
+	}
+	var q []retrieval.QueryTerm
+	for _, t := range an.Terms(text) {
+		q = append(q, retrieval.QueryTerm{Term: t, Weight: 1})
+	}
+	for i := range hits {
+		hits[i].Score += weight * ix.Score(q, hits[i].Doc)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -85,20 +86,36 @@ func SaveEngine(path string, e *Engine, saved Saved) (int64, error) {
 // BM25's parameters included, apply as given. A file that is truncated,
 // corrupt, of another version or not an index at all is an error wrapping
 // one of binfile's, never a crash.
+//
+// The file is memory-mapped where the system allows: once checked, its
+// pages are released to the kernel's page cache and come back as searches
+// touch them, so the resident memory is the working set.
 func LoadEngine(path string, opts Options) (*Engine, Saved, error) {
-	data, err := os.ReadFile(path)
+	m, err := binfile.Map(path)
 	if err != nil {
 		return nil, Saved{}, err
 	}
-	return decodeEngine(data, opts)
+	r, err := m.Open(fileMagic, FileVersion)
+	if err != nil {
+		return nil, Saved{}, err
+	}
+	e, saved, err := readEngine(r, opts)
+	if err == nil {
+		m.Release()
+	}
+	return e, saved, err
 }
 
 func decodeEngine(data []byte, opts Options) (*Engine, Saved, error) {
-	opts = opts.withDefaults()
 	r, err := binfile.Open(data, fileMagic, FileVersion)
 	if err != nil {
 		return nil, Saved{}, err
 	}
+	return readEngine(r, opts)
+}
+
+func readEngine(r *binfile.Reader, opts Options) (*Engine, Saved, error) {
+	opts = opts.withDefaults()
 	c, err := corpus.ReadSections(r)
 	if err != nil {
 		return nil, Saved{}, err
@@ -111,7 +128,10 @@ func decodeEngine(data []byte, opts Options) (*Engine, Saved, error) {
 		return nil, meta.Saved, fmt.Errorf("%w: index of %d texts for %d sentences", binfile.ErrCorrupt, ix.n, c.Len())
 	}
 	if ix.params != opts.BM25 {
+		// New maxima for other parameters: the file's blocks may be
+		// mapped read-only, so they are copied first.
 		ix.params = opts.BM25
+		ix.blocks = slices.Clone(ix.blocks)
 		ix.prepare()
 	} else {
 		ix.setNorms()

@@ -129,6 +129,12 @@ var ErrByteOrder = errors.New("index files are little-endian and this machine is
 
 // Open checks data and indexes its sections.
 func Open(data []byte, magic string, version uint32) (*Reader, error) {
+	return open(data, magic, version, nil)
+}
+
+// open is Open calling release, if not nil, on each chunk of data once its
+// checksum is taken.
+func open(data []byte, magic string, version uint32, release func([]byte)) (*Reader, error) {
 	if !littleEndian {
 		return nil, ErrByteOrder
 	}
@@ -153,7 +159,16 @@ func Open(data []byte, magic string, version uint32) (*Reader, error) {
 	if total := binary.LittleEndian.Uint64(data[end+8:]); total != uint64(len(data)) {
 		return nil, fmt.Errorf("%w: %d bytes of %d", ErrTruncated, len(data), total)
 	}
-	if got, want := crc32.Checksum(data[:end], castagnoli), binary.LittleEndian.Uint32(data[end+4:]); got != want {
+	var got uint32
+	const chunk = 4 << 20 // a multiple of any page size
+	for off := 0; off < end; off += chunk {
+		part := data[off:min(off+chunk, end)]
+		got = crc32.Update(got, castagnoli, part)
+		if release != nil {
+			release(part)
+		}
+	}
+	if want := binary.LittleEndian.Uint32(data[end+4:]); got != want {
 		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
 	}
 	r := &Reader{sections: map[string][]byte{}}

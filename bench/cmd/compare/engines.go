@@ -56,13 +56,16 @@ type engine interface {
 // uint64 length and the bytes padded to 8, then a 16-byte trailer; the
 // index's sections are tagged "i.". If the file does not parse so, the index
 // size is -1.
-func engineFileSize(c *corpus.Corpus, dir string) (total, index int64, err error) {
-	e := retrieval.NewEngine(c, retrieval.Options{BM25: retrieval.BM25{K1: bm25K1, B: bm25B}})
-	path := filepath.Join(dir, "lectern-engine.idx")
-	if _, err := retrieval.SaveEngine(path, e, retrieval.Saved{Corpus: "bench"}); err != nil {
+func engineFileSize(c *corpus.Corpus, path string) (total, index int64, err error) {
+	// As lectern index saves it: lectern's defaults, the corpus's files.
+	e := retrieval.NewEngine(c, retrieval.Options{})
+	saved := retrieval.Saved{Corpus: "bench"}
+	for _, d := range c.Documents() {
+		saved.Files = append(saved.Files, corpus.FileStamp{Path: d.Path, Size: int64(d.Size)})
+	}
+	if _, err := retrieval.SaveEngine(path, e, saved); err != nil {
 		return 0, 0, fmt.Errorf("save lectern engine: %w", err)
 	}
-	defer os.Remove(path)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0, 0, err
