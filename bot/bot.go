@@ -65,8 +65,8 @@ const (
 
 // Errors Run returns when Discord refuses the configuration.
 var (
-	ErrBadToken         = errors.New("Discord rejected the bot token (authentication failed): check discord.token or LECTERN_DISCORD_TOKEN")
-	ErrDisallowedIntent = errors.New("Discord refused the MESSAGE_CONTENT intent: enable it on the Bot page of the developer portal, or remove discord.channels")
+	ErrBadToken         = errors.New("the bot token was rejected by Discord (authentication failed): check discord.token or LECTERN_DISCORD_TOKEN")
+	ErrDisallowedIntent = errors.New("the MESSAGE_CONTENT intent was refused by Discord: enable it on the Bot page of the developer portal, or remove discord.channels")
 )
 
 // Bot is a Discord bot answering from a Library. Create it with New and

@@ -473,17 +473,6 @@ func crossesBreak(lines []rawLine, a, b int) bool {
 	return false
 }
 
-func breakBefore(lines []rawLine, i int) bool {
-	for j := i; j >= 0; j-- {
-		if lines[j].pageBreak {
-			return true
-		}
-		if j < i && !lines[j].blank() {
-			return false
-		}
-	}
-	return false
-}
 
 func isPageNumber(s string) bool {
 	_, before, after, ok := pageNumberLine(s)

@@ -133,7 +133,7 @@ func TestServeRejectedToken(t *testing.T) {
 	t.Setenv("LECTERN_DISCORD_TOKEN", fakeToken())
 	t.Setenv("LECTERN_DISCORD_API_URL", srv.APIURL())
 	code, _, stderr := lectern(t, "", "serve")
-	if code != 2 || !strings.Contains(stderr, "rejected the bot token") {
+	if code != 2 || !strings.Contains(stderr, "was rejected by Discord") {
 		t.Errorf("serve with a token Discord refuses: exit %d, %q; want exit 2", code, stderr)
 	}
 }
