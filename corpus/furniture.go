@@ -473,7 +473,6 @@ func crossesBreak(lines []rawLine, a, b int) bool {
 	return false
 }
 
-
 func isPageNumber(s string) bool {
 	_, before, after, ok := pageNumberLine(s)
 	return ok && before == "" && after == ""
