@@ -29,6 +29,9 @@ type Options struct {
 	// the same paragraph) added to a sentence's; 0 means DefaultContext, a
 	// negative value none.
 	Context float64
+	// Synonyms is the weight of a question word's synonyms when the text
+	// lacks the word; 0 means DefaultSynonyms, a negative value none.
+	Synonyms float64
 	// NoFuzzy turns off the fuzzy match of question words that are not in
 	// the text ("burried" for "buried").
 	NoFuzzy bool
@@ -39,6 +42,7 @@ const (
 	DefaultMinCoverage = 0.3
 	DefaultCoord       = 1.0
 	DefaultContext     = 0.35
+	DefaultSynonyms    = 0.3
 	DefaultExcerptMin  = 100
 	DefaultExcerptMax  = 700
 	// MaxQuestionBytes is the longest question Answer accepts.
@@ -60,6 +64,11 @@ func (o Options) withDefaults() Options {
 		o.Context = DefaultContext
 	} else if o.Context < 0 {
 		o.Context = 0
+	}
+	if o.Synonyms == 0 {
+		o.Synonyms = DefaultSynonyms
+	} else if o.Synonyms < 0 {
+		o.Synonyms = 0
 	}
 	if o.MinCoverage == 0 {
 		o.MinCoverage = DefaultMinCoverage
@@ -110,7 +119,7 @@ var engineAnalyzer = AnalyzerOptions{Irregular: true}
 func newEngine(c *corpus.Corpus, ix *Index, opts Options) *Engine {
 	e := &Engine{c: c, ix: ix, opts: opts}
 	e.s = NewSearcher(ix, c.Text, SearchOptions{Coord: opts.Coord, Exact: DefaultExact, Fuzzy: !opts.NoFuzzy,
-		Context: opts.Context, Neighbours: e.neighbours})
+		Context: opts.Context, Neighbours: e.neighbours, Synonyms: opts.Synonyms})
 	return e
 }
 
@@ -198,7 +207,10 @@ type SearchTerm struct {
 	Weight float64
 	// Fuzzy is the similarity of Found to Term, 1 for an exact match.
 	Fuzzy float64
-	count int
+	// Synonyms are the terms of the word's synonyms searched for it, when
+	// the text does not hold the word itself.
+	Synonyms []string
+	count    int
 }
 
 // Request says what to return for a question.
@@ -384,6 +396,9 @@ func (e *Engine) highlight(r *Result, terms []SearchTerm) {
 	for _, t := range terms {
 		if t.Found != "" {
 			want[t.Found] = true
+		}
+		for _, syn := range t.Synonyms {
+			want[syn] = true
 		}
 	}
 	r.Highlights = r.Highlights[:0]

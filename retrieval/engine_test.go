@@ -332,3 +332,29 @@ func ExampleAnalyzer_Terms() {
 	// Output:
 	// [khrushchev speech destalin de stalin]
 }
+
+// TestSynonyms answers a question whose key word the text lacks through a
+// WordNet synonym, and not without it.
+func TestSynonyms(t *testing.T) {
+	var b corpus.Builder
+	text := "The second speech was published in the Soviet press at once. The first speech stayed secret for decades.\n"
+	if err := b.Add("s.txt", "s.txt", []byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := "Was the second speech printed?"
+	ans, err := retrieval.NewEngine(c, retrieval.Options{}).Answer(q, retrieval.Request{Top: 1})
+	if err != nil || !ans.Answered || !strings.Contains(ans.Results[0].Sentence, "published") {
+		t.Fatalf("Answer(%q) = %+v, %v; want the sentence with published", q, ans, err)
+	}
+	if !strings.Contains(strings.Join(ans.Results[0].Matched, " "), "published") {
+		t.Errorf("Matched = %v; want the synonym highlighted", ans.Results[0].Matched)
+	}
+	off, _ := retrieval.NewEngine(c, retrieval.Options{Synonyms: -1}).Answer(q, retrieval.Request{Top: 1})
+	if off.Answered && len(off.Results) > 0 && strings.Contains(strings.Join(off.Results[0].Matched, " "), "published") {
+		t.Errorf("without synonyms, published still matched: %+v", off.Results[0])
+	}
+}

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -24,6 +25,10 @@ type SearchOptions struct {
 	Fuzzy bool
 	// Depth is how many BM25 candidates are rescored; 0 means 30.
 	Depth int
+	// Synonyms, if above 0, also searches each question word's common
+	// synonyms (WordNet's, found in the texts) at this weight, and counts a
+	// word found only through a synonym at this share of its weight.
+	Synonyms float64
 	// Proximity is the bonus for two question words close together in a
 	// candidate: for each pair, Proximity times the smaller of their IDFs
 	// divided by their distance in words.
@@ -68,8 +73,9 @@ func NewSearcher(ix *Index, text func(int) string, opts SearchOptions) *Searcher
 // Query is an analyzed question.
 type Query struct {
 	// Terms are the question's terms, de-duplicated, with their weights.
-	Terms []SearchTerm
-	total float64
+	Terms    []SearchTerm
+	total    float64
+	synonyms float64 // the weight of synonyms
 }
 
 // Parse analyzes a question into weighted, de-duplicated terms, with fuzzy
@@ -106,13 +112,63 @@ func (s *Searcher) Parse(question string) Query {
 		if fillerWords[tok.Term] {
 			st.Weight *= fillerWeight
 		}
+		if st.Found == "" && s.opts.Synonyms > 0 && !fillerWords[tok.Term] {
+			st.Synonyms = s.synonyms(tok)
+		}
 		terms = append(terms, st)
 	}
-	q := Query{Terms: terms}
+	q := Query{Terms: terms, synonyms: s.opts.Synonyms}
 	for _, t := range terms {
 		q.total += t.Weight
 	}
 	return q
+}
+
+// synonyms returns the terms of a word's synonyms that the texts hold,
+// looking the word up as it is and as its dictionary forms ("printed" is
+// looked up as "print").
+func (s *Searcher) synonyms(tok Token) []string {
+	var out []string
+	for _, lemma := range lemmas(tok.Word) {
+		for _, w := range lexicon.Synonyms(lemma) {
+			for _, t := range s.ix.an.Terms(w) {
+				if t != tok.Term && s.ix.DF(t) > 0 && !slices.Contains(out, t) {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// lemmas returns the word and the dictionary forms it may be inflected
+// from: irregular ("held" -> "hold") or by a regular ending ("printed",
+// "papers", "buried", "struggling").
+func lemmas(w string) []string {
+	out := []string{w}
+	if b, ok := lexicon.Base(w); ok {
+		out = append(out, b)
+	}
+	for _, e := range []struct{ suffix, repl string }{
+		{"ies", "y"}, {"ied", "y"}, {"es", ""}, {"s", ""}, {"ed", ""}, {"ed", "e"}, {"ing", ""}, {"ing", "e"},
+	} {
+		if stem, ok := strings.CutSuffix(w, e.suffix); ok && len(stem) > 2 {
+			for _, c := range []string{stem + e.repl, undouble(stem) + e.repl} {
+				if lexicon.IsWord(c) && !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// undouble drops a doubled last consonant: "stopp" -> "stop".
+func undouble(s string) string {
+	if n := len(s); n >= 2 && s[n-1] == s[n-2] && !strings.ContainsRune("aeiou", rune(s[n-1])) {
+		return s[:n-1]
+	}
+	return s
 }
 
 // absentNameWeight scales the weight of a name-like question word that the
@@ -173,6 +229,11 @@ func (q Query) BM25() []QueryTerm {
 			w *= fillerWeight
 		}
 		out = append(out, QueryTerm{Term: t.Found, Weight: w})
+	}
+	for _, t := range q.Terms {
+		for _, syn := range t.Synonyms {
+			out = append(out, QueryTerm{Term: syn, Weight: q.synonyms * float64(t.count)})
+		}
 	}
 	return out
 }
@@ -257,6 +318,14 @@ func (s *Searcher) coverage(d int, q Query) (float64, []string) {
 		if t.Found != "" && s.ix.TF(t.Found, d) > 0 {
 			got += t.Weight * t.Fuzzy
 			words = append(words, t.Word)
+			continue
+		}
+		for _, syn := range t.Synonyms {
+			if s.ix.TF(syn, d) > 0 {
+				got += t.Weight * q.synonyms
+				words = append(words, t.Word)
+				break
+			}
 		}
 	}
 	return got / q.total, words

@@ -16,7 +16,7 @@ func (a *app) evalCmd() *cobra.Command {
 		dir, split, unit, analyzer, variant string
 		k1, b, coord, exact, delta          float64
 		prox, fbWeight, context, passage    float64
-		unstemmed, bigrams                  float64
+		unstemmed, bigrams, synonyms        float64
 		fbDocs, fbTerms, titleWeight, depth int
 		plain, fuzzy, asJSON                bool
 		questions                           []string
@@ -62,7 +62,7 @@ irregular-form mapping: together they reproduce the published baselines.`,
 			cfg := eval.Config{Unit: u, BM25: retrieval.BM25{K1: k1, B: b, Variant: variant, Delta: delta}, Plain: plain,
 				TitleWeight: titleWeight, Passage: passage, Unstemmed: unstemmed, Bigrams: bigrams,
 				Search: retrieval.SearchOptions{Coord: coord, Exact: exact, Fuzzy: fuzzy, Proximity: prox,
-					FeedbackDocs: fbDocs, FeedbackTerms: fbTerms, FeedbackWeight: fbWeight, Context: context, Depth: depth}}
+					FeedbackDocs: fbDocs, FeedbackTerms: fbTerms, FeedbackWeight: fbWeight, Context: context, Depth: depth, Synonyms: synonyms}}
 			switch analyzer {
 			case "lectern":
 				cfg.Analyzer = retrieval.AnalyzerOptions{Irregular: true}
@@ -83,7 +83,7 @@ irregular-form mapping: together they reproduce the published baselines.`,
 					"k1": k1, "b": b, "variant": variant, "delta": delta, "plain": plain, "coord": coord,
 					"exact": exact, "fuzzy": fuzzy, "proximity": prox, "feedback_docs": fbDocs,
 					"feedback_terms": fbTerms, "feedback_weight": fbWeight, "context": context,
-					"title_weight": titleWeight, "depth": depth, "passage": passage, "unstemmed": unstemmed, "bigrams": bigrams,
+					"title_weight": titleWeight, "depth": depth, "passage": passage, "unstemmed": unstemmed, "bigrams": bigrams, "synonyms": synonyms,
 					"ndcg@10": round4(res.NDCG10), "recall@100": round4(res.Recall100),
 					"mrr@10": round4(res.MRR10), "p@1": round4(res.P1), "queries": res.Queries,
 					"documents": len(ds.Docs), "units": e.Units(),
@@ -129,6 +129,7 @@ irregular-form mapping: together they reproduce the published baselines.`,
 	f.Float64Var(&fbWeight, "rm3-weight", 0.5, "RM3 feedback: the added terms' share of the query")
 	f.Float64Var(&context, "context", retrieval.DefaultContext, "share of the best neighbouring text's score added (0: off)")
 	f.IntVar(&depth, "depth", 30, "how many BM25 candidates are rescored")
+	f.Float64Var(&synonyms, "synonyms", retrieval.DefaultSynonyms, "weight of WordNet synonyms of question words the text lacks (0: off)")
 	f.Float64Var(&bigrams, "bigrams", 0, "--plain: share of the score on adjacent word pairs added (0: off)")
 	f.Float64Var(&unstemmed, "unstemmed", 0, "--plain: share of the score on unstemmed words added (0: off)")
 	f.Float64Var(&passage, "passage", 0, "document level, --plain: share of the best sentence's score added (0: off)")

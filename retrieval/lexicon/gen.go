@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -59,6 +60,7 @@ func main() {
 			}
 		}
 	}
+	writeGz("synonyms.txt.gz", synonyms(*wn))
 	var list []string
 	for w := range words {
 		list = append(list, w)
@@ -117,4 +119,77 @@ func writeGz(name string, lines []string) {
 	if err := f.Close(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// synonymSenses is how many of a word's senses, most frequent first, give
+// its synonyms: rarer senses bring more noise than help.
+const synonymSenses = 2
+
+// maxSynonyms caps the synonyms kept per word.
+const maxSynonyms = 8
+
+// synonyms returns lines "word syn syn ...": for each single-word lemma,
+// the other single-word lemmas of the synsets of its first senses.
+func synonyms(dir string) []string {
+	syn := map[string]map[string]bool{}
+	order := map[string][]string{}
+	for _, pos := range []string{"noun", "verb", "adj", "adv"} {
+		data, err := os.ReadFile(filepath.Join(dir, "data."+pos))
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, line := range readLines(filepath.Join(dir, "index."+pos)) {
+			if strings.HasPrefix(line, " ") {
+				continue
+			}
+			f := strings.Fields(line)
+			w, ok := clean(f[0])
+			if !ok || len(f) < 4 {
+				continue
+			}
+			senses, _ := strconv.Atoi(f[2])
+			offsets := f[len(f)-senses:]
+			for _, off := range offsets[:min(synonymSenses, len(offsets))] {
+				at, err := strconv.Atoi(off)
+				if err != nil || at >= len(data) {
+					continue
+				}
+				rec := string(data[at:])
+				if i := strings.IndexByte(rec, '\n'); i >= 0 {
+					rec = rec[:i]
+				}
+				rf := strings.Fields(rec)
+				if len(rf) < 4 {
+					continue
+				}
+				n, err := strconv.ParseInt(rf[3], 16, 32)
+				if err != nil {
+					continue
+				}
+				for k := 0; k < int(n) && 4+2*k < len(rf); k++ {
+					lemma := rf[4+2*k]
+					if i := strings.IndexByte(lemma, '('); i >= 0 {
+						lemma = lemma[:i] // adjective markers such as (a)
+					}
+					s, ok := clean(lemma)
+					if !ok || s == w {
+						continue
+					}
+					if syn[w] == nil {
+						syn[w] = map[string]bool{}
+					}
+					if !syn[w][s] && len(order[w]) < maxSynonyms {
+						syn[w][s] = true
+						order[w] = append(order[w], s)
+					}
+				}
+			}
+		}
+	}
+	var lines []string
+	for w, ss := range order {
+		lines = append(lines, w+" "+strings.Join(ss, " "))
+	}
+	sort.Strings(lines)
+	return lines
 }

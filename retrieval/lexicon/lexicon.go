@@ -1,5 +1,6 @@
-// Package lexicon knows which strings are English words, and the base forms
-// of irregular English verbs and nouns ("held" -> "hold", "men" -> "man").
+// Package lexicon knows which strings are English words, the base forms of
+// irregular English verbs and nouns ("held" -> "hold", "men" -> "man"), and
+// their most common synonyms ("print" -> "publish").
 //
 // Its data, embedded in the binary, comes from SCOWL's American English word
 // list (the Debian wamerican package) and WordNet 3.0 (wordnet-base); see
@@ -26,10 +27,16 @@ var wordsGz []byte
 //go:embed irregular.txt.gz
 var irregularGz []byte
 
+//go:embed synonyms.txt.gz
+var synonymsGz []byte
+
 var (
 	loadOnce  sync.Once
 	words     []string
 	irregular map[string]string
+
+	synOnce  sync.Once
+	synonyms map[string][]string
 )
 
 func load() {
@@ -78,4 +85,20 @@ func Base(w string) (string, bool) {
 		return b, true
 	}
 	return w, false
+}
+
+// Synonyms returns WordNet's synonyms of w from its two most frequent
+// senses, at most eight, single words only ("print" -> "publish";
+// "newspaper" -> "paper"), or nil.
+func Synonyms(w string) []string {
+	synOnce.Do(func() {
+		synonyms = map[string][]string{}
+		for _, line := range strings.Split(strings.TrimSpace(gunzip(synonymsGz)), "\n") {
+			f := strings.Fields(line)
+			if len(f) > 1 {
+				synonyms[f[0]] = f[1:]
+			}
+		}
+	})
+	return synonyms[w]
 }

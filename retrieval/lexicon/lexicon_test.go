@@ -47,3 +47,24 @@ func ExampleBase() {
 	// hold true
 	// false
 }
+
+func TestSynonyms(t *testing.T) {
+	tests := []struct{ w, want string }{
+		{"print", "publish"},
+		{"newspaper", "paper"},
+		{"tomb", "grave"},
+	}
+	for _, tt := range tests {
+		got := lexicon.Synonyms(tt.w)
+		found := false
+		for _, s := range got {
+			found = found || s == tt.want
+		}
+		if !found || len(got) > 8 {
+			t.Errorf("Synonyms(%q) = %v; want %q among at most 8", tt.w, got, tt.want)
+		}
+	}
+	if got := lexicon.Synonyms("qwzx"); got != nil {
+		t.Errorf("Synonyms(qwzx) = %v; want none", got)
+	}
+}
