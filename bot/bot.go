@@ -158,6 +158,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Info("answering every message in the configured channels: this needs the privileged MESSAGE_CONTENT intent, enabled on the Bot page of the Discord developer portal",
 			"channels", b.opts.Channels)
 	}
+	// Topics take a moment on a large text: find them before anyone asks.
+	go b.lib.Topics()
 	if err := b.s.Open(); err != nil {
 		var ce *websocket.CloseError
 		if errors.As(err, &ce) {

@@ -23,8 +23,17 @@ type Topic struct {
 	score     float64
 }
 
-// MaxTopics is the most topics Topics returns.
-const MaxTopics = 60
+// MaxTopics is the most topics Topics returns for a text without headings;
+// MaxSectionTopics the most headings it lists (the first ones).
+const (
+	MaxTopics        = 60
+	MaxSectionTopics = 500
+)
+
+// topicSample is how many sentences, spread evenly over the corpus, key
+// topics are found in: enough for any text's main names and phrases,
+// bounded for a million sentences.
+const topicSample = 40000
 
 // topicSentences is how many sentences each topic keeps.
 const topicSentences = 3
@@ -66,17 +75,18 @@ func (e *Engine) sectionTopics() []Topic {
 		t.sents = append(t.sents, i)
 	}
 	var out []Topic
-	for _, s := range secs {
+	for _, s := range secs[:min(len(secs), MaxSectionTopics)] {
 		t := Topic{Name: s.name, Kind: "section", Count: len(s.sents)}
 		// The section's sentences that match its heading best, else its
-		// first ones.
+		// first ones (among its first hundred: a long section starts with
+		// what it is about).
 		q := queryTerms(e.ix.an.Terms(s.name))
 		type scored struct {
 			id    int
 			score float64
 		}
 		var ranked []scored
-		for _, id := range s.sents {
+		for _, id := range s.sents[:min(len(s.sents), 100)] {
 			ranked = append(ranked, scored{id, e.ix.Score(q, id)})
 		}
 		sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
@@ -138,10 +148,9 @@ func (c *topicCandidate) name() string {
 func (e *Engine) keyTopics() []Topic {
 	lower := map[string]bool{}  // words seen in lower case
 	midCap := map[string]bool{} // words capitalised inside a sentence
-	all := make([][]word, e.c.Len())
-	for i := range all {
-		all[i] = e.words(e.c.Text(i))
-		for _, w := range all[i] {
+	step := max(1, (e.c.Len()+topicSample-1)/topicSample)
+	for i := 0; i < e.c.Len(); i += step {
+		for _, w := range e.words(e.c.Text(i)) {
 			switch {
 			case !w.cap:
 				lower[w.folded] = true
@@ -169,7 +178,8 @@ func (e *Engine) keyTopics() []Topic {
 		c.surfaces[strings.Join(surf, " ")]++
 		c.sents[sent] = true
 	}
-	for sent, ws := range all {
+	for sent := 0; sent < e.c.Len(); sent += step {
+		ws := e.words(e.c.Text(sent))
 		for i := 0; i < len(ws); {
 			// A run of capitalised words, ended by a possessive.
 			j := i
@@ -184,7 +194,7 @@ func (e *Engine) keyTopics() []Topic {
 			if f := run[0]; f.first && (lower[f.folded] || openers[f.folded] || !midCap[f.folded] && !isAcronym(f.surface)) {
 				run = run[1:]
 			}
-			if len(run) > 0 && len(run) <= 4 {
+			if len(run) > 0 && len(run) <= 4 && !(len(run) == 1 && runeLen(run[0].folded) < 3) {
 				add("name", run, sent)
 			}
 			i = j
@@ -212,6 +222,14 @@ func (e *Engine) keyTopics() []Topic {
 		}
 		return 0
 	}
+	inPhrase := map[string]int{} // term -> sentences of its most frequent phrase
+	for _, c := range cands {
+		if c.kind == "phrase" {
+			for _, t := range c.terms {
+				inPhrase[t] = max(inPhrase[t], len(c.sents))
+			}
+		}
+	}
 	var topics []Topic
 	for _, c := range cands {
 		n := len(c.sents)
@@ -225,7 +243,9 @@ func (e *Engine) keyTopics() []Topic {
 				t.score += 0.25 * float64(min(termCount(term), 5))
 			}
 		case "term":
-			if n < 3 || e.inPhrase(cands, c) || verbLike(t.Name) {
+			// A term mostly seen inside a phrase that is a topic itself
+			// ("camps" in "labor camps") is left to the phrase.
+			if n < 3 || 2*inPhrase[c.terms[0]] >= n || verbLike(t.Name) {
 				continue
 			}
 			t.score = 0.75 * float64(n)
@@ -257,22 +277,6 @@ func (e *Engine) keyTopics() []Topic {
 func verbLike(w string) bool {
 	w = strings.ToLower(w)
 	return len(w) > 5 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
-}
-
-// inPhrase reports whether a key term is mostly seen inside a phrase that is
-// a topic itself ("camps" in "labor camps").
-func (e *Engine) inPhrase(cands map[string]*topicCandidate, term *topicCandidate) bool {
-	for _, c := range cands {
-		if c.kind != "phrase" {
-			continue
-		}
-		for _, t := range c.terms {
-			if t == term.terms[0] && 2*len(c.sents) >= len(term.sents) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // words splits a sentence into words with their case and punctuation.
