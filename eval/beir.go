@@ -6,6 +6,7 @@ package eval
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,30 +52,24 @@ func Load(dir, split string) (*Dataset, error) {
 		return nil, err
 	}
 	ds.Qrels = qrels
-	if err := eachJSON(filepath.Join(dir, "corpus.jsonl"), func(line int, raw []byte) error {
-		var d Doc
-		if err := json.Unmarshal(raw, &d); err != nil {
-			return err
-		}
-		if d.ID == "" {
+	hasID := func(id string) error {
+		if id == "" {
 			return errors.New(`no "_id"`)
 		}
-		ds.Docs = append(ds.Docs, d)
 		return nil
-	}); err != nil {
+	}
+	ds.Docs, err = ReadJSONL(filepath.Join(dir, "corpus.jsonl"), func(d Doc) error { return hasID(d.ID) })
+	if err != nil {
 		return nil, err
 	}
-	if err := eachJSON(filepath.Join(dir, "queries.jsonl"), func(line int, raw []byte) error {
-		var q Query
-		if err := json.Unmarshal(raw, &q); err != nil {
-			return err
-		}
+	queries, err := ReadJSONL(filepath.Join(dir, "queries.jsonl"), func(q Query) error { return hasID(q.ID) })
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range queries {
 		if _, ok := qrels[q.ID]; ok {
 			ds.Queries = append(ds.Queries, q)
 		}
-		return nil
-	}); err != nil {
-		return nil, err
 	}
 	if len(ds.Docs) == 0 {
 		return nil, fmt.Errorf("%s: the corpus is empty", filepath.Join(dir, "corpus.jsonl"))
@@ -85,25 +80,37 @@ func Load(dir, split string) (*Dataset, error) {
 	return ds, nil
 }
 
-func eachJSON(path string, f func(line int, raw []byte) error) error {
+// ReadJSONL reads a JSON Lines file, such as a BEIR corpus.jsonl or
+// queries.jsonl: one JSON value per line, blank lines skipped. If check is
+// not nil it is called with every value. An error decoding or checking a
+// line names the file and line.
+func ReadJSONL[T any](path string, check func(T) error) ([]T, error) {
 	file, err := os.Open(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer file.Close()
+	var out []T
 	r := bufio.NewReaderSize(file, 1<<20)
 	for line := 1; ; line++ {
 		raw, err := r.ReadBytes('\n')
-		if len(strings.TrimSpace(string(raw))) > 0 {
-			if ferr := f(line, raw); ferr != nil {
-				return fmt.Errorf("%s:%d: %v", path, line, ferr)
+		if len(bytes.TrimSpace(raw)) > 0 {
+			var v T
+			if jerr := json.Unmarshal(raw, &v); jerr != nil {
+				return nil, fmt.Errorf("%s:%d: %w", path, line, jerr)
 			}
+			if check != nil {
+				if cerr := check(v); cerr != nil {
+					return nil, fmt.Errorf("%s:%d: %w", path, line, cerr)
+				}
+			}
+			out = append(out, v)
 		}
 		if errors.Is(err, io.EOF) {
-			return nil
+			return out, nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
 	}
 }
@@ -144,16 +151,7 @@ func loadQrels(path string) (map[string]map[string]int, error) {
 	return qrels, nil
 }
 
-// Judgments returns the number of relevance judgments of the split.
-func (ds *Dataset) Judgments() int {
-	n := 0
-	for _, q := range ds.Queries {
-		n += len(ds.Qrels[q.ID])
-	}
-	return n
-}
-
-// sortedIDs returns the keys of m sorted by grade, best first.
+// sortedGrades returns the grades in m, best first.
 func sortedGrades(m map[string]int) []int {
 	g := make([]int, 0, len(m))
 	for _, v := range m {

@@ -112,15 +112,27 @@ func TestScore(t *testing.T) {
 }
 
 func TestLoadErrors(t *testing.T) {
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "qrels"), 0o755)
-	os.WriteFile(filepath.Join(dir, "qrels", "test.tsv"), []byte("query-id\tcorpus-id\tscore\n1\td1\t1\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "corpus.jsonl"), []byte("{\"_id\": \"d1\", \"text\": \"x\"}\nnot json\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "queries.jsonl"), []byte("{\"_id\": \"1\", \"text\": \"x\"}\n"), 0o644)
-	if _, err := eval.Load(dir, "test"); err == nil || !strings.Contains(err.Error(), "corpus.jsonl:2") {
-		t.Errorf("Load with a bad line = %v; want an error naming corpus.jsonl:2", err)
-	}
-	if _, err := eval.Load(dir, "dev"); err == nil {
-		t.Error("Load of a missing split succeeded")
+	for _, tc := range []struct {
+		name, corpus, queries, want string
+	}{
+		{"bad JSON", "{\"_id\": \"d1\", \"text\": \"x\"}\nnot json\n", "{\"_id\": \"1\"}\n", "corpus.jsonl:2"},
+		{"no _id after a blank line", "{\"_id\": \"d1\"}\n\n{\"text\": \"y\"}\n", "{\"_id\": \"1\"}\n", `corpus.jsonl:3: no "_id"`},
+		{"query without _id", "{\"_id\": \"d1\"}\n", "{\"text\": \"q\"}\n", `queries.jsonl:1: no "_id"`},
+		{"empty corpus", "\n", "{\"_id\": \"1\"}\n", "the corpus is empty"},
+		{"no judged query", "{\"_id\": \"d1\"}\n", "{\"_id\": \"2\"}\n", "no query of queries.jsonl is judged"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.MkdirAll(filepath.Join(dir, "qrels"), 0o755)
+			os.WriteFile(filepath.Join(dir, "qrels", "test.tsv"), []byte("query-id\tcorpus-id\tscore\n1\td1\t1\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, "corpus.jsonl"), []byte(tc.corpus), 0o644)
+			os.WriteFile(filepath.Join(dir, "queries.jsonl"), []byte(tc.queries), 0o644)
+			if _, err := eval.Load(dir, "test"); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load = %v; want an error with %q", err, tc.want)
+			}
+			if _, err := eval.Load(dir, "dev"); err == nil {
+				t.Error("Load of a missing split succeeded")
+			}
+		})
 	}
 }

@@ -9,12 +9,6 @@ type Ranker interface {
 	Rank(query string, k int) []string
 }
 
-// RankerFunc adapts a function to Ranker.
-type RankerFunc func(query string, k int) []string
-
-// Rank calls f.
-func (f RankerFunc) Rank(query string, k int) []string { return f(query, k) }
-
 // Result is an evaluation's outcome.
 type Result struct {
 	Metrics

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -90,15 +91,16 @@ func (s *Searcher) Parse(question string) Query {
 		}
 		seen[tok.Term] = len(terms)
 		st := SearchTerm{Term: tok.Term, Word: tok.Word, count: 1}
+		filler := fillerWords()[tok.Term]
 		if s.ix.DF(tok.Term) > 0 {
 			st.Found, st.Fuzzy = tok.Term, 1
-		} else if s.opts.Fuzzy && !fillerWords[tok.Term] && !lexicon.IsWord(tok.Word) {
+		} else if s.opts.Fuzzy && !filler && !lexicon.IsWord(tok.Word) {
 			if f, sim := s.ix.closest(tok.Word); f != "" {
 				st.Found, st.Fuzzy = f, sim
 			}
 		}
 		switch {
-		case st.Found == "" && fillerWords[tok.Term]:
+		case st.Found == "" && filler:
 			st.Weight = 0 // "explain", "tell": only count when the text has them
 		case st.Found == "" && nameLike(question, tok):
 			// A name, number or term the text never mentions ("Beria",
@@ -109,10 +111,10 @@ func (s *Searcher) Parse(question string) Query {
 		default:
 			st.Weight = s.ix.IDF(st.Found)
 		}
-		if fillerWords[tok.Term] {
+		if filler {
 			st.Weight *= fillerWeight
 		}
-		if st.Found == "" && s.opts.Synonyms > 0 && !fillerWords[tok.Term] {
+		if st.Found == "" && s.opts.Synonyms > 0 && !filler {
 			st.Synonyms = s.synonyms(tok)
 		}
 		terms = append(terms, st)
@@ -179,7 +181,7 @@ const absentNameWeight = 2
 // technical term: capitalised inside the question, made of digits, or not an
 // English word at all.
 func nameLike(question string, tok Token) bool {
-	if fillerWords[tok.Term] {
+	if fillerWords()[tok.Term] {
 		return false
 	}
 	if r, _ := utf8.DecodeRuneInString(tok.Word); r >= '0' && r <= '9' {
@@ -195,8 +197,9 @@ func nameLike(question string, tok Token) bool {
 
 // fillerWords are stems of words questions are phrased with rather than
 // words they ask about. They count when the text holds them and are ignored
-// otherwise.
-var fillerWords = func() map[string]bool {
+// otherwise. They are found on first use, since analyzing them loads the
+// lexicon.
+var fillerWords = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	an := NewAnalyzer(AnalyzerOptions{Irregular: true})
 	for _, t := range an.Terms(`explain explanation describe description tell
@@ -212,7 +215,7 @@ var fillerWords = func() map[string]bool {
 		m[t] = true
 	}
 	return m
-}()
+})
 
 // fillerWeight scales filler words the text does hold ("come", "back").
 const fillerWeight = 0.25
@@ -225,7 +228,7 @@ func (q Query) BM25() []QueryTerm {
 			continue
 		}
 		w := float64(t.count) * t.Fuzzy
-		if fillerWords[t.Term] {
+		if fillerWords()[t.Term] {
 			w *= fillerWeight
 		}
 		out = append(out, QueryTerm{Term: t.Found, Weight: w})

@@ -14,9 +14,6 @@ func Map(path string) (*Mapping, error) {
 	return &Mapping{data: data}, err
 }
 
-// Bytes returns the file's bytes, which must not be written.
-func (m *Mapping) Bytes() []byte { return m.data }
-
 // Open checks the file and indexes its sections.
 func (m *Mapping) Open(magic string, version uint32) (*Reader, error) {
 	return Open(m.data, magic, version)

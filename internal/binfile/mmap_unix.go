@@ -44,9 +44,6 @@ func Map(path string) (*Mapping, error) {
 	return &Mapping{data: data, mapped: true}, nil
 }
 
-// Bytes returns the file's bytes, which must not be written.
-func (m *Mapping) Bytes() []byte { return m.data }
-
 // Open checks the file and indexes its sections, as the package's Open
 // does, releasing each part of a mapped file once it is checked, so that
 // checking does not make the whole file resident at once.

@@ -10,6 +10,7 @@ import (
 
 	"lectern/bench/internal/workload"
 	"lectern/corpus"
+	"lectern/eval"
 	"lectern/retrieval"
 )
 
@@ -28,7 +29,7 @@ type texts struct {
 func loadTexts(cfg config) (texts, error) {
 	if cfg.corpus == scifact {
 		path := filepath.Join(cfg.dataDir, scifact, "corpus.jsonl")
-		docs, err := workload.ReadBEIRCorpus(path)
+		docs, err := eval.ReadJSONL[eval.Doc](path, nil)
 		if err != nil {
 			return texts{}, err
 		}
@@ -37,7 +38,7 @@ func loadTexts(cfg config) (texts, error) {
 		}
 		s := make([]string, len(docs))
 		for i, d := range docs {
-			s[i] = d.IndexText()
+			s[i] = d.Title + "\n" + d.Text
 		}
 		return texts{n: len(s), text: func(i int) string { return s[i] }}, nil
 	}
@@ -64,7 +65,11 @@ func loadQuestions(cfg config, t texts) ([]string, string, error) {
 		return qs, fmt.Sprintf("%d questions from %s", len(qs), cfg.questionsFrom), err
 	case cfg.corpus == scifact:
 		path := filepath.Join(cfg.dataDir, scifact, "queries.jsonl")
-		qs, err := workload.ReadBEIRQueries(path)
+		claims, err := eval.ReadJSONL[eval.Query](path, nil)
+		qs := make([]string, len(claims))
+		for i, c := range claims {
+			qs[i] = c.Text
+		}
 		return qs, fmt.Sprintf("all %d claims of SciFact's queries.jsonl", len(qs)), err
 	}
 	qs, err := workload.Generate(t.n, t.text, cfg.numQuestions, cfg.seed, questionStopWords())

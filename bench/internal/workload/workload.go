@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -20,6 +19,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"lectern/eval"
 )
 
 // MinWords and MaxWords bound the number of words of a generated question.
@@ -130,84 +131,7 @@ func WriteQuestions(path string, questions []string) error {
 
 // ReadQuestions reads a file written by WriteQuestions.
 func ReadQuestions(path string) ([]string, error) {
-	var qs []string
-	err := eachLine(path, func(raw []byte) error {
-		var q string
-		if err := json.Unmarshal(raw, &q); err != nil {
-			return err
-		}
-		qs = append(qs, q)
-		return nil
-	})
-	return qs, err
-}
-
-// BEIRDoc is one line of a BEIR corpus.jsonl.
-type BEIRDoc struct {
-	ID    string `json:"_id"`
-	Title string `json:"title"`
-	Text  string `json:"text"`
-}
-
-// IndexText is the text indexed for the document: its title, a newline and
-// its text.
-func (d BEIRDoc) IndexText() string { return d.Title + "\n" + d.Text }
-
-// ReadBEIRCorpus reads a BEIR corpus.jsonl: one JSON object per line with
-// "_id", "title" and "text". Blank lines are skipped.
-func ReadBEIRCorpus(path string) ([]BEIRDoc, error) {
-	var docs []BEIRDoc
-	err := eachLine(path, func(raw []byte) error {
-		var d BEIRDoc
-		if err := json.Unmarshal(raw, &d); err != nil {
-			return err
-		}
-		docs = append(docs, d)
-		return nil
-	})
-	return docs, err
-}
-
-// ReadBEIRQueries returns the "text" of every line of a BEIR queries.jsonl,
-// in file order.
-func ReadBEIRQueries(path string) ([]string, error) {
-	var qs []string
-	err := eachLine(path, func(raw []byte) error {
-		var q struct {
-			Text string `json:"text"`
-		}
-		if err := json.Unmarshal(raw, &q); err != nil {
-			return err
-		}
-		qs = append(qs, q.Text)
-		return nil
-	})
-	return qs, err
-}
-
-// eachLine calls f with every non-blank line of the file; an error names the
-// file and line.
-func eachLine(path string, f func(raw []byte) error) error {
-	file, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer file.Close()
-	r := bufio.NewReaderSize(file, 1<<20)
-	for line := 1; ; line++ {
-		raw, err := r.ReadBytes('\n')
-		if len(strings.TrimSpace(string(raw))) > 0 {
-			if ferr := f(raw); ferr != nil {
-				return fmt.Errorf("%s:%d: %w", path, line, ferr)
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", path, err)
-		}
-	}
+	return eval.ReadJSONL[string](path, nil)
 }
 
 // Agreement is how far two engines' top-k lists agree over a set of
