@@ -105,16 +105,18 @@ func ReadSections(r *binfile.Reader) (*Corpus, error) {
 		lo, hi := c.paraOff[p], c.paraOff[p+1]
 		first, end := c.paraFirst[p], c.paraFirst[p+1]
 		d := c.paraDoc[p]
-		if lo > hi || first >= end || d < 0 || int(d) >= len(c.docs) || c.paraSec[p] < -1 || int(c.paraSec[p]) >= len(c.docs[d].Sections) {
+		if lo > hi || uint64(hi) > uint64(len(c.text)) || first >= end || int64(end) > int64(ns) || d < 0 || int(d) >= len(c.docs) || c.paraSec[p] < -1 || int(c.paraSec[p]) >= len(c.docs[d].Sections) {
 			return nil, bad("paragraph %d out of range", p)
 		}
 		pages := int32(len(c.docs[d].Pages))
+		prevEnd := lo
 		for i := first; i < end; i++ {
 			s := c.sents[i]
-			if s.start < lo || s.start > s.end || s.end > hi || s.srcStart < 0 ||
+			if s.start < prevEnd || s.start > s.end || s.end > hi || s.srcStart < 0 ||
 				s.firstPage < -1 || s.firstPage >= pages || s.lastPage() >= pages {
 				return nil, bad("sentence %d out of range", i)
 			}
+			prevEnd = s.end
 		}
 	}
 	for i, d := range c.docs {

@@ -247,7 +247,8 @@ func readIndexSections(r *binfile.Reader, want AnalyzerOptions) (*Index, indexMe
 		lo, hi := ix.postOff[t], ix.postOff[t+1]
 		b0, b1 := ix.blkOff[t], ix.blkOff[t+1]
 		df := int(ix.df[t])
-		if lo > hi || b0 > b1 || df == 0 || df > ix.n || int(b1-b0) != (df+blockSize-1)/blockSize {
+		if lo > hi || b0 > b1 || uint64(hi) > uint64(len(ix.post)) || uint64(b1) > uint64(len(ix.blocks)) ||
+			df == 0 || df > ix.n || int(b1-b0) != (df+blockSize-1)/blockSize {
 			return bad("term %d's postings out of range", t)
 		}
 		data := ix.post[lo:hi]

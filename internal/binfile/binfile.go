@@ -269,6 +269,35 @@ func numbers[T uint16 | uint32 | int32 | float32 | uint64](r *Reader, tag string
 	return out, nil
 }
 
+// Section is where one section's contents lie in a file.
+type Section struct {
+	Tag         string
+	Offset, Len int
+}
+
+// Layout lists the sections of a file whose header and section headers are
+// well formed, without checking its checksum: for tests that change the
+// contents of one section and reseal the file. It stops at the first header
+// that does not fit.
+func Layout(data []byte) []Section {
+	if len(data) < headerLen+trailerLen {
+		return nil
+	}
+	var out []Section
+	end := len(data) - trailerLen
+	for pos := headerLen; end-pos >= tagLen+8; {
+		tag := string(trimZero(data[pos : pos+tagLen]))
+		n := binary.LittleEndian.Uint64(data[pos+tagLen:])
+		pos += tagLen + 8
+		if n > uint64(end-pos) {
+			break
+		}
+		out = append(out, Section{Tag: tag, Offset: pos, Len: int(n)})
+		pos += int(n) + pad(int(n))
+	}
+	return out
+}
+
 // Reseal rewrites the trailer of a file whose end marker is in place so
 // that its checksum and length match its bytes again: for fuzz tests that
 // mutate what lies inside a file and must get past the checksum.
