@@ -87,9 +87,12 @@ func SaveEngine(path string, e *Engine, saved Saved) (int64, error) {
 // corrupt, of another version or not an index at all is an error wrapping
 // one of binfile's, never a crash.
 //
-// The file is memory-mapped where the system allows: once checked, its
-// pages are released to the kernel's page cache and come back as searches
-// touch them, so the resident memory is the working set.
+// The engine works from a private snapshot of the file (binfile.Map), so
+// that nothing done to the file while it runs (rewriting it in place,
+// truncating it, replacing it) can change its answers or crash it. On Linux
+// the snapshot is a mapped, nameless copy whose pages are released once
+// checked and come back as searches touch them, so the resident memory is
+// the working set; elsewhere the file is read into memory.
 func LoadEngine(path string, opts Options) (*Engine, Saved, error) {
 	m, err := binfile.Map(path)
 	if err != nil {

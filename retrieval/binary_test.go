@@ -303,3 +303,71 @@ func withSection(sections []binfile.Section, data []byte, tag string, contents [
 	}
 	return w.Finish()
 }
+
+// TestLoadEngineFileChanges loads an index file, then rewrites it in place
+// with another index, truncates it and removes it, answering after each
+// change as a running bot would: the engine must keep answering from what
+// it loaded. A memory-mapped file that is truncated kills the process with
+// SIGBUS instead.
+func TestLoadEngineFileChanges(t *testing.T) {
+	e := NewEngine(testCorpus(t), Options{})
+	path := saveTest(t, e)
+	loaded, _, err := LoadEngine(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := loaded.Answer("Where was Stalin buried?", Request{Top: 3})
+	if err != nil || !want.Answered {
+		t.Fatalf("Answer before changes: %+v, %v", want, err)
+	}
+	other := filepath.Join(t.TempDir(), "other.idx")
+	if _, err := SaveEngine(other, NewEngine(testCorpusText(t, "Cats sleep all day. Dogs bark at night."), Options{}), Saved{}); err != nil {
+		t.Fatal(err)
+	}
+	otherData, err := os.ReadFile(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := []struct {
+		what string
+		do   func() error
+	}{
+		{"overwritten in place (cp other.idx over it)", func() error {
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+			if err != nil {
+				return err
+			}
+			_, err = f.Write(otherData)
+			if err2 := f.Close(); err == nil {
+				err = err2
+			}
+			return err
+		}},
+		{"truncated", func() error { return os.Truncate(path, 0) }},
+		{"removed", func() error { return os.Remove(path) }},
+	}
+	for _, c := range changes {
+		if err := c.do(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := loaded.Answer("Where was Stalin buried?", Request{Top: 3})
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("after the file was %s: Answer = %+v, %v; want %+v", c.what, got, err, want)
+		}
+		exercise(loaded)
+	}
+}
+
+// testCorpusText is a corpus of one document.
+func testCorpusText(t testing.TB, text string) *corpus.Corpus {
+	t.Helper()
+	var b corpus.Builder
+	if err := b.Add("t.txt", "t.txt", []byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

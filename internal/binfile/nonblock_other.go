@@ -1,0 +1,5 @@
+//go:build !unix
+
+package binfile
+
+const oNonblockSys = 0

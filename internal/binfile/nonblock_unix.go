@@ -1,0 +1,7 @@
+//go:build unix && !linux
+
+package binfile
+
+import "syscall"
+
+const oNonblockSys = syscall.O_NONBLOCK
