@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"lectern/corpus"
 	"lectern/retrieval"
 )
 
@@ -31,6 +32,7 @@ type Config struct {
 	// Index is a saved index file: used when it is up to date with Corpus,
 	// rebuilt and rewritten otherwise; "" means none.
 	Index     string
+	Limits    Limits
 	Retrieval Retrieval
 	Discord   Discord
 	Log       Log
@@ -42,6 +44,16 @@ type Config struct {
 	Warnings []string
 
 	sources map[string]string
+}
+
+// Limits bound what loading the corpus may read, so that no file can make
+// lectern hold more than they allow (see corpus.LoadOptions).
+type Limits struct {
+	// MaxFileBytes is the largest file read; larger ones are skipped.
+	MaxFileBytes int64
+	// MaxCorpusBytes is the most all files read may add up to; the files
+	// after that are skipped.
+	MaxCorpusBytes int64
 }
 
 // Retrieval configures how questions are answered.
@@ -93,6 +105,8 @@ type setting struct {
 var settings = []setting{
 	{key: "corpus", def: "", set: func(c *Config, v any) (err error) { c.Corpus, err = cast.ToStringE(v); return }},
 	{key: "index", def: "", set: func(c *Config, v any) (err error) { c.Index, err = cast.ToStringE(v); return }},
+	{key: "limits.max_file_size", def: formatSize(corpus.DefaultMaxFileBytes), set: func(c *Config, v any) (err error) { c.Limits.MaxFileBytes, err = toSize(v); return }},
+	{key: "limits.max_corpus_size", def: formatSize(corpus.DefaultMaxTotalBytes), set: func(c *Config, v any) (err error) { c.Limits.MaxCorpusBytes, err = toSize(v); return }},
 	{key: "retrieval.k1", def: retrieval.DefaultK1, set: func(c *Config, v any) (err error) { c.Retrieval.K1, err = toFloat(v); return }},
 	{key: "retrieval.b", def: retrieval.DefaultB, set: func(c *Config, v any) (err error) { c.Retrieval.B, err = toFloat(v); return }},
 	{key: "retrieval.top", def: 3, set: func(c *Config, v any) (err error) { c.Retrieval.Top, err = toInt(v); return }},
@@ -289,6 +303,18 @@ func (c *Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, &ValidationError{Key: key, Source: c.Source(key), Err: fmt.Errorf(format, args...)})
 	}
+	size := func(key string, l, most int64) {
+		if l >= minSize && l <= most {
+			return
+		}
+		hint := ""
+		if l > 0 && l < minSize {
+			hint = fmt.Sprintf(" (a number alone counts bytes: write %dMiB for mebibytes)", l)
+		}
+		bad(key, "%s is out of range: use %s to %s%s", formatSize(l), formatSize(minSize), formatSize(most), hint)
+	}
+	size("limits.max_file_size", c.Limits.MaxFileBytes, maxFileSize)
+	size("limits.max_corpus_size", c.Limits.MaxCorpusBytes, corpus.MaxTotalBytesCeiling)
 	r := c.Retrieval
 	if r.K1 <= 0 || r.K1 > 10 {
 		bad("retrieval.k1", "%v is out of range: use a number above 0 and at most 10 (usual: 0.9 to 2)", r.K1)
@@ -392,6 +418,8 @@ func (c *Config) values() map[string]string {
 	return map[string]string{
 		"corpus":                     q(c.Corpus),
 		"index":                      q(c.Index),
+		"limits.max_file_size":       formatSize(c.Limits.MaxFileBytes),
+		"limits.max_corpus_size":     formatSize(c.Limits.MaxCorpusBytes),
 		"retrieval.k1":               fmt.Sprint(c.Retrieval.K1),
 		"retrieval.b":                fmt.Sprint(c.Retrieval.B),
 		"retrieval.top":              fmt.Sprint(c.Retrieval.Top),
@@ -554,6 +582,70 @@ func toDuration(v any) (time.Duration, error) {
 		return 0, bad
 	}
 	return d, nil
+}
+
+// The range of the size limits: below a KiB is surely a mistake for MiB,
+// and a file of over 2 GiB cannot be addressed (corpus.MaxFileBytesCeiling,
+// which a limit of exactly 2 GiB is taken to mean).
+const (
+	minSize     = 1 << 10
+	maxFileSize = 2 << 30
+)
+
+// sizeUnits are the units toSize reads, by lower-case name.
+var sizeUnits = map[string]float64{
+	"": 1, "b": 1,
+	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
+	"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+}
+
+// toSize accepts a number of bytes, written as a number or a string, or a
+// string with a unit: "64MiB", "1.5 GiB", "500MB" (KiB, MiB, GiB and TiB
+// count in 1024s; kB, MB, GB and TB in 1000s). A fraction of a byte is
+// dropped.
+func toSize(v any) (int64, error) {
+	bad := fmt.Errorf("%q is not a size such as 512MiB, 1GiB or a number of bytes", fmt.Sprint(v))
+	var f float64
+	switch x := v.(type) {
+	case string:
+		s := strings.TrimSpace(x)
+		i := strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.' || r == '+' || r == '-') })
+		if i < 0 {
+			i = len(s)
+		}
+		unit, ok := sizeUnits[strings.ToLower(strings.TrimSpace(s[i:]))]
+		n, err := strconv.ParseFloat(s[:i], 64)
+		if !ok || err != nil {
+			return 0, bad
+		}
+		f = n * unit
+	case float64:
+		f = x
+	default:
+		n, err := cast.ToInt64E(v)
+		if err != nil {
+			return 0, bad
+		}
+		return n, nil
+	}
+	if math.IsNaN(f) || f >= math.MaxInt64 || f < math.MinInt64 {
+		return 0, bad
+	}
+	return int64(f), nil
+}
+
+// formatSize writes a size in the largest binary unit that divides it
+// ("512MiB"), or in bytes.
+func formatSize(n int64) string {
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n != 0 && n%u.size == 0 {
+			return fmt.Sprintf("%d%s", n/u.size, u.name)
+		}
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 // toSecret is cast.ToStringE with an error that never shows the value.

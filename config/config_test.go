@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"lectern/config"
+	"lectern/corpus"
 	"lectern/retrieval"
 )
 
@@ -93,6 +94,7 @@ func validationErrors(err error) []*config.ValidationError {
 // defaults returns the configuration Load gives with nothing set.
 func defaults() config.Config {
 	return config.Config{
+		Limits: config.Limits{MaxFileBytes: corpus.DefaultMaxFileBytes, MaxCorpusBytes: corpus.DefaultMaxTotalBytes},
 		Retrieval: config.Retrieval{
 			K1:          retrieval.DefaultK1,
 			B:           retrieval.DefaultB,
@@ -115,6 +117,7 @@ func defaults() config.Config {
 // Warnings and sources aside).
 func sameSettings(a, b *config.Config) bool {
 	return a.Corpus == b.Corpus &&
+		a.Limits == b.Limits &&
 		a.Retrieval == b.Retrieval &&
 		reflect.DeepEqual(a.Discord, b.Discord) &&
 		a.Log == b.Log
@@ -423,6 +426,15 @@ func TestLoadErrors(t *testing.T) {
 		{"section given a value", "retrieval: fast\n", nil, "retrieval", file, "section"},
 		{"nested section given a value", "discord:\n  cooldown: 5\n", nil, "discord.cooldown", file, "section"},
 		{"log format", "", map[string]string{"LECTERN_LOG_FORMAT": "xml"}, "log.format", "environment variable LECTERN_LOG_FORMAT", "not a format"},
+		{"max_file_size not a size", "limits:\n  max_file_size: big\n", nil, "limits.max_file_size", file, `"big" is not a size such as 512MiB`},
+		{"max_file_size unknown unit", "limits:\n  max_file_size: 5 parsecs\n", nil, "limits.max_file_size", file, "not a size"},
+		{"max_file_size too small", "limits:\n  max_file_size: 512\n", nil, "limits.max_file_size", file, "512 is out of range: use 1KiB to 2GiB (a number alone counts bytes: write 512MiB for mebibytes)"},
+		{"max_file_size too large", "limits:\n  max_file_size: 3GiB\n", nil, "limits.max_file_size", file, "3GiB is out of range"},
+		{"max_file_size negative from env", "", map[string]string{"LECTERN_LIMITS_MAX_FILE_SIZE": "-1MiB"}, "limits.max_file_size", "environment variable LECTERN_LIMITS_MAX_FILE_SIZE", "out of range"},
+		{"max_corpus_size too large", "limits:\n  max_corpus_size: 5GiB\n", nil, "limits.max_corpus_size", file, "5GiB is out of range: use 1KiB to 4GiB"},
+		{"max_corpus_size zero from env", "", map[string]string{"LECTERN_LIMITS_MAX_CORPUS_SIZE": "0"}, "limits.max_corpus_size", "environment variable LECTERN_LIMITS_MAX_CORPUS_SIZE", "out of range"},
+		{"max_corpus_size not a size", "limits:\n  max_corpus_size: NaN\n", nil, "limits.max_corpus_size", file, "not a size"},
+		{"limits given a value", "limits: 1GiB\n", nil, "limits", file, "section"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -516,6 +528,20 @@ func TestValues(t *testing.T) {
 			func(c *config.Config) any { return c.Log.Level }, "debug"},
 		{"null in file is the default", "corpus: ~\n", nil,
 			func(c *config.Config) any { return c.Corpus }, ""},
+		{"max_file_size in MiB", "limits:\n  max_file_size: 64MiB\n", nil,
+			func(c *config.Config) any { return c.Limits.MaxFileBytes }, int64(64 << 20)},
+		{"max_file_size with a space and a fraction", "limits:\n  max_file_size: 1.5 gib\n", nil,
+			func(c *config.Config) any { return c.Limits.MaxFileBytes }, int64(3 << 29)},
+		{"max_file_size in MB", "limits:\n  max_file_size: 100MB\n", nil,
+			func(c *config.Config) any { return c.Limits.MaxFileBytes }, int64(100e6)},
+		{"max_file_size in bytes", "limits:\n  max_file_size: 1048576\n", nil,
+			func(c *config.Config) any { return c.Limits.MaxFileBytes }, int64(1 << 20)},
+		{"max_file_size at its ceiling", "limits:\n  max_file_size: 2GiB\n", nil,
+			func(c *config.Config) any { return c.Limits.MaxFileBytes }, int64(2 << 30)},
+		{"max_corpus_size from env", "", map[string]string{"LECTERN_LIMITS_MAX_CORPUS_SIZE": "4GiB"},
+			func(c *config.Config) any { return c.Limits.MaxCorpusBytes }, int64(4 << 30)},
+		{"max_corpus_size from env in bytes", "", map[string]string{"LECTERN_LIMITS_MAX_CORPUS_SIZE": " 2048 "},
+			func(c *config.Config) any { return c.Limits.MaxCorpusBytes }, int64(2048)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -543,7 +569,7 @@ func TestWarnings(t *testing.T) {
 		{"near miss in file, top level", "corpuss: notes\n", nil,
 			[][]string{{`unknown key "corpuss"`, `did you mean "corpus"?`}}},
 		{"far miss in file", "theme: dark\n", nil,
-			[][]string{{`unknown key "theme"`, "known keys: corpus, index, retrieval.k1"}}},
+			[][]string{{`unknown key "theme"`, "known keys: corpus, index, limits.max_file_size, limits.max_corpus_size, retrieval.k1"}}},
 		{"sorted", "delta: 1\nalpha: 1\ncharlie: 1\nbravo: 1\n", nil,
 			[][]string{{`"alpha"`}, {`"bravo"`}, {`"charlie"`}, {`"delta"`}}},
 		{"near miss in env", "", map[string]string{"LECTERN_DISCORD_TOKNE": "x"},

@@ -23,6 +23,8 @@ func ExampleLoad() {
 	// # configuration file: testdata/lectern.yaml
 	// corpus: "notes/"                               # testdata/lectern.yaml
 	// index: ""                                      # default
+	// limits.max_file_size: 512MiB                   # default
+	// limits.max_corpus_size: 1GiB                   # default
 	// retrieval.k1: 0.9                              # default
 	// retrieval.b: 0.4                               # default
 	// retrieval.top: 5                               # testdata/lectern.yaml

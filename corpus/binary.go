@@ -30,9 +30,13 @@ type savedProblems struct {
 	Bytes    int64        `json:"bytes"`
 }
 
+// savedError is a skipped file. Reason was added after the format's first
+// version; readers that predate it ignore it, and it is "" (ReasonOther) in
+// files written before it.
 type savedError struct {
-	Path  string `json:"path"`
-	Error string `json:"error"`
+	Path   string `json:"path"`
+	Error  string `json:"error"`
+	Reason Reason `json:"reason,omitempty"`
 }
 
 // WriteSections adds the corpus to a saved index file.
@@ -54,7 +58,7 @@ func (c *Corpus) WriteSections(w *binfile.Writer) error {
 	w.Uint32s(secSents, sents)
 	pr := savedProblems{Warnings: c.warnings, Bytes: c.bytes}
 	for _, s := range c.skipped {
-		pr.Skipped = append(pr.Skipped, savedError{Path: s.Path, Error: s.Err.Error()})
+		pr.Skipped = append(pr.Skipped, savedError{Path: s.Path, Error: s.Err.Error(), Reason: s.kind()})
 	}
 	probs, err := json.Marshal(pr)
 	if err != nil {
@@ -134,7 +138,11 @@ func ReadSections(r *binfile.Reader) (*Corpus, error) {
 	}
 	c.warnings, c.bytes = pr.Warnings, pr.Bytes
 	for _, s := range pr.Skipped {
-		c.skipped = append(c.skipped, &FileError{Path: s.Path, Err: errors.New(s.Error)})
+		r := s.Reason
+		if r == "" {
+			r = ReasonOther
+		}
+		c.skipped = append(c.skipped, &FileError{Path: s.Path, Reason: r, Err: errors.New(s.Error)})
 	}
 	return c, nil
 }

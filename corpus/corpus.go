@@ -9,6 +9,11 @@
 // byte offsets. The default corpus, embedded in the binary, is page 388 of the
 // Encyclopedia of Russian History, article "De-Stalinization".
 //
+// Loading is safe against whatever a folder holds: it opens nothing but
+// regular files, reads no file past its size limit, skips and counts what
+// it cannot use (Corpus.Summary), parses in time linear in the text, and
+// stops soon after its context is cancelled.
+//
 // A Corpus is immutable once built and safe for concurrent use.
 package corpus
 
@@ -183,7 +188,11 @@ func (c *Corpus) Len() int { return len(c.sents) }
 // be modified.
 func (c *Corpus) Documents() []Document { return c.docs }
 
-// Skipped returns the files that could not be loaded, each with the reason.
+// Skipped returns the files that were not loaded, each with its reason, in
+// order of their paths when the corpus comes from LoadContext. They include
+// a folder's files of unsupported types (ReasonUnsupported), which a caller
+// may prefer to count (Summary) than to list. The slice must not be
+// modified.
 func (c *Corpus) Skipped() []*FileError { return c.skipped }
 
 // Warnings returns problems that did not stop a file from loading, such as
@@ -278,10 +287,14 @@ func (d *Document) page(i int32) string {
 	return d.Pages[i]
 }
 
-// FileError is a file that could not be loaded.
+// FileError is a file that could not be loaded: where it is, the kind of
+// problem and what exactly went wrong.
 type FileError struct {
 	Path string
-	Err  error
+	// Reason is the kind of problem, for counting (Summary); "" counts as
+	// ReasonOther.
+	Reason Reason
+	Err    error
 }
 
 func (e *FileError) Error() string { return fmt.Sprintf("%s: %v", e.Path, e.Err) }

@@ -41,11 +41,16 @@ type block struct {
 
 // layoutPages finds page breaks and page furniture in lines. With markdown
 // set, only blocks next to a form feed count, since Markdown is not printed.
-func layoutPages(lines []rawLine, markdown bool) pageLayout {
+// Once in is cancelled it returns early, with a layout that must not be
+// used.
+func layoutPages(in *interrupt, lines []rawLine, markdown bool) pageLayout {
 	n := len(lines)
 	lay := pageLayout{furniture: make([]bool, n), page: make([]int, n)}
-	_, wrapped, _ := lineShape(lines, make([]bool, len(lines)))
-	blocks := findBlocks(lines, markdown, wrapped)
+	_, wrapped, _ := lineShape(in, lines, make([]bool, len(lines)))
+	blocks := findBlocks(in, lines, markdown, wrapped)
+	if in.now() != nil {
+		return lay
+	}
 
 	// Assign pages. A block at the start of a page labels the page that
 	// follows; any other block ends the current page, labelling it if it has
@@ -165,11 +170,15 @@ func inferLabels(labels []string) []string {
 	return labels
 }
 
-// findBlocks returns the furniture blocks of lines, in order.
-func findBlocks(lines []rawLine, markdown, wrapped bool) []block {
+// findBlocks returns the furniture blocks of lines, in order. It takes
+// linear time, and returns nil once in is cancelled.
+func findBlocks(in *interrupt, lines []rawLine, markdown, wrapped bool) []block {
 	var cands []block
 	used := make([]bool, len(lines))
 	for i, l := range lines {
+		if in.step() {
+			return nil
+		}
 		if used[i] || l.blank() {
 			continue
 		}
@@ -260,14 +269,38 @@ func findBlocks(lines []rawLine, markdown, wrapped bool) []block {
 	// two and the other starting or ending the text, or cutting another
 	// sentence: the pages of a text printed without a running head. (One
 	// such number alone may well be a year.)
-	for i, b := range cands {
-		if !wrapped || markdown || b.num < 0 || !interrupts(lines, b) {
-			continue
+	//
+	// Candidates are grouped by number, so that this takes linear time
+	// however many numbers there are.
+	if wrapped && !markdown {
+		cuts := make([]bool, len(cands))
+		partners := map[int][]int{} // number -> candidates that may pair with a cut
+		for i, b := range cands {
+			if b.num < 0 {
+				continue
+			}
+			cuts[i] = interrupts(lines, b)
+			if b.docEdge || cuts[i] {
+				partners[b.num] = append(partners[b.num], i)
+			}
 		}
-		for j, o := range cands {
-			if d := o.num - b.num; j != i && o.num >= 0 && (d == 1 || d == 2 || d == -1 || d == -2) &&
-				(o.docEdge || interrupts(lines, o)) {
-				accepted[i], accepted[j] = true, true
+		paired := map[int]bool{} // numbers whose partners are all accepted
+		for i, b := range cands {
+			if !cuts[i] {
+				continue
+			}
+			for _, d := range []int{-2, -1, 1, 2} {
+				js := partners[b.num+d]
+				if len(js) == 0 {
+					continue
+				}
+				accepted[i] = true
+				if !paired[b.num+d] {
+					paired[b.num+d] = true
+					for _, j := range js {
+						accepted[j] = true
+					}
+				}
 			}
 		}
 	}

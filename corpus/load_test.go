@@ -13,7 +13,7 @@ import (
 )
 
 // writeFiles writes files (slash-separated name -> contents) under dir.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
+func writeFiles(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -76,16 +76,19 @@ func TestLoadFolder(t *testing.T) {
 		skipped[filepath.Base(fe.Path)] = fe
 	}
 	tests := []struct {
-		file string
-		is   error  // nil: no sentinel error
-		says string // in the message
+		file   string
+		reason corpus.Reason
+		is     error  // nil: no sentinel error
+		says   string // in the message
 	}{
-		{"x.txt", corpus.ErrBinary, "binary"},
-		{"latin1.txt", nil, "not valid UTF-8 at byte 3 (line 1)"},
-		{"empty.txt", corpus.ErrEmpty, "no text"},
-		{"blank.md", corpus.ErrEmpty, "no text"},
-		{"furniture.txt", corpus.ErrNoText, "no usable text"},
-		{"frontmatter.md", nil, "front matter"},
+		{"x.txt", corpus.ReasonBinary, corpus.ErrBinary, "binary"},
+		{"latin1.txt", corpus.ReasonNotUTF8, nil, "not valid UTF-8 at byte 3 (line 1)"},
+		{"empty.txt", corpus.ReasonEmpty, corpus.ErrEmpty, "no text"},
+		{"blank.md", corpus.ReasonEmpty, corpus.ErrEmpty, "no text"},
+		{"furniture.txt", corpus.ReasonNoText, corpus.ErrNoText, "no usable text"},
+		{"frontmatter.md", corpus.ReasonFrontMatter, corpus.ErrFrontMatter, "front matter"},
+		{"image.png", corpus.ReasonUnsupported, nil, "unsupported type (.png)"},
+		{"notes.pdf", corpus.ReasonUnsupported, nil, "unsupported type (.pdf)"},
 	}
 	for _, tt := range tests {
 		fe, ok := skipped[tt.file]
@@ -97,6 +100,9 @@ func TestLoadFolder(t *testing.T) {
 		msg := fe.Error()
 		if !strings.Contains(msg, filepath.Join(dir, tt.file)) || !strings.Contains(msg, tt.says) {
 			t.Errorf("Load(%q): skipped %s with %q; want the path and %q", dir, tt.file, msg, tt.says)
+		}
+		if fe.Reason != tt.reason {
+			t.Errorf("Load(%q): skipped %s for reason %q; want %q", dir, tt.file, fe.Reason, tt.reason)
 		}
 		if tt.is != nil && !errors.Is(fe, tt.is) {
 			t.Errorf("Load(%q): skipped %s with %v; want errors.Is(err, %v)", dir, tt.file, fe, tt.is)

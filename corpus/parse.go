@@ -2,12 +2,12 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,14 +27,68 @@ type Builder struct {
 // name ("guide.md", "books/page-388.txt"). Files named *.md or *.markdown
 // are read as Markdown, anything else as plain text. A file that cannot be
 // used returns a *FileError saying why, and the corpus is left unchanged.
+//
+// A file may have at most MaxFileBytesCeiling bytes (LoadContext's limits
+// are usually lower) and MaxLines lines; front matter is limited too (see
+// MaxFrontMatterBytes).
 func (b *Builder) Add(name, path string, data []byte) error {
+	return b.addContext(context.Background(), name, path, data)
+}
+
+// addContext is Add stopping soon after ctx is cancelled, with ctx's error
+// (not a *FileError) and the corpus unchanged.
+func (b *Builder) addContext(ctx context.Context, name, path string, data []byte) error {
 	if b.done {
-		return &FileError{Path: path, Err: errors.New("corpus.Builder used after Corpus")}
+		return &FileError{Path: path, Reason: ReasonOther, Err: errors.New("corpus.Builder used after Corpus")}
 	}
-	if err := b.add(name, path, data); err != nil {
-		return &FileError{Path: path, Err: err}
+	in := &interrupt{ctx: ctx}
+	if err := b.add(in, name, path, data); err != nil {
+		if in.err != nil {
+			return in.err
+		}
+		return &FileError{Path: path, Reason: reasonOf(err), Err: err}
 	}
 	return nil
+}
+
+// interrupt lets a long parse stop soon after its context is cancelled: it
+// looks at the context once every stepsPerCheck steps (lines, words,
+// sentences), and remembers the error once it has seen one.
+type interrupt struct {
+	ctx context.Context
+	n   uint
+	err error
+}
+
+// stepsPerCheck is how many steps pass between two looks at the context:
+// some microseconds of work.
+const stepsPerCheck = 4096
+
+// step counts one step and reports whether to stop. A nil interrupt never
+// stops.
+func (in *interrupt) step() bool {
+	if in == nil {
+		return false
+	}
+	if in.err != nil {
+		return true
+	}
+	in.n++
+	if in.n%stepsPerCheck == 0 {
+		in.err = in.ctx.Err()
+	}
+	return in.err != nil
+}
+
+// now looks at the context at once and returns its error.
+func (in *interrupt) now() error {
+	if in == nil {
+		return nil
+	}
+	if in.err == nil {
+		in.err = in.ctx.Err()
+	}
+	return in.err
 }
 
 // Grow reserves room for about n more bytes of text, so that a large
@@ -73,12 +127,26 @@ func (b *Builder) Corpus() (*Corpus, error) {
 	return &c, nil
 }
 
+// MaxLines is the most lines a file may have. Reading a file takes some 45
+// bytes for each of its lines, so that a file of nothing but line breaks
+// would take 45 times its size.
+const MaxLines = 1 << 24
+
+// countLines counts the line breaks in data as splitLines cuts lines: at
+// "\n", "\r\n", "\r" and "\f".
+func countLines(data []byte) int {
+	return bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{'\r'}) -
+		bytes.Count(data, []byte("\r\n")) + bytes.Count(data, []byte{'\f'})
+}
+
 // ErrTooLarge is returned by Builder.Add when the corpus would hold more
 // text or sentences than its offsets can address.
 var ErrTooLarge = errors.New("the corpus is too large: over 4 GiB of text or 2 billion sentences; split it into several bots")
 
-func (b *Builder) add(name, filePath string, data []byte) error {
-	if err := checkText(data); err != nil {
+// add parses one file into the corpus. It returns in's error, with the
+// corpus unchanged, once in is cancelled.
+func (b *Builder) add(in *interrupt, name, filePath string, data []byte) error {
+	if err := checkText(in, data); err != nil {
 		return err
 	}
 	start := 0
@@ -92,8 +160,17 @@ func (b *Builder) add(name, filePath string, data []byte) error {
 	body += start
 	ext := strings.ToLower(path.Ext(name))
 	markdown := ext == ".md" || ext == ".markdown"
-	lines := splitLines(data, body)
-	lay := layoutPages(lines, markdown)
+	if n := countLines(data[body:]); n > MaxLines {
+		return fmt.Errorf("%w: %d lines, over the %d a file may have (each takes room while the file is read); split it", ErrTooBig, n, MaxLines)
+	}
+	lines := splitLines(in, data, body)
+	if err := in.now(); err != nil {
+		return err
+	}
+	lay := layoutPages(in, lines, markdown)
+	if err := in.now(); err != nil {
+		return err
+	}
 
 	doc := Document{
 		ID:   len(b.c.docs),
@@ -103,6 +180,7 @@ func (b *Builder) add(name, filePath string, data []byte) error {
 		Size: len(data),
 	}
 	p := parser{
+		in:       in,
 		b:        b,
 		doc:      &doc,
 		lines:    lines,
@@ -112,17 +190,22 @@ func (b *Builder) add(name, filePath string, data []byte) error {
 		paras:    len(b.c.paraDoc),
 		gap:      pageGaps(lines, lay.furniture),
 	}
-	p.width, p.wrapped, p.longLines = lineShape(lines, lay.furniture)
+	p.width, p.wrapped, p.longLines = lineShape(in, lines, lay.furniture)
 	firstSent, firstPara, firstText := len(b.c.sents), len(b.c.paraDoc), len(b.text)
-	p.run()
-	if len(b.c.sents) == firstSent || p.tooLarge {
+	if in.now() == nil {
+		p.run()
+	}
+	if len(b.c.sents) == firstSent || p.tooLarge || in.now() != nil {
 		b.c.sents = b.c.sents[:firstSent]
 		b.c.paraDoc = b.c.paraDoc[:firstPara]
 		b.c.paraSec = b.c.paraSec[:firstPara]
 		b.c.paraOff = b.c.paraOff[:firstPara]
 		b.c.paraFirst = b.c.paraFirst[:firstPara]
 		b.text = b.text[:firstText]
-		if p.tooLarge {
+		switch {
+		case in.err != nil:
+			return in.err
+		case p.tooLarge:
 			return ErrTooLarge
 		}
 		return ErrNoText
@@ -191,28 +274,79 @@ func firstNonEmpty(s ...string) string {
 // lineShape measures a document's lines. width is the 90th percentile of
 // line length in runes; wrapped says the text is hard-wrapped to about that
 // width; longLines says lines are whole paragraphs (median over 160 runes).
-func lineShape(lines []rawLine, skip []bool) (width int, wrapped, longLines bool) {
-	var lens []int
+// It takes linear time, and gives up (zero values) once in is cancelled.
+func lineShape(in *interrupt, lines []rawLine, skip []bool) (width int, wrapped, longLines bool) {
+	var lens lengths
 	for i, l := range lines {
+		if in.step() {
+			return 0, false, false
+		}
 		if skip[i] || l.blank() {
 			continue
 		}
-		lens = append(lens, utf8.RuneCountInString(strings.TrimSpace(l.text)))
+		lens.add(utf8.RuneCountInString(strings.TrimSpace(l.text)))
 	}
-	if len(lens) == 0 {
+	if lens.n == 0 {
 		return 0, false, false
 	}
-	sort.Ints(lens)
-	width = lens[len(lens)*9/10]
-	median := lens[len(lens)/2]
-	full := 0
-	for _, n := range lens {
-		if float64(n) >= 0.7*float64(width) {
-			full++
+	width = lens.nth(lens.n * 9 / 10)
+	median := lens.nth(lens.n / 2)
+	full := lens.atLeast(0.7 * float64(width))
+	wrapped = lens.n >= 3 && width <= 160 && full*2 >= lens.n
+	return width, wrapped, median > 160
+}
+
+// lengths is a multiset of line lengths: counts for the usual short ones,
+// a list for the rest.
+type lengths struct {
+	n     int
+	short [1024]int
+	top   int // short[top:] are all 0
+	long  []int
+	// sorted says long is sorted.
+	sorted bool
+}
+
+func (s *lengths) add(n int) {
+	s.n++
+	if n < len(s.short) {
+		s.short[n]++
+		s.top = max(s.top, n+1)
+		return
+	}
+	s.long = append(s.long, n)
+	s.sorted = false
+}
+
+// nth returns the k-th smallest length, from 0.
+func (s *lengths) nth(k int) int {
+	for n, c := range s.short[:s.top] {
+		if k < c {
+			return n
+		}
+		k -= c
+	}
+	if !s.sorted {
+		slices.Sort(s.long)
+		s.sorted = true
+	}
+	return s.long[k]
+}
+
+// atLeast counts the lengths of at least x.
+func (s *lengths) atLeast(x float64) int {
+	count := 0
+	for n, c := range s.short[:s.top] {
+		if float64(n) >= x {
+			count += c
 		}
 	}
-	wrapped = len(lens) >= 3 && width <= 160 && full*2 >= len(lens)
-	return width, wrapped, median > 160
+	for _, n := range s.long {
+		if float64(n) >= x {
+			count++
+		}
+	}
+	return count
 }
 
 // pageGaps marks the blank lines that stand in a page break: those with only
@@ -248,6 +382,7 @@ func pageGaps(lines []rawLine, furniture []bool) []bool {
 
 // parser turns one document's lines into paragraphs and sentences.
 type parser struct {
+	in       *interrupt
 	b        *Builder
 	doc      *Document
 	lines    []rawLine
@@ -273,6 +408,9 @@ func (p *parser) run() {
 	pb := &p.b.pb
 	pb.reset()
 	for i, l := range p.lines {
+		if p.in.step() {
+			return
+		}
 		if p.lay.furniture[i] {
 			continue // a paragraph runs on across the page break
 		}
@@ -299,7 +437,7 @@ func (p *parser) run() {
 		}
 		p.seenText = true
 		if p.markdown {
-			clean, offs := stripInline(text, off)
+			clean, offs := stripInline(p.in, text, off)
 			p.join(i, clean, 0, offs)
 		} else {
 			p.join(i, text, off, nil)
@@ -331,7 +469,7 @@ func (p *parser) join(i int, text string, off int, offs []int) {
 		glue = true
 		if p.vocab == nil {
 			// Built only when a word is broken across lines.
-			p.vocab = buildVocabulary(p.lines, p.lay.furniture)
+			p.vocab = buildVocabulary(p.in, p.lines, p.lay.furniture)
 		}
 		if !p.vocab.keepHyphen(head, first) {
 			pb.buf = pb.buf[:len(pb.buf)-1]
@@ -341,17 +479,18 @@ func (p *parser) join(i int, text string, off int, offs []int) {
 	}
 	pb.page(p.lay.page[i])
 	if offs == nil {
-		writeWords(pb, text, func(k int) int { return off + k }, glue)
+		writeWords(p.in, pb, text, func(k int) int { return off + k }, glue)
 	} else {
-		writeWords(pb, text, func(k int) int { return offs[k] }, glue)
+		writeWords(p.in, pb, text, func(k int) int { return offs[k] }, glue)
 	}
 }
 
 // writeWords writes text's words separated by single spaces; glue joins the
-// first word to what came before without a space.
-func writeWords(pb *paraBuilder, text string, src func(int) int, glue bool) {
+// first word to what came before without a space. It stops once in is
+// cancelled.
+func writeWords(in *interrupt, pb *paraBuilder, text string, src func(int) int, glue bool) {
 	i := 0
-	for i < len(text) {
+	for i < len(text) && !in.step() {
 		for i < len(text) && isSpaceByte(text, i) {
 			i += spaceLen(text, i)
 		}
@@ -419,11 +558,11 @@ func (p *parser) flush() {
 	text := unsafe.String(&pb.buf[0], len(pb.buf)) // read only while pb holds it
 	var spans []Span
 	if pb.code {
-		spans = codeLines(text)
+		spans = codeLines(p.in, text)
 	} else {
-		spans = SplitSentences(text)
+		spans = splitSentences(p.in, text)
 	}
-	if len(spans) == 0 {
+	if len(spans) == 0 || p.in.now() != nil {
 		return
 	}
 	base := len(p.b.text)
@@ -450,11 +589,12 @@ func (p *parser) flush() {
 	}
 }
 
-// codeLines splits a code block into its non-blank lines.
-func codeLines(text string) []Span {
+// codeLines splits a code block into its non-blank lines. It stops once in
+// is cancelled.
+func codeLines(in *interrupt, text string) []Span {
 	var spans []Span
 	start := 0
-	for start <= len(text) {
+	for start <= len(text) && !in.step() {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
 			end = len(text)
@@ -463,7 +603,7 @@ func codeLines(text string) []Span {
 		}
 		s, e := skipSpace(text[:end], start), trimRightSpace(text, end)
 		if e > s {
-			spans = appendCapped(spans, text, s, e)
+			spans = appendCapped(in, spans, text, s, e)
 		}
 		start = end + 1
 	}
@@ -499,7 +639,7 @@ func (p *parser) markdownLine(i int, text string) bool {
 		return true
 	}
 	if level, h := atxHeading(t); level > 0 {
-		clean, _ := stripInline(h, 0)
+		clean, _ := stripInline(p.in, h, 0)
 		if level == 1 && p.h1 == "" && !p.seenText {
 			p.h1 = strings.TrimSpace(clean)
 		}
@@ -544,7 +684,7 @@ func (p *parser) markdownLine(i int, text string) bool {
 			return true
 		}
 		row := strings.Join(parts, "; ")
-		clean, _ := stripInline(row, 0)
+		clean, _ := stripInline(p.in, row, 0)
 		// Table rows are rebuilt, so their bytes map to the row's start.
 		offs := make([]int, len(clean))
 		for k := range offs {
@@ -566,7 +706,7 @@ func (p *parser) markdownLine(i int, text string) bool {
 			p.flush()
 			return true
 		}
-		clean, offs := stripInline(rest, p.lines[i].off+len(text)-len(rest))
+		clean, offs := stripInline(p.in, rest, p.lines[i].off+len(text)-len(rest))
 		p.seenText = true
 		p.join(i, clean, 0, offs)
 		p.b.pb.lines++
@@ -630,16 +770,34 @@ func isRule(t string, c byte) bool {
 
 // stripInline removes inline Markdown from a line: emphasis markers,
 // backticks, link targets and HTML tags, keeping the visible text. offs maps
-// each byte of clean to its offset in the file (line starts at off).
-func stripInline(line string, off int) (clean string, offs []int) {
-	var b []byte
+// each byte of clean to its offset in the file (line starts at off). It
+// takes linear time, and stops once in is cancelled.
+func stripInline(in *interrupt, line string, off int) (clean string, offs []int) {
+	b := make([]byte, 0, len(line))
+	offs = make([]int, 0, len(line))
 	emit := func(i, j int) {
 		for k := i; k < j; k++ {
 			b = append(b, line[k])
 			offs = append(offs, off+k)
 		}
 	}
+	// The closing "]", ")" and ">" are looked for ahead of offsets that
+	// only grow, each kind in its own slot.
+	const (
+		bracket    = iota // "]" from a "["
+		paren             // ")" after "[...]("
+		refBracket        // "]" after "[...]["
+		angle             // ">" from a "<"
+	)
+	look := lookahead{s: line}
+	check := 1 << 16 // where to look at the context next
 	for i := 0; i < len(line); {
+		if i >= check {
+			if in.now() != nil {
+				break
+			}
+			check = i + 1<<16
+		}
 		c := line[i]
 		switch {
 		case c == '\\' && i+1 < len(line) && strings.IndexByte("\\`*_{}[]()#+-.!|<>~", line[i+1]) >= 0:
@@ -650,30 +808,30 @@ func stripInline(line string, off int) (clean string, offs []int) {
 			i++ // an image: keep its alt text like a link's
 			continue
 		case c == '[':
-			if close := strings.IndexByte(line[i:], ']'); close > 0 {
-				close += i
+			if close := look.index(bracket, ']', i); close > i {
 				rest := line[close+1:]
 				if strings.HasPrefix(rest, "(") {
-					if end := strings.IndexByte(rest, ')'); end > 0 {
-						inner, innerOffs := stripInline(line[i+1:close], off+i+1)
+					if end := look.index(paren, ')', close+1); end > close+1 {
+						inner, innerOffs := stripInline(in, line[i+1:close], off+i+1)
 						b = append(b, inner...)
 						offs = append(offs, innerOffs...)
-						i = close + 1 + end + 1
+						i = end + 1
 						continue
 					}
 				}
 				if strings.HasPrefix(rest, "[") {
-					if end := strings.IndexByte(rest, ']'); end > 0 {
-						inner, innerOffs := stripInline(line[i+1:close], off+i+1)
+					if end := look.index(refBracket, ']', close+1); end > close+1 {
+						inner, innerOffs := stripInline(in, line[i+1:close], off+i+1)
 						b = append(b, inner...)
 						offs = append(offs, innerOffs...)
-						i = close + 1 + end + 1
+						i = end + 1
 						continue
 					}
 				}
 			}
 		case c == '<':
-			if end := strings.IndexByte(line[i:], '>'); end > 0 {
+			if close := look.index(angle, '>', i); close > i {
+				end := close - i
 				tag := line[i+1 : i+end]
 				if strings.HasPrefix(tag, "http://") || strings.HasPrefix(tag, "https://") || strings.HasPrefix(tag, "mailto:") {
 					emit(i+1, i+end)
@@ -710,6 +868,30 @@ func stripInline(line string, off int) (clean string, offs []int) {
 		i += size
 	}
 	return string(b), offs
+}
+
+// lookahead finds bytes in s at or after offsets that, slot by slot, never
+// go back. It remembers each slot's last answer, so that it reads each part
+// of s at most once per slot: a line of many "[" without a "]" would
+// otherwise take quadratic time.
+type lookahead struct {
+	s    string
+	from [4]int
+	at   [4]int // -1: none at or after from
+	set  [4]bool
+}
+
+// index returns the offset of the first c at or after from, or -1.
+func (l *lookahead) index(slot int, c byte, from int) int {
+	if l.set[slot] && l.from[slot] <= from && (l.at[slot] < 0 || l.at[slot] >= from) {
+		return l.at[slot]
+	}
+	i := strings.IndexByte(l.s[from:], c)
+	if i >= 0 {
+		i += from
+	}
+	l.from[slot], l.at[slot], l.set[slot] = from, i, true
+	return i
 }
 
 func isWordByte(c byte) bool {

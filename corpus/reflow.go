@@ -89,8 +89,14 @@ func spaceLen(s string, i int) int {
 	return size
 }
 
+// maxWordBytes is the longest first part brokenWord returns: no word is
+// longer, and looking further back would take quadratic time on lines that
+// each end in a hyphen and glue into one endless "word".
+const maxWordBytes = 256
+
 // brokenWord reports whether the paragraph ends with a word broken by a
-// line-end hyphen ("al-") and returns the word's first part.
+// line-end hyphen ("al-") and returns the word's first part (its last
+// maxWordBytes, at most).
 func (b *paraBuilder) brokenWord() (string, bool) {
 	n := len(b.buf)
 	if n < 2 || b.buf[n-1] != '-' {
@@ -101,7 +107,7 @@ func (b *paraBuilder) brokenWord() (string, bool) {
 		return "", false // "--", "1962-"
 	}
 	i := n - 1
-	for i > 0 {
+	for i > max(0, n-1-maxWordBytes) {
 		r, size := utf8.DecodeLastRune(b.buf[:i])
 		if !unicode.IsLetter(r) && r != '-' {
 			break
@@ -115,9 +121,14 @@ func (b *paraBuilder) brokenWord() (string, bool) {
 // line end belongs to the word or only to the line break.
 type vocabulary map[string]int
 
-func buildVocabulary(lines []rawLine, skip []bool) vocabulary {
+// buildVocabulary counts the words of lines, those skip marks aside. It
+// stops, with what it has counted, once in is cancelled.
+func buildVocabulary(in *interrupt, lines []rawLine, skip []bool) vocabulary {
 	v := vocabulary{}
 	for i, l := range lines {
+		if in.step() {
+			break
+		}
 		if skip[i] {
 			continue
 		}

@@ -29,10 +29,21 @@ const MaxSentenceBytes = 1000
 // U.S. Army" but "in the U.S. The"), or inside numbers ("3.14").
 // Semicolons and colons never end a sentence. Empty or all-space text has no
 // sentences. SplitSentences never panics, whatever the bytes.
-func SplitSentences(text string) []Span {
+func SplitSentences(text string) []Span { return splitSentences(nil, text) }
+
+// splitSentences is SplitSentences stopping, with what it has, once in is
+// cancelled.
+func splitSentences(in *interrupt, text string) []Span {
 	var spans []Span
 	start := skipSpace(text, 0)
+	check := start + 1<<16 // where to look at the context next
 	for i := start; i < len(text); {
+		if i >= check {
+			if in.now() != nil {
+				return spans
+			}
+			check = i + 1<<16
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !isTerminator(r) {
 			i += size
@@ -53,7 +64,7 @@ func SplitSentences(text string) []Span {
 			continue
 		}
 		if end > start {
-			spans = appendCapped(spans, text, start, end)
+			spans = appendCapped(in, spans, text, start, end)
 		}
 		start = next
 		i = next
@@ -61,7 +72,7 @@ func SplitSentences(text string) []Span {
 	if start < len(text) {
 		end := trimRightSpace(text, len(text))
 		if end > start {
-			spans = appendCapped(spans, text, start, end)
+			spans = appendCapped(in, spans, text, start, end)
 		}
 	}
 	return spans
@@ -281,9 +292,10 @@ func trimRightSpace(text string, end int) int {
 }
 
 // appendCapped appends [start, end) to spans, cut into pieces of at most
-// MaxSentenceBytes at white space (or, failing that, at a rune boundary).
-func appendCapped(spans []Span, text string, start, end int) []Span {
-	for end-start > MaxSentenceBytes {
+// MaxSentenceBytes at white space (or, failing that, at a rune boundary). It
+// stops once in is cancelled.
+func appendCapped(in *interrupt, spans []Span, text string, start, end int) []Span {
+	for end-start > MaxSentenceBytes && !in.step() {
 		cut := start + MaxSentenceBytes
 		for cut > start && !utf8.RuneStart(text[cut]) {
 			cut--

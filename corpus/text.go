@@ -15,20 +15,40 @@ import (
 
 // Errors a file can fail with; FileError wraps them.
 var (
-	ErrEmpty   = errors.New("the file has no text; add some or remove the file")
-	ErrBinary  = errors.New("this looks like a binary file, not text; lectern reads UTF-8 .txt and .md files")
-	ErrTooBig  = fmt.Errorf("the file is larger than %d MiB; split it into smaller files", MaxFileBytes>>20)
-	ErrNoText  = errors.New("no usable text: every line is page furniture, markup or blank")
-	errBadUTF8 = errors.New("not valid UTF-8")
+	ErrEmpty  = errors.New("the file has no text; add some or remove the file")
+	ErrBinary = errors.New("this looks like a binary file, not text; lectern reads UTF-8 .txt and .md files")
+	// ErrTooBig is wrapped by the error for a file over a size limit, which
+	// gives the file's size and the limit.
+	ErrTooBig = errors.New("the file is too big")
+	ErrNoText = errors.New("no usable text: every line is page furniture, markup or blank")
+	// ErrFrontMatter is wrapped by every error about a file's front matter.
+	ErrFrontMatter = errors.New("front matter")
+	errBadUTF8     = errors.New("not valid UTF-8")
 )
 
-// MaxFileBytes is the largest file lectern loads.
-const MaxFileBytes = 512 << 20
+// frontMatterLimit is the error for front matter over MaxFrontMatterBytes
+// or MaxFrontMatterKeys.
+type frontMatterLimit string
 
-// checkText reports why data cannot be read as text, or nil.
-func checkText(data []byte) error {
-	if len(data) > MaxFileBytes {
-		return ErrTooBig
+func (e frontMatterLimit) Error() string { return string(e) }
+
+// Front matter is citation metadata, a few short lines: a block of more than
+// MaxFrontMatterBytes, or with more than MaxFrontMatterKeys keys (nested
+// keys and those an alias repeats included), is refused.
+const (
+	MaxFrontMatterBytes = 64 << 10
+	MaxFrontMatterKeys  = 1000
+)
+
+// utf8Chunk is how much text is checked for UTF-8 between two looks at the
+// context.
+const utf8Chunk = 16 << 20
+
+// checkText reports why data cannot be read as text, or nil. It stops with
+// in's error once in is cancelled.
+func checkText(in *interrupt, data []byte) error {
+	if len(data) > MaxFileBytesCeiling {
+		return fmt.Errorf("%w: %s, over the %s a file can have; split it into smaller files", ErrTooBig, formatBytes(int64(len(data))), formatBytes(MaxFileBytesCeiling))
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return ErrEmpty
@@ -49,37 +69,58 @@ func checkText(data []byte) error {
 	if controls*20 > len(sample) {
 		return ErrBinary
 	}
-	if !utf8.Valid(data) {
-		off := 0
-		for off < len(data) {
-			r, size := utf8.DecodeRune(data[off:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			off += size
+	// Checked a chunk at a time, cut where a character starts: valid chunks
+	// make valid text, and an invalid one holds the first error.
+	for from := 0; from < len(data); {
+		end := min(from+utf8Chunk, len(data))
+		for end > from && end < len(data) && !utf8.RuneStart(data[end]) {
+			end--
 		}
-		line := 1 + bytes.Count(data[:off], []byte{'\n'})
-		return fmt.Errorf("%w at byte %d (line %d); save the file as UTF-8", errBadUTF8, off, line)
+		if end == from {
+			end = min(from+utf8Chunk, len(data))
+		}
+		if !utf8.Valid(data[from:end]) {
+			off := from
+			for off < len(data) {
+				r, size := utf8.DecodeRune(data[off:])
+				if r == utf8.RuneError && size <= 1 {
+					break
+				}
+				off += size
+			}
+			line := 1 + bytes.Count(data[:off], []byte{'\n'})
+			return fmt.Errorf("%w at byte %d (line %d); save the file as UTF-8", errBadUTF8, off, line)
+		}
+		if err := in.now(); err != nil {
+			return err
+		}
+		from = end
 	}
 	return nil
 }
 
 // frontMatter parses an optional YAML front-matter block at the start of
-// data ("---" line, YAML, "---" or "..." line). It returns the metadata and
-// the offset where the body starts.
+// data ("---" line, YAML, "---" or "..." line). It returns the metadata, the
+// unknown keys (sorted) and the offset where the body starts. It takes time
+// in proportion to the block's size, which is at most MaxFrontMatterBytes.
 func frontMatter(data []byte) (Meta, []string, int, error) {
 	var meta Meta
 	first, rest, ok := cutLine(data, 0)
-	if !ok || strings.TrimRight(string(data[first:rest]), " \t\r\n") != "---" {
+	if !ok || string(bytes.TrimRight(data[first:rest], " \t\r\n")) != "---" {
 		return meta, nil, 0, nil
 	}
 	for off := rest; off < len(data); {
 		start, next, _ := cutLine(data, off)
-		line := strings.TrimRight(string(data[start:next]), " \t\r\n")
-		if line == "---" || line == "..." {
-			var raw map[string]any
-			if err := yaml.Unmarshal(data[rest:start], &raw); err != nil {
-				return meta, nil, 0, fmt.Errorf("front matter: %v", err)
+		if start-rest > MaxFrontMatterBytes {
+			return meta, nil, 0, fmt.Errorf("%w: %w", ErrFrontMatter, frontMatterLimit(fmt.Sprintf(
+				"no closing \"---\" line within %s of the opening one; front matter holds a few citation keys (title, source, author, url, page) and may be at most %s",
+				formatBytes(MaxFrontMatterBytes), formatBytes(MaxFrontMatterBytes))))
+		}
+		line := bytes.TrimRight(data[start:next], " \t\r\n")
+		if string(line) == "---" || string(line) == "..." {
+			raw, err := decodeFrontMatter(data[rest:start])
+			if err != nil {
+				return meta, nil, 0, fmt.Errorf("%w: %w", ErrFrontMatter, err)
 			}
 			var unknown []string
 			for k, v := range raw {
@@ -107,7 +148,62 @@ func frontMatter(data []byte) (Meta, []string, int, error) {
 		}
 		off = next
 	}
-	return meta, nil, 0, errors.New("front matter: the opening \"---\" line has no closing \"---\" line")
+	return meta, nil, 0, fmt.Errorf("%w: the opening \"---\" line has no closing \"---\" line", ErrFrontMatter)
+}
+
+// decodeFrontMatter decodes a front-matter block as a YAML mapping. Decoding
+// straight into a map checks for repeated keys in time that grows with the
+// square of their number, so the block is parsed into nodes first (in
+// linear time) and decoded only if it has at most MaxFrontMatterKeys keys.
+func decodeFrontMatter(block []byte) (map[string]any, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(block, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Kind == 0 {
+		return nil, nil // nothing but white space and comments
+	}
+	if n := countKeys(&doc, MaxFrontMatterKeys); n > MaxFrontMatterKeys {
+		return nil, frontMatterLimit(fmt.Sprintf("more than %d keys; front matter holds a few citation keys (title, source, author, url, page)", MaxFrontMatterKeys))
+	}
+	var raw map[string]any
+	if err := doc.Decode(&raw); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+// countKeys counts the keys of the mappings in n, nested ones and those
+// that aliases repeat included, up to limit+1. It visits each node once.
+func countKeys(n *yaml.Node, limit int) int {
+	memo := map[*yaml.Node]int{}
+	var count func(n *yaml.Node) int
+	count = func(n *yaml.Node) int {
+		if n == nil {
+			return 0
+		}
+		if c, ok := memo[n]; ok {
+			return c
+		}
+		memo[n] = limit + 1 // a node that holds itself is too many
+		c := 0
+		switch n.Kind {
+		case yaml.MappingNode:
+			c = len(n.Content) / 2
+		case yaml.AliasNode:
+			c = count(n.Alias)
+		}
+		for _, child := range n.Content {
+			if c > limit {
+				break
+			}
+			c += count(child)
+		}
+		c = min(c, limit+1)
+		memo[n] = c
+		return c
+	}
+	return count(n)
 }
 
 // cutLine returns the start of the line at off and the offset after its
@@ -133,13 +229,20 @@ type rawLine struct {
 func (l rawLine) blank() bool { return strings.TrimSpace(l.text) == "" }
 
 // splitLines cuts data[from:] into lines at "\n", "\r\n", "\r" and "\f".
-func splitLines(data []byte, from int) []rawLine {
+// It returns nil once in is cancelled.
+func splitLines(in *interrupt, data []byte, from int) []rawLine {
 	var lines []rawLine
 	start := from
 	brk := false
 	for i := from; i <= len(data); i++ {
 		if i < len(data) && data[i] != '\n' && data[i] != '\r' && data[i] != '\f' {
+			if i&(1<<20-1) == 0 && in.now() != nil {
+				return nil // a long line: look at the context every MiB
+			}
 			continue
+		}
+		if in.step() {
+			return nil
 		}
 		// The lines share data's bytes: they live only while the file is
 		// parsed, and what outlives it is copied.
