@@ -50,8 +50,21 @@ type Options struct {
 	// Top is how many excerpts a page of results shows; 0 means 1.
 	Top int
 	// Logger receives one line per question answered and every error; nil
-	// means slog.Default().
+	// means slog.Default(). Tokens and other credentials are removed from
+	// every line first.
 	Logger *slog.Logger
+	// AnswerDeadline is how long the bot keeps trying to deliver an answer
+	// (retrying Discord's server and network errors, waiting out rate
+	// limits) before it gives up and tells the asker; 0 means
+	// DefaultAnswerDeadline.
+	AnswerDeadline time.Duration
+	// MaxRateLimitWait is the longest rate limit the bot waits out for one
+	// reply; 0 means DefaultMaxRateLimitWait.
+	MaxRateLimitWait time.Duration
+	// RetryBackoff is the first pause before retrying a failed request,
+	// connection or command registration; pauses double from there, with
+	// jitter. 0 means DefaultRetryBackoff.
+	RetryBackoff time.Duration
 }
 
 // DefaultAPIURL is Discord's REST API base.
@@ -72,14 +85,24 @@ var (
 // Bot is a Discord bot answering from a Library. Create it with New and
 // start it with Run.
 type Bot struct {
-	lib  Library
-	opts Options
-	log  *slog.Logger
-	s    *discordgo.Session
-	fp   string // corpus fingerprint for button IDs
+	lib    Library
+	opts   Options
+	log    *slog.Logger
+	redact *redactor
+	s      *discordgo.Session
+	rest   *restClient
+	fp     string // corpus fingerprint for button IDs
 
 	channels map[string]bool
-	cooldown *cooldown
+	cooldown *cooldown // questions
+	buttons  *cooldown // button clicks
+	feedback *feedbackLog
+
+	// stop ends replies still being delivered when shutdown stops waiting.
+	stopCtx context.Context
+	stop    context.CancelFunc
+
+	dialTracker
 
 	mu        sync.Mutex
 	closing   bool
@@ -88,9 +111,29 @@ type Bot struct {
 	userID    string
 	ready     chan struct{}
 	readyOnce sync.Once
-	regDone   bool
-	regErr    chan error
 }
+
+// Button clicks one user may make per buttonWindow, whatever the question
+// cooldown: buttons cost no search, but each click is a request to Discord
+// and feedback is logged.
+const (
+	buttonClicks = 10
+	buttonWindow = 10 * time.Second
+)
+
+// Start-up limits.
+const (
+	// connectTimeout bounds one attempt to connect to the gateway and get
+	// READY.
+	connectTimeout = 30 * time.Second
+	// shutdownGrace is how long shutdown waits for replies in flight: an
+	// answer is found in milliseconds, so this is one request to Discord.
+	// SIGTERM must stop lectern within a second or so.
+	shutdownGrace = time.Second
+	// closeWait is how long shutdown waits for the gateway connection to
+	// close: discordgo sends the close frame at once, then sleeps a second.
+	closeWait = 300 * time.Millisecond
+)
 
 // New prepares a bot. It does not connect; Run does.
 func New(lib Library, opts Options) (*Bot, error) {
@@ -100,9 +143,10 @@ func New(lib Library, opts Options) (*Bot, error) {
 	if opts.APIURL == "" {
 		opts.APIURL = DefaultAPIURL
 	}
+	red := newRedactor(append([]string{opts.Token}, urlSecrets(opts.APIURL)...)...)
 	base, err := url.Parse(opts.APIURL)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("bot: API URL %q is not an http(s) URL", opts.APIURL)
+		return nil, fmt.Errorf("bot: API URL %q is not an http(s) URL", red.String(opts.APIURL))
 	}
 	if opts.Top <= 0 {
 		opts.Top = 1
@@ -110,31 +154,64 @@ func New(lib Library, opts Options) (*Bot, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.AnswerDeadline <= 0 {
+		opts.AnswerDeadline = DefaultAnswerDeadline
+	}
+	if opts.MaxRateLimitWait <= 0 {
+		opts.MaxRateLimitWait = DefaultMaxRateLimitWait
+	}
+	if opts.RetryBackoff <= 0 {
+		opts.RetryBackoff = DefaultRetryBackoff
+	}
+	log := slog.New(redactHandler{next: opts.Logger.Handler(), r: red})
 	s, err := discordgo.New("Bot " + opts.Token)
 	if err != nil {
-		return nil, fmt.Errorf("bot: %w", err)
+		return nil, red.Error(fmt.Errorf("bot: %w", err))
 	}
-	s.Client = &http.Client{Timeout: 30 * time.Second, Transport: &rewriteTransport{base: base, next: http.DefaultTransport}}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	transport := &rewriteTransport{base: base, next: tr}
+	// discordgo itself only asks for the gateway's URL: replies, commands
+	// and their retries go through b.rest.
+	s.Client = &http.Client{Timeout: 30 * time.Second, Transport: transport}
 	s.UserAgent = "DiscordBot (https://github.com/lectern, 1.0) lectern"
 	s.Identify.Intents = baseIntents
 	if len(opts.Channels) > 0 {
 		s.Identify.Intents |= discordgo.IntentsMessageContent
 	}
 	s.ShouldReconnectOnError = true
-	s.ShouldRetryOnRateLimit = true
-	s.StateEnabled = true
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 0
+	// Nothing reads discordgo's state cache, and its tracking panics on
+	// some payloads.
+	s.StateEnabled = false
 
+	stopCtx, stop := context.WithCancel(context.Background())
 	b := &Bot{
-		lib:      lib,
-		opts:     opts,
-		log:      opts.Logger,
-		s:        s,
+		lib:    lib,
+		opts:   opts,
+		log:    log,
+		redact: red,
+		s:      s,
+		rest: &restClient{
+			http:       &http.Client{Transport: transport},
+			auth:       "Bot " + opts.Token,
+			userAgent:  s.UserAgent,
+			log:        log,
+			maxWait:    opts.MaxRateLimitWait,
+			backoff:    opts.RetryBackoff,
+			maxBackoff: max(opts.RetryBackoff, maxReplyBackoff),
+		},
 		fp:       fingerprint(lib.Corpus()),
 		channels: map[string]bool{},
 		cooldown: newCooldown(opts.CooldownQuestions, opts.CooldownWindow),
+		buttons:  newCooldown(buttonClicks, buttonWindow),
+		feedback: newFeedbackLog(),
+		stopCtx:  stopCtx,
+		stop:     stop,
 		ready:    make(chan struct{}),
-		regErr:   make(chan error, 1),
 	}
+	s.Dialer = b.gatewayDialer()
 	for _, c := range opts.Channels {
 		b.channels[c] = true
 	}
@@ -144,13 +221,35 @@ func New(lib Library, opts Options) (*Bot, error) {
 	return b, nil
 }
 
+// urlSecrets returns the password and query values of a URL, to redact
+// wherever they appear.
+func urlSecrets(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	if pw, ok := u.User.Password(); ok {
+		out = append(out, pw)
+	}
+	for _, vs := range u.Query() {
+		out = append(out, vs...)
+	}
+	return out
+}
+
 // Intents returns the gateway intents the bot identifies with.
 func (b *Bot) Intents() discordgo.Intent { return b.s.Identify.Intents }
 
 // Run connects to Discord, registers the slash commands and answers until
 // ctx is done; then it stops taking new questions, lets those in flight
-// finish (up to ten seconds) and closes the connection. It returns
-// ErrBadToken when Discord refuses the token.
+// finish (up to a second) and closes the connection. While Discord is
+// unreachable or failing, it retries connecting, and registering the
+// commands, with backoff, logging each attempt (mentions are answered
+// while registration is retried); ctx ending during the first connection
+// makes it return nil within a second. It returns ErrBadToken or
+// ErrDisallowedIntent at once when Discord refuses the token or the
+// intents.
 func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("connecting to Discord", "api", b.opts.APIURL, "intents", int(b.Intents()),
 		"message_content", b.Intents()&discordgo.IntentsMessageContent != 0)
@@ -160,37 +259,137 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	// Topics take a moment on a large text: find them before anyone asks.
 	go b.lib.Topics()
-	if err := b.s.Open(); err != nil {
-		var ce *websocket.CloseError
-		if errors.As(err, &ce) {
-			switch ce.Code {
-			case 4004:
-				return ErrBadToken
-			case 4014:
-				return ErrDisallowedIntent
-			}
+	connected, err := b.connect(ctx)
+	if err != nil {
+		b.stop()
+		return b.redact.Error(err)
+	}
+	if !connected {
+		b.stop()
+		return nil
+	}
+	registered := make(chan struct{})
+	go func() {
+		defer close(registered)
+		b.registerCommands(ctx)
+	}()
+	<-ctx.Done()
+	<-registered
+	return b.redact.Error(b.shutdown())
+}
+
+// connect opens the gateway connection and waits for READY, retrying with
+// backoff. It reports false when ctx ended first; a connection attempt
+// still running then closes the session when it ends.
+func (b *Bot) connect(ctx context.Context) (bool, error) {
+	wait := b.opts.RetryBackoff
+	for attempt := 1; ; attempt++ {
+		ok, err := b.connectOnce(ctx)
+		if ok || ctx.Err() != nil {
+			return ok, nil
 		}
-		return fmt.Errorf("connect to Discord: %w", err)
+		if errors.Is(err, ErrBadToken) || errors.Is(err, ErrDisallowedIntent) {
+			return false, err
+		}
+		pause := jitter(wait)
+		var rl *discordgo.RateLimitError
+		if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
+			b.log.Warn("rate limited by Discord", "route", "GET /gateway", "bucket", rl.Bucket, "retry_after", rl.RetryAfter.String(), "action", "wait")
+			pause = max(pause, rl.RetryAfter)
+		}
+		b.log.Warn("cannot connect to Discord: retrying", "attempt", attempt, "retry_in", pause.Round(time.Millisecond).String(), "error", err)
+		if sleep(ctx, pause) != nil {
+			return false, nil
+		}
+		wait = min(wait*2, maxStartBackoff)
+	}
+}
+
+// connectOnce makes one attempt to open the gateway connection and get
+// READY within connectTimeout.
+func (b *Bot) connectOnce(ctx context.Context) (bool, error) {
+	opened := make(chan error, 1)
+	go func() { opened <- b.s.Open() }()
+	timeout := time.NewTimer(connectTimeout)
+	defer timeout.Stop()
+	// abandon leaves an attempt still running to close the session if it
+	// succeeds after all.
+	abandon := func() {
+		b.abortDial()
+		go func() {
+			if <-opened == nil {
+				b.s.Close()
+			}
+		}()
+	}
+	select {
+	case err := <-opened:
+		if err != nil {
+			return false, openError(err)
+		}
+	case <-ctx.Done():
+		abandon()
+		return false, nil
+	case <-timeout.C:
+		abandon()
+		return false, fmt.Errorf("connect to Discord: no answer from the gateway within %v", connectTimeout)
 	}
 	select {
 	case <-b.ready:
+		return true, nil
 	case <-ctx.Done():
-		return b.shutdown()
-	case <-time.After(30 * time.Second):
+		go b.s.Close()
+		return false, nil
+	case <-timeout.C:
 		b.s.Close()
-		return errors.New("connect to Discord: no READY from the gateway within 30s")
+		return false, fmt.Errorf("connect to Discord: no READY from the gateway within %v", connectTimeout)
 	}
-	select {
-	case err := <-b.regErr:
-		if err != nil {
-			b.shutdown()
-			return fmt.Errorf("register slash commands: %w", err)
+}
+
+// openError classifies an error of Session.Open.
+func openError(err error) error {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		switch ce.Code {
+		case 4004:
+			return ErrBadToken
+		case 4014:
+			return ErrDisallowedIntent
 		}
-	case <-ctx.Done():
-		return b.shutdown()
 	}
-	<-ctx.Done()
-	return b.shutdown()
+	return fmt.Errorf("connect to Discord: %w", err)
+}
+
+// registerCommands registers the slash commands, retrying with backoff
+// until it succeeds or ctx is done.
+func (b *Bot) registerCommands(ctx context.Context) {
+	wait := b.opts.RetryBackoff
+	for attempt := 1; ; attempt++ {
+		rctx, cancel := context.WithTimeout(ctx, b.opts.AnswerDeadline)
+		n, err := b.putCommands(rctx)
+		cancel()
+		if err == nil {
+			scope := "globally"
+			if b.opts.GuildID != "" {
+				scope = "in guild " + b.opts.GuildID
+			}
+			b.log.Info("slash commands registered", "count", n, "scope", scope)
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		pause := jitter(wait)
+		var rl *rateLimitError
+		if errors.As(err, &rl) {
+			pause = max(pause, rl.RetryAfter)
+		}
+		b.log.Warn("cannot register slash commands: retrying", "attempt", attempt, "retry_in", pause.Round(time.Millisecond).String(), "error", err)
+		if sleep(ctx, pause) != nil {
+			return
+		}
+		wait = min(wait*2, maxStartBackoff)
+	}
 }
 
 // shutdown stops taking events, waits for those in flight and closes.
@@ -202,10 +401,17 @@ func (b *Bot) shutdown() error {
 	go func() { b.inflight.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
+	case <-time.After(shutdownGrace):
 		b.log.Warn("shutting down with replies still in flight")
 	}
-	err := b.s.Close()
+	b.stop()
+	closed := make(chan error, 1)
+	go func() { closed <- b.s.Close() }()
+	var err error
+	select {
+	case err = <-closed:
+	case <-time.After(closeWait):
+	}
 	b.log.Info("disconnected from Discord")
 	return err
 }
@@ -222,6 +428,7 @@ func (b *Bot) begin() bool {
 }
 
 func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
+	defer b.recoverPanic("READY")
 	b.mu.Lock()
 	if r.User != nil {
 		b.userID = r.User.ID
@@ -231,24 +438,9 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 	} else if b.appID == "" && r.User != nil {
 		b.appID = r.User.ID
 	}
-	needReg := !b.regDone
-	b.regDone = true
-	appID := b.appID
 	b.mu.Unlock()
 	b.log.Info("connected", "user", userName(r.User), "session", r.SessionID)
 	b.readyOnce.Do(func() { close(b.ready) })
-	if !needReg {
-		return
-	}
-	cmds, err := s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, commands())
-	if err == nil {
-		scope := "globally"
-		if b.opts.GuildID != "" {
-			scope = "in guild " + b.opts.GuildID
-		}
-		b.log.Info("slash commands registered", "count", len(cmds), "scope", scope)
-	}
-	b.regErr <- err
 }
 
 func userName(u *discordgo.User) string {

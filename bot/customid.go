@@ -18,6 +18,7 @@ import (
 //	lc1:c:SENTENCE:FP          show the context of a sentence
 //	lc1:f:u|d:SENTENCE:FP      feedback, up or down, on a sentence
 //	lc1:t:PAGE                 a page of /topics
+//	lc1:s:PAGE                 a page of /source
 //
 // FP fingerprints the corpus, so that a button made for another version of
 // the text says so instead of showing the wrong sentence.
@@ -67,8 +68,12 @@ type topicsID struct{ Page int }
 
 func (t topicsID) String() string { return fmt.Sprintf("%st:%d", idPrefix, t.Page) }
 
-// parseID decodes a custom_id into a moreID, contextID, feedbackID or
-// topicsID. Anything else, including IDs cut short or with numbers out of
+type sourceID struct{ Page int }
+
+func (s sourceID) String() string { return fmt.Sprintf("%ss:%d", idPrefix, s.Page) }
+
+// parseID decodes a custom_id into a moreID, contextID, feedbackID,
+// topicsID or sourceID. Anything else, including IDs cut short or with numbers out of
 // range, is errBadID.
 func parseID(id string) (any, error) {
 	if len(id) > maxCustomID || !utf8.ValidString(id) {
@@ -121,10 +126,13 @@ func parseID(id string) (any, error) {
 			return nil, errBadID
 		}
 		return feedbackID{Up: parts[0] == "u", Sentence: s, FP: parts[2]}, nil
-	case 't':
+	case 't', 's':
 		p, err := number(rest)
 		if err != nil {
 			return nil, errBadID
+		}
+		if kind == 's' {
+			return sourceID{Page: p}, nil
 		}
 		return topicsID{Page: p}, nil
 	}

@@ -61,18 +61,33 @@ func seedLibrary() *retrieval.Engine {
 // registered its commands.
 func start(t *testing.T, opts bot.Options, so discordtest.Options) *harness {
 	t.Helper()
+	return startWith(t, seedLibrary(), opts, so, nil)
+}
+
+// startWith is start with a library, and a function to prepare the server
+// (inject faults) before the bot connects.
+func startWith(t *testing.T, lib bot.Library, opts bot.Options, so discordtest.Options, prepare func(*discordtest.Server)) *harness {
+	t.Helper()
 	if so.HeartbeatInterval == 0 {
 		so.HeartbeatInterval = time.Second
 	}
 	srv := discordtest.NewServer(t, so)
+	if prepare != nil {
+		prepare(srv)
+	}
 	logs := &syncBuffer{}
 	opts.Token = srv.Token()
-	opts.APIURL = srv.APIURL()
+	if opts.APIURL == "" {
+		opts.APIURL = srv.APIURL()
+	}
 	opts.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 	if opts.GuildID == "" {
 		opts.GuildID = discordtest.DefaultGuildID
 	}
-	b, err := bot.New(seedLibrary(), opts)
+	if opts.RetryBackoff == 0 {
+		opts.RetryBackoff = 10 * time.Millisecond
+	}
+	b, err := bot.New(lib, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,6 +245,7 @@ func checkNoMentions(t *testing.T, r discordtest.Request) {
 }
 
 func TestMentionReplyWithCitation(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "Where was Stalin buried?"})
 	m := h.replyTo(q.ID)
@@ -252,12 +268,14 @@ func TestMentionReplyWithCitation(t *testing.T) {
 }
 
 func TestDirectMessage(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	q := h.send(discordtest.UserMessage{DM: true, Content: "where was stalin buried"})
 	checkBurialAnswer(t, h.replyTo(q.ID))
 }
 
 func TestNotFoundPointsToTopics(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "What is the capital of France?"})
 	m := h.replyTo(q.ID)
@@ -267,6 +285,7 @@ func TestNotFoundPointsToTopics(t *testing.T) {
 }
 
 func TestAskCommand(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	cmds := h.srv.Commands(discordtest.DefaultGuildID)
 	var names []string
@@ -301,6 +320,7 @@ func TestAskCommand(t *testing.T) {
 }
 
 func TestTopicAutocomplete(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	for _, typed := range []string{"", "s", "camp", "solzhenitzyn"} {
 		in, err := h.srv.SendAutocomplete(discordtest.Autocomplete{Name: "topic", Focused: "name", Value: typed})
@@ -346,6 +366,7 @@ func button(t *testing.T, m *discordgo.Message, label string) string {
 }
 
 func TestMoreResultsAndContext(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	rec := h.command(discordtest.Command{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
 		strOpt("question", "Khrushchev speech"), boolOpt("public", true)}}, edited)
@@ -383,6 +404,7 @@ func TestMoreResultsAndContext(t *testing.T) {
 }
 
 func TestTopicsPagination(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	rec := h.command(discordtest.Command{Name: "topics"}, responded)
 	if rec.Original == nil || len(rec.Original.Embeds) == 0 || !strings.Contains(rec.Original.Embeds[0].Footer.Text, "Page 1 of") {
@@ -402,6 +424,7 @@ func TestTopicsPagination(t *testing.T) {
 }
 
 func TestSourceAndHelp(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	src := h.command(discordtest.Command{Name: "source"}, responded)
 	if d := src.Original.Embeds[0]; !strings.Contains(d.Description, "34 sentences") || len(d.Fields) != 1 || !strings.Contains(d.Fields[0].Value, "p. 388") {
@@ -416,6 +439,7 @@ func TestSourceAndHelp(t *testing.T) {
 // TestNoPings asks with @everyone in the question, from a text that holds it
 // too: the bot's reply allows no mention and pings nobody.
 func TestNoPings(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "@everyone where was Stalin buried? <@" + discordtest.DefaultUserID + ">"})
 	m := h.replyTo(q.ID)
@@ -434,6 +458,7 @@ func TestNoPings(t *testing.T) {
 }
 
 func TestIgnoresBotsAndItself(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	other := h.send(discordtest.UserMessage{MentionBot: true, Content: "Where was Stalin buried?", Author: discordtest.User{ID: "1100000000000000300", Username: "otherbot", Bot: true}})
 	// A human question after it; once it is answered, the bot's question
@@ -454,6 +479,7 @@ func TestIgnoresBotsAndItself(t *testing.T) {
 }
 
 func TestRateLimitRetry(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	h.srv.RateLimitNext("POST", "/channels/*/messages", 300*time.Millisecond, 1)
 	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "Where was Stalin buried?"})
@@ -468,6 +494,7 @@ func TestRateLimitRetry(t *testing.T) {
 }
 
 func TestReconnectAfterDrop(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	// Let discordgo's heartbeat start before breaking the connection.
 	if _, err := h.srv.WaitForStats(h.ctx(), func(s discordtest.Stats) bool { return s.Heartbeats >= 1 }); err != nil {
@@ -487,6 +514,7 @@ func TestReconnectAfterDrop(t *testing.T) {
 }
 
 func TestCooldown(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{CooldownQuestions: 2, CooldownWindow: time.Minute}, discordtest.Options{})
 	ask := func() discordtest.InteractionRecord {
 		return h.command(discordtest.Command{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{strOpt("question", "Solzhenitsyn")}},
@@ -510,6 +538,7 @@ func TestCooldown(t *testing.T) {
 }
 
 func TestChannelsNeedMessageContent(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{Channels: []string{discordtest.DefaultChannelID}}, discordtest.Options{PrivilegedIntents: discordgo.IntentsMessageContent})
 	if id := h.srv.Identifies(); len(id) == 0 || id[0].Intents&discordgo.IntentsMessageContent == 0 {
 		t.Fatalf("identified with intents %v; want MESSAGE_CONTENT", id)
@@ -531,6 +560,7 @@ func TestChannelsNeedMessageContent(t *testing.T) {
 }
 
 func TestMinimalIntents(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	want := discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if id := h.srv.Identifies(); len(id) == 0 || id[0].Intents != want {
@@ -539,6 +569,7 @@ func TestMinimalIntents(t *testing.T) {
 }
 
 func TestBadToken(t *testing.T) {
+	t.Parallel()
 	srv := discordtest.NewServer(t, discordtest.Options{})
 	b, err := bot.New(seedLibrary(), bot.Options{Token: "not-the-token", APIURL: srv.APIURL(), Logger: slog.New(slog.NewTextHandler(&syncBuffer{}, nil))})
 	if err != nil {
@@ -552,6 +583,7 @@ func TestBadToken(t *testing.T) {
 }
 
 func TestGlobalCommands(t *testing.T) {
+	t.Parallel()
 	srv := discordtest.NewServer(t, discordtest.Options{HeartbeatInterval: time.Second})
 	b, err := bot.New(seedLibrary(), bot.Options{Token: srv.Token(), APIURL: srv.APIURL(), Logger: slog.New(slog.NewTextHandler(&syncBuffer{}, nil))})
 	if err != nil {
@@ -578,6 +610,7 @@ func TestGlobalCommands(t *testing.T) {
 // TestShutdownFinishesInFlight cancels while a question is being answered:
 // the reply is still sent, then Run returns.
 func TestShutdownFinishesInFlight(t *testing.T) {
+	t.Parallel()
 	h := start(t, bot.Options{}, discordtest.Options{})
 	h.srv.RateLimitNext("POST", "/channels/*/messages", 700*time.Millisecond, 1)
 	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "Where was Stalin buried?"})

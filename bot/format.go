@@ -12,7 +12,8 @@ import (
 	"lectern/retrieval"
 )
 
-// Discord's limits, in characters.
+// Discord's limits, in characters. Lengths are measured with width, in
+// UTF-16 code units, which is never less than what Discord counts.
 const (
 	maxContent     = 2000
 	maxTitle       = 256
@@ -24,8 +25,10 @@ const (
 	maxEmbeds      = 10
 	maxFields      = 25
 	maxButtons     = 5 // per row
+	maxRows        = 5
 	maxChoices     = 25
 	maxChoiceName  = 100
+	maxAuthorName  = 256
 )
 
 // excerptBudget is the longest excerpt put in one embed: well inside the
@@ -64,6 +67,7 @@ func (r reply) flags() discordgo.MessageFlags {
 
 // message shapes r as a channel message replying to ref (nil: no reply).
 func (r reply) message(ref *discordgo.MessageReference) *discordgo.MessageSend {
+	r = r.fit()
 	return &discordgo.MessageSend{
 		Content:         r.Content,
 		Embeds:          nonNilEmbeds(r.Embeds),
@@ -79,6 +83,7 @@ func (r reply) response(typ discordgo.InteractionResponseType) *discordgo.Intera
 }
 
 func (r reply) data() *discordgo.InteractionResponseData {
+	r = r.fit()
 	return &discordgo.InteractionResponseData{
 		Content:         r.Content,
 		Embeds:          nonNilEmbeds(r.Embeds),
@@ -90,6 +95,7 @@ func (r reply) data() *discordgo.InteractionResponseData {
 
 // edit shapes r as an edit of a deferred interaction response.
 func (r reply) edit() *discordgo.WebhookEdit {
+	r = r.fit()
 	content := r.Content
 	embeds := nonNilEmbeds(r.Embeds)
 	components := nonNilComponents(r.Components)
@@ -103,6 +109,7 @@ func (r reply) edit() *discordgo.WebhookEdit {
 
 // followup shapes r as a follow-up message to an interaction.
 func (r reply) followup() *discordgo.WebhookParams {
+	r = r.fit()
 	return &discordgo.WebhookParams{
 		Content:         r.Content,
 		Embeds:          r.Embeds,
@@ -110,6 +117,105 @@ func (r reply) followup() *discordgo.WebhookParams {
 		Flags:           r.flags(),
 		AllowedMentions: noMentions(),
 	}
+}
+
+// fit returns r within every Discord limit on a message, whatever built
+// it: content, embed count and sizes (title, description, footer, author,
+// fields, their total) and components. The builders below already keep
+// within the limits, cutting at sentence and word boundaries; fit only
+// guards against one that does not, cutting bluntly. r is not modified.
+func (r reply) fit() reply {
+	r.Content = truncate(r.Content, maxContent)
+	var embeds []*discordgo.MessageEmbed
+	for _, e := range r.Embeds {
+		if e == nil || len(embeds) == maxEmbeds {
+			continue
+		}
+		c := *e
+		c.Title = truncate(c.Title, maxTitle)
+		c.Description = truncate(c.Description, maxDescription)
+		if c.Footer != nil {
+			f := *c.Footer
+			f.Text = truncate(f.Text, maxFooter)
+			c.Footer = &f
+			if strings.TrimSpace(f.Text) == "" {
+				c.Footer = nil
+			}
+		}
+		if c.Author != nil {
+			a := *c.Author
+			a.Name = truncate(a.Name, maxAuthorName)
+			c.Author = &a
+			if strings.TrimSpace(a.Name) == "" {
+				c.Author = nil
+			}
+		}
+		c.Fields = nil
+		for _, f := range e.Fields {
+			if f == nil || len(c.Fields) == maxFields {
+				continue
+			}
+			c.Fields = append(c.Fields, &discordgo.MessageEmbedField{
+				Name: nonBlank(truncate(f.Name, maxFieldName)), Value: nonBlank(truncate(f.Value, maxFieldValue)), Inline: f.Inline,
+			})
+		}
+		embeds = append(embeds, &c)
+	}
+	for embedsWidth(embeds) > maxEmbedsTotal {
+		over := embedsWidth(embeds) - maxEmbedsTotal
+		last := embeds[len(embeds)-1]
+		switch {
+		case len(last.Fields) > 0:
+			last.Fields = last.Fields[:len(last.Fields)-1]
+		case width(last.Description) > 1:
+			last.Description = truncate(last.Description, max(1, width(last.Description)-over))
+		case len(embeds) > 1:
+			embeds = embeds[:len(embeds)-1]
+		default:
+			last.Title = truncate(last.Title, max(1, width(last.Title)-over))
+			if last.Footer != nil && embedsWidth(embeds) > maxEmbedsTotal {
+				last.Footer = nil
+			}
+		}
+	}
+	if r.Embeds != nil {
+		r.Embeds = embeds
+	}
+	r.Components = append([]discordgo.MessageComponent(nil), r.Components[:min(len(r.Components), maxRows)]...)
+	for i, c := range r.Components {
+		if row, ok := c.(discordgo.ActionsRow); ok && len(row.Components) > maxButtons {
+			row.Components = row.Components[:maxButtons]
+			r.Components[i] = row
+		}
+	}
+	return r
+}
+
+// embedsWidth is what Discord counts towards a message's embed total.
+func embedsWidth(embeds []*discordgo.MessageEmbed) int {
+	n := 0
+	for _, e := range embeds {
+		n += width(e.Title) + width(e.Description)
+		if e.Footer != nil {
+			n += width(e.Footer.Text)
+		}
+		if e.Author != nil {
+			n += width(e.Author.Name)
+		}
+		for _, f := range e.Fields {
+			n += width(f.Name) + width(f.Value)
+		}
+	}
+	return n
+}
+
+// nonBlank returns s, or a zero-width space if s is blank: Discord refuses
+// blank field names and values.
+func nonBlank(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "\u200b"
+	}
+	return s
 }
 
 func nonNilEmbeds(e []*discordgo.MessageEmbed) []*discordgo.MessageEmbed {
@@ -144,14 +250,13 @@ func answerReply(question string, ans retrieval.Answer, fp string) reply {
 		if i == 0 {
 			e.Title = title(question)
 		}
-		cite := truncate(citationText(res.Citation), maxFooter)
-		e.Footer = &discordgo.MessageEmbedFooter{Text: "📖 " + cite}
-		room := min(excerptBudget, budget-runes(e.Title)-runes(e.Footer.Text)-50)
+		e.Footer = &discordgo.MessageEmbedFooter{Text: citeFooter(res.Citation)}
+		room := min(excerptBudget, budget-width(e.Title)-width(e.Footer.Text)-50)
 		if room < 200 && i > 0 {
 			break // no room for another result
 		}
 		e.Description = renderExcerpt(res, room)
-		budget -= runes(e.Title) + runes(e.Description) + runes(e.Footer.Text)
+		budget -= width(e.Title) + width(e.Description) + width(e.Footer.Text)
 		r.Embeds = append(r.Embeds, e)
 	}
 	last := ans.Results[len(r.Embeds)-1]
@@ -176,10 +281,13 @@ func answerReply(question string, ans retrieval.Answer, fp string) reply {
 	return r
 }
 
+// maxReason bounds the reason a not-found answer gives.
+const maxReason = 1000
+
 func notFoundReply(question string, ans retrieval.Answer) reply {
 	desc := "The text doesn't seem to answer this, so I won't guess."
 	if ans.Reason != "" {
-		desc += "\n" + escapeMarkdown(capitalise(ans.Reason)) + "."
+		desc += "\n" + fitEscaped(capitalise(ans.Reason), maxReason) + "."
 	}
 	desc += "\nTry other words, or `/topics` to see what the text covers."
 	return reply{Embeds: []*discordgo.MessageEmbed{{
@@ -206,10 +314,28 @@ func renderExcerpt(res retrieval.Result, max int) string {
 	if len(spans) == 0 {
 		spans = []corpus.Span{{Start: 0, End: len(text)}}
 	}
+	// Rendering only adds characters, so first drop sentences while the
+	// plain text is too wide: the loop below then renders short ranges,
+	// however long the excerpt.
+	wStart, wEnd := make([]int, len(spans)), make([]int, len(spans))
+	w, prev := 0, 0
+	for i, sp := range spans {
+		w += width(text[prev:sp.Start])
+		wStart[i] = w
+		w += width(text[sp.Start:sp.End])
+		wEnd[i], prev = w, sp.End
+	}
 	lo, hi := 0, len(spans)-1
+	for wEnd[hi]-wStart[lo] > max && (hi > hit || lo < hit) {
+		if hi > hit {
+			hi--
+		} else {
+			lo++
+		}
+	}
 	for {
 		out := renderRange(text, spans[lo].Start, spans[hi].End, res.Highlights, lo > 0, hi < len(spans)-1)
-		if runes(out) <= max {
+		if width(out) <= max {
 			return out
 		}
 		switch {
@@ -226,26 +352,44 @@ func renderExcerpt(res retrieval.Result, max int) string {
 // renderLong renders one sentence cut at a word boundary to fit in max.
 func renderLong(text string, s corpus.Span, hl []corpus.Span, max int, before bool) string {
 	end := s.End
-	for end > s.Start {
-		out := renderRange(text, s.Start, end, hl, before, true)
-		if runes(out) <= max {
-			return out
-		}
-		// Drop the last word.
-		cut := strings.LastIndexFunc(text[s.Start:end], unicode.IsSpace)
-		if cut <= 0 {
+	// Start from the longest prefix whose plain text fits, less the word
+	// it cuts: rendering only adds characters.
+	w := 0
+	for i, r := range text[s.Start:s.End] {
+		if w += runeWidth(r); w > max {
+			end = s.Start + i
+			if r, _ := utf8.DecodeRuneInString(text[end:]); !unicode.IsSpace(r) {
+				end = dropLastWord(text, s.Start, end)
+			}
 			break
 		}
-		end = s.Start + cut
-		for end > s.Start {
-			r, size := utf8.DecodeLastRuneInString(text[s.Start:end])
-			if !unicode.IsSpace(r) && !strings.ContainsRune(",;:", r) {
-				break
-			}
-			end -= size
+	}
+	for end > s.Start {
+		out := renderRange(text, s.Start, end, hl, before, true)
+		if width(out) <= max {
+			return out
 		}
+		end = dropLastWord(text, s.Start, end)
 	}
 	return "…"
+}
+
+// dropLastWord returns where text[start:end] ends without its last word
+// and the spaces and commas before it; start if it has one word.
+func dropLastWord(text string, start, end int) int {
+	cut := strings.LastIndexFunc(text[start:end], unicode.IsSpace)
+	if cut <= 0 {
+		return start
+	}
+	end = start + cut
+	for end > start {
+		r, size := utf8.DecodeLastRuneInString(text[start:end])
+		if !unicode.IsSpace(r) && !strings.ContainsRune(",;:", r) {
+			break
+		}
+		end -= size
+	}
+	return end
 }
 
 // renderRange renders text[start:end] with highlights in bold and "…"
@@ -275,11 +419,35 @@ func renderRange(text string, start, end int, hl []corpus.Span, before, after bo
 // title renders a question as an embed title: one line, escaped, within
 // the limit.
 func title(question string) string {
-	t := oneLine(question)
-	for runes(escapeMarkdown(t)) > maxTitle {
-		t = truncate(t, runes(t)-(runes(escapeMarkdown(t))-maxTitle)-1)
+	return fitEscaped(oneLine(question), maxTitle)
+}
+
+// fitEscaped returns s escaped with escapeMarkdown and, if that is wider
+// than n, cut first at a word boundary with "…" so that it fits.
+func fitEscaped(s string, n int) string {
+	if w := width(s); w > n {
+		// Escaping only adds characters: no more than n+1 of s can show,
+		// and one more than fits makes truncate below add its "…".
+		s = prefixWidth(s, n+1)
 	}
-	return escapeMarkdown(t)
+	if e := escapeMarkdown(s); width(e) <= n {
+		return e
+	}
+	for k := n; k > 0; {
+		e := escapeMarkdown(truncate(s, k))
+		over := width(e) - n
+		if over <= 0 {
+			return e
+		}
+		k -= max(1, (over+1)/2)
+	}
+	return "…"
+}
+
+// citeFooter renders a citation as an embed footer.
+func citeFooter(c corpus.Citation) string {
+	const book = "📖 "
+	return book + truncate(citationText(c), maxFooter-width(book))
 }
 
 // escapeMarkdown makes s show as plain text in Discord: Markdown syntax is
@@ -308,14 +476,23 @@ func citationText(c corpus.Citation) string {
 	return oneLine(c.String())
 }
 
-// truncate cuts s to at most n characters at a word boundary, with "…".
+// truncate cuts s to at most n wide, at a word boundary if there is one in
+// its second half, with "…". n < 1 gives "".
 func truncate(s string, n int) string {
-	if runes(s) <= n {
+	if width(s) <= n {
 		return s
 	}
+	if n < 1 {
+		return ""
+	}
+	// cut is the most runes that fit in n-1 (leaving room for "…").
 	rs := []rune(s)
-	cut := n - 1
-	for i := cut; i > n/2; i-- {
+	cut, w := 0, 0
+	for cut < len(rs) && w+runeWidth(rs[cut]) <= n-1 {
+		w += runeWidth(rs[cut])
+		cut++
+	}
+	for i := cut; i > cut/2 && i > 0; i-- {
 		if unicode.IsSpace(rs[i]) {
 			cut = i
 			break
@@ -324,7 +501,34 @@ func truncate(s string, n int) string {
 	return strings.TrimRightFunc(string(rs[:cut]), unicode.IsSpace) + "…"
 }
 
-func runes(s string) int { return utf8.RuneCountInString(s) }
+// width is the length of s in UTF-16 code units: what JavaScript and
+// Discord's clients count, and never less than the code points Discord's
+// API counts, so text within a limit by width is within it for both.
+func width(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeWidth(r)
+	}
+	return n
+}
+
+// prefixWidth returns the longest prefix of s at most n wide.
+func prefixWidth(s string, n int) string {
+	w := 0
+	for i, r := range s {
+		if w += runeWidth(r); w > n {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+func runeWidth(r rune) int {
+	if r >= 0x10000 && r <= utf8.MaxRune {
+		return 2
+	}
+	return 1
+}
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
@@ -354,13 +558,20 @@ func topicsReply(topics []retrieval.Topic, p int) reply {
 		e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d", p+1, pages)}
 	}
 	r := reply{Embeds: []*discordgo.MessageEmbed{e}}
-	if pages > 1 {
-		r.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: "◀ Previous", Style: discordgo.SecondaryButton, Disabled: p == 0, CustomID: topicsID{Page: max(0, p-1)}.String()},
-			discordgo.Button{Label: "Next ▶", Style: discordgo.SecondaryButton, Disabled: p == pages-1, CustomID: topicsID{Page: min(pages-1, p+1)}.String()},
-		}}}
-	}
+	r.Components = pager(p, pages, func(p int) string { return topicsID{Page: p}.String() })
 	return r
+}
+
+// pager returns buttons to turn from page p of pages, whose custom IDs id
+// makes; none for a single page.
+func pager(p, pages int, id func(page int) string) []discordgo.MessageComponent {
+	if pages <= 1 {
+		return nil
+	}
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "◀ Previous", Style: discordgo.SecondaryButton, Disabled: p == 0, CustomID: id(max(0, p-1))},
+		discordgo.Button{Label: "Next ▶", Style: discordgo.SecondaryButton, Disabled: p == pages-1, CustomID: id(min(pages-1, p+1))},
+	}}}
 }
 
 func plural(n int, word string) string {
@@ -374,42 +585,88 @@ func plural(n int, word string) string {
 func contextReply(text string, cit corpus.Citation) reply {
 	return reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
 		Title:       "Context",
-		Description: escapeMarkdown(truncate(text, excerptBudget*2)),
-		Footer:      &discordgo.MessageEmbedFooter{Text: "📖 " + truncate(citationText(cit), maxFooter-4)},
+		Description: fitEscaped(text, excerptBudget*2),
+		Footer:      &discordgo.MessageEmbedFooter{Text: citeFooter(cit)},
 		Color:       colorAnswer,
 	}}}
 }
 
-// sourceReply describes what the bot knows.
-func sourceReply(c *corpus.Corpus) reply {
-	docs := c.Documents()
+// Widths of a document's entry in /source.
+const (
+	maxDocTitle  = 200 // field name
+	maxDocSource = 300
+	maxDocPages  = 60
+	maxDocFile   = 200
+)
+
+// sourceReply describes page p (from 0) of what the bot knows: how many
+// documents and sentences, then a field per document (title; source,
+// pages, sentences, file name), as many as fit on a page within Discord's
+// limits, with buttons to turn pages when they do not all fit on one.
+func sourceReply(docs []corpus.Document, sentences, p int) reply {
 	e := &discordgo.MessageEmbed{
 		Title:       "What I know",
-		Description: fmt.Sprintf("%s, %s.", plural(len(docs), "document"), plural(c.Len(), "sentence")),
+		Description: fmt.Sprintf("%s, %s.", plural(len(docs), "document"), plural(sentences, "sentence")),
 		Color:       colorInfo,
 	}
+	fields := make([]*discordgo.MessageEmbedField, len(docs))
 	for i, d := range docs {
-		if i == maxFields-1 && len(docs) > maxFields {
-			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "…", Value: fmt.Sprintf("and %d more documents", len(docs)-i)})
-			break
-		}
-		var v []string
-		if d.Meta.Source != "" {
-			v = append(v, escapeMarkdown(d.Meta.Source))
-		}
-		switch n := len(d.Pages); {
-		case n == 1:
-			v = append(v, "p. "+d.Pages[0])
-		case n > 1:
-			v = append(v, "pp. "+corpus.Pages{First: d.Pages[0], Last: d.Pages[n-1]}.String())
-		}
-		v = append(v, plural(d.End-d.First, "sentence"), "`"+strings.ReplaceAll(d.Name, "`", "'")+"`")
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name:  truncate(oneLine(d.Meta.Title), maxFieldName),
-			Value: truncate(strings.Join(v, " · "), maxFieldValue),
-		})
+		fields[i] = docField(d)
 	}
-	return reply{Embeds: []*discordgo.MessageEmbed{e}}
+	// Room for the fields: the embed total less the title, the
+	// description and the longest footer "Page N of N".
+	room := maxEmbedsTotal - width(e.Title) - width(e.Description) - width(pageFooter(len(docs), len(docs)))
+	var pages [][]*discordgo.MessageEmbedField
+	used := room
+	for _, f := range fields {
+		w := width(f.Name) + width(f.Value)
+		if len(pages) == 0 || used+w > room || len(pages[len(pages)-1]) == maxFields {
+			pages = append(pages, nil)
+			used = 0
+		}
+		pages[len(pages)-1] = append(pages[len(pages)-1], f)
+		used += w
+	}
+	if len(pages) == 0 {
+		return reply{Embeds: []*discordgo.MessageEmbed{e}}
+	}
+	p = max(0, min(p, len(pages)-1))
+	e.Fields = pages[p]
+	if len(pages) > 1 {
+		e.Footer = &discordgo.MessageEmbedFooter{Text: pageFooter(p+1, len(pages))}
+	}
+	r := reply{Embeds: []*discordgo.MessageEmbed{e}}
+	r.Components = pager(p, len(pages), func(p int) string { return sourceID{Page: p}.String() })
+	return r
+}
+
+func pageFooter(p, pages int) string { return fmt.Sprintf("Page %d of %d", p, pages) }
+
+// docField describes one document in /source.
+func docField(d corpus.Document) *discordgo.MessageEmbedField {
+	name := oneLine(d.Meta.Title)
+	if name == "" {
+		name = oneLine(d.Name)
+	}
+	if name == "" {
+		name = "Untitled"
+	}
+	var v []string
+	if src := oneLine(d.Meta.Source); src != "" {
+		v = append(v, fitEscaped(src, maxDocSource))
+	}
+	switch n := len(d.Pages); {
+	case n == 1:
+		v = append(v, fitEscaped("p. "+oneLine(d.Pages[0]), maxDocPages))
+	case n > 1:
+		v = append(v, fitEscaped("pp. "+oneLine(corpus.Pages{First: d.Pages[0], Last: d.Pages[n-1]}.String()), maxDocPages))
+	}
+	file := truncate(oneLine(strings.ReplaceAll(d.Name, "`", "'")), maxDocFile)
+	v = append(v, plural(d.End-d.First, "sentence"), "`"+file+"`")
+	return &discordgo.MessageEmbedField{
+		Name:  fitEscaped(name, maxDocTitle),
+		Value: truncate(strings.Join(v, " · "), maxFieldValue),
+	}
 }
 
 // helpReply explains how to use the bot.
@@ -440,7 +697,7 @@ func choices(topics []retrieval.Topic) []*discordgo.ApplicationCommandOptionChoi
 	seen := map[string]bool{}
 	for _, t := range topics {
 		name := truncate(oneLine(t.Name), maxChoiceName)
-		if seen[name] || len(out) == maxChoices {
+		if name == "" || seen[name] || len(out) == maxChoices {
 			continue
 		}
 		seen[name] = true

@@ -3,11 +3,11 @@ package bot
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -66,7 +66,7 @@ func TestRenderGolden(t *testing.T) {
 		{"not_found", answerReply("What is the capital of France?", ask("What is the capital of France?", 1), testFP)},
 		{"topics_page1", topicsReply(topics, 0)},
 		{"topics_page2", topicsReply(topics, 1)},
-		{"source", sourceReply(e.Corpus())},
+		{"source", sourceReply(e.Corpus().Documents(), e.Corpus().Len(), 0)},
 		{"help", helpReply()},
 	}
 	for _, tt := range tests {
@@ -78,55 +78,78 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
-// checkLimits asserts Discord's limits on a reply.
+// checkLimits asserts Discord's limits on a reply, as the message sent:
+// lengths in UTF-16 code units, which is at least what Discord counts.
 func checkLimits(t *testing.T, name string, r reply) {
 	t.Helper()
-	if n := utf8.RuneCountInString(r.Content); n > maxContent {
-		t.Errorf("%s: content has %d characters; Discord allows %d", name, n, maxContent)
+	for _, err := range limitErrors(r.message(nil)) {
+		t.Errorf("%s: %s", name, err)
 	}
-	if len(r.Embeds) > maxEmbeds {
-		t.Errorf("%s: %d embeds; Discord allows %d", name, len(r.Embeds), maxEmbeds)
+}
+
+// limitErrors lists how a message breaks Discord's limits.
+func limitErrors(m *discordgo.MessageSend) []string {
+	var errs []string
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	if n := width(m.Content); n > maxContent {
+		bad("content has %d characters; Discord allows %d", n, maxContent)
+	}
+	if len(m.Embeds) > maxEmbeds {
+		bad("%d embeds; Discord allows %d", len(m.Embeds), maxEmbeds)
 	}
 	total := 0
-	for _, e := range r.Embeds {
-		total += runes(e.Title) + runes(e.Description)
-		if runes(e.Title) > maxTitle || runes(e.Description) > maxDescription || len(e.Fields) > maxFields {
-			t.Errorf("%s: embed over the limits: title %d, description %d, fields %d", name, runes(e.Title), runes(e.Description), len(e.Fields))
+	for i, e := range m.Embeds {
+		total += width(e.Title) + width(e.Description)
+		if width(e.Title) > maxTitle || width(e.Description) > maxDescription || len(e.Fields) > maxFields {
+			bad("embed %d over the limits: title %d, description %d, fields %d", i, width(e.Title), width(e.Description), len(e.Fields))
 		}
 		if e.Footer != nil {
-			total += runes(e.Footer.Text)
+			total += width(e.Footer.Text)
+			if width(e.Footer.Text) > maxFooter || strings.TrimSpace(e.Footer.Text) == "" {
+				bad("embed %d footer has %d characters; Discord allows 1 to %d", i, width(e.Footer.Text), maxFooter)
+			}
 		}
-		for _, f := range e.Fields {
-			total += runes(f.Name) + runes(f.Value)
-			if runes(f.Name) > maxFieldName || runes(f.Value) > maxFieldValue {
-				t.Errorf("%s: field over the limits", name)
+		if e.Author != nil {
+			total += width(e.Author.Name)
+		}
+		for j, f := range e.Fields {
+			total += width(f.Name) + width(f.Value)
+			if width(f.Name) > maxFieldName || width(f.Value) > maxFieldValue || strings.TrimSpace(f.Name) == "" || strings.TrimSpace(f.Value) == "" {
+				bad("embed %d field %d over the limits: name %d, value %d", i, j, width(f.Name), width(f.Value))
 			}
 		}
 	}
 	if total > maxEmbedsTotal {
-		t.Errorf("%s: embeds hold %d characters; Discord allows %d", name, total, maxEmbedsTotal)
+		bad("embeds hold %d characters; Discord allows %d", total, maxEmbedsTotal)
 	}
-	for _, row := range r.Components {
+	if len(m.Components) > maxRows {
+		bad("%d component rows; Discord allows %d", len(m.Components), maxRows)
+	}
+	seen := map[string]bool{}
+	for _, row := range m.Components {
 		ar, ok := row.(discordgo.ActionsRow)
 		if !ok {
-			t.Errorf("%s: component %T is not an action row", name, row)
+			bad("component %T is not an action row", row)
 			continue
 		}
-		if len(ar.Components) > maxButtons {
-			t.Errorf("%s: %d buttons in a row; Discord allows %d", name, len(ar.Components), maxButtons)
+		if len(ar.Components) > maxButtons || len(ar.Components) == 0 {
+			bad("%d buttons in a row; Discord allows 1 to %d", len(ar.Components), maxButtons)
 		}
-		seen := map[string]bool{}
 		for _, c := range ar.Components {
 			b := c.(discordgo.Button)
-			if len(b.CustomID) > maxCustomID || b.CustomID == "" {
-				t.Errorf("%s: custom_id %q has %d characters", name, b.CustomID, len(b.CustomID))
+			if width(b.CustomID) > maxCustomID || b.CustomID == "" {
+				bad("custom_id %q has %d characters", b.CustomID, width(b.CustomID))
 			}
 			if seen[b.CustomID] {
-				t.Errorf("%s: custom_id %q used twice", name, b.CustomID)
+				bad("custom_id %q used twice", b.CustomID)
 			}
 			seen[b.CustomID] = true
+			if width(b.Label) > 80 {
+				bad("button label %q too long", b.Label)
+			}
 		}
 	}
+	return errs
 }
 
 // TestAllowedMentions checks that every request shape allows no mentions,
@@ -229,7 +252,7 @@ func TestRenderExcerptLimits(t *testing.T) {
 	res := ans.Results[0]
 	for _, max := range []int{60, 120, 200, 400, 1000, 5000} {
 		out := renderExcerpt(res, max)
-		if n := runes(out); n > max {
+		if n := width(out); n > max {
 			t.Errorf("renderExcerpt(max %d) has %d characters", max, n)
 		}
 		if strings.Count(out, "**")%2 != 0 {
@@ -259,7 +282,7 @@ func TestTruncate(t *testing.T) {
 		{"ééééééééééé", 5, "éééé…"},
 	}
 	for _, tt := range tests {
-		if got := truncate(tt.in, tt.n); got != tt.want || runes(got) > tt.n {
+		if got := truncate(tt.in, tt.n); got != tt.want || width(got) > tt.n {
 			t.Errorf("truncate(%q, %d) = %q; want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
@@ -275,8 +298,8 @@ func TestChoices(t *testing.T) {
 		t.Errorf("choices gave %d; want %d", len(got), maxChoices)
 	}
 	for _, c := range got {
-		if runes(c.Name) > maxChoiceName {
-			t.Errorf("choice name has %d characters; Discord allows %d", runes(c.Name), maxChoiceName)
+		if width(c.Name) > maxChoiceName {
+			t.Errorf("choice name has %d characters; Discord allows %d", width(c.Name), maxChoiceName)
 		}
 	}
 }

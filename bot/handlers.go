@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -45,7 +46,7 @@ func (b *Bot) recoverPanic(event string) {
 // configured channel.
 func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	defer b.recoverPanic("MESSAGE_CREATE")
-	if m.Author == nil || m.Author.Bot || m.Author.System || m.Author.ID == b.selfID() {
+	if m == nil || m.Message == nil || m.Author == nil || m.Author.Bot || m.Author.System || m.Author.ID == b.selfID() {
 		return
 	}
 	q, via, ok := b.questionOf(m.Message)
@@ -54,32 +55,37 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	}
 	defer b.inflight.Done()
 	start := time.Now()
+	ctx, cancel := context.WithTimeout(b.stopCtx, b.opts.AnswerDeadline)
+	defer cancel()
 	ref := m.SoftReference()
 	if wait, ok := b.cooldown.allow(m.Author.ID, start); !ok {
 		if b.cooldown.warnOnce(m.Author.ID, start) {
-			b.sendMessage(s, m.ChannelID, slowDownReply(wait, b.cooldown), ref)
+			b.sendMessage(ctx, m.ChannelID, slowDownReply(wait, b.cooldown, "question"), ref, "")
 		}
 		b.log.Info("cooldown", "via", via, "guild", m.GuildID, "channel", m.ChannelID, "user", m.Author.ID)
 		return
 	}
 	if strings.TrimSpace(q) == "" {
-		b.sendMessage(s, m.ChannelID, reply{Content: msgAskHint}, ref)
+		b.sendMessage(ctx, m.ChannelID, reply{Content: msgAskHint}, ref, m.ID)
 		return
 	}
 	ans, err := b.lib.Answer(q, retrieval.Request{Top: b.opts.Top})
 	var r reply
 	if err != nil {
-		r = reply{Content: capitalise(err.Error()) + "."}
+		r = errorReply(capitalise(err.Error()) + ".")
 	} else {
 		r = answerReply(q, ans, b.fp)
 	}
-	sendErr := b.sendMessage(s, m.ChannelID, r, ref)
+	sendErr := b.sendMessage(ctx, m.ChannelID, r, ref, m.ID)
 	b.logQuestion(via, m.GuildID, m.ChannelID, m.Author.ID, q, ans, start, errors.Join(err, sendErr))
+	if sendErr != nil {
+		b.tellUndeliveredMessage(m.Message, sendErr)
+	}
 }
 
-// sendMessage posts r in a channel as a reply to ref.
-func (b *Bot) sendMessage(s *discordgo.Session, channelID string, r reply, ref *discordgo.MessageReference) error {
-	if _, err := s.ChannelMessageSendComplex(channelID, r.message(ref)); err != nil {
+// sendMessage posts r in a channel as a reply to ref, logging a failure.
+func (b *Bot) sendMessage(ctx context.Context, channelID string, r reply, ref *discordgo.MessageReference, nonce string) error {
+	if err := b.postMessage(ctx, channelID, r, ref, nonce); err != nil {
 		b.log.Error("send message", "channel", channelID, "error", err)
 		return err
 	}
@@ -130,10 +136,11 @@ func stripMentions(s string) string {
 // onInteraction handles slash commands, autocomplete and buttons.
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 	defer b.recoverPanic("INTERACTION_CREATE")
-	if ic.Interaction == nil || !b.begin() {
+	if ic == nil || ic.Interaction == nil || !b.begin() {
 		return
 	}
 	defer b.inflight.Done()
+	received := time.Now()
 	i := ic.Interaction
 	user := i.User
 	if i.Member != nil && i.Member.User != nil {
@@ -142,14 +149,17 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	if user == nil {
 		return
 	}
+	// Discord allows three seconds to acknowledge an interaction.
+	ack, cancel := context.WithDeadline(b.stopCtx, received.Add(min(ackDeadline, b.opts.AnswerDeadline)))
+	defer cancel()
 	var err error
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		err = b.onCommand(s, i, user.ID)
+		err = b.onCommand(ack, i, user.ID, received)
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		err = b.onAutocomplete(s, i)
+		err = b.onAutocomplete(ack, i)
 	case discordgo.InteractionMessageComponent:
-		err = b.onComponent(s, i, user.ID)
+		err = b.onComponent(ack, i, user.ID)
 	default:
 		return
 	}
@@ -158,84 +168,96 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	}
 }
 
-func (b *Bot) respond(s *discordgo.Session, i *discordgo.Interaction, typ discordgo.InteractionResponseType, r reply) error {
-	return s.InteractionRespond(i, r.response(typ))
-}
-
-func (b *Bot) onCommand(s *discordgo.Session, i *discordgo.Interaction, user string) error {
-	data := i.ApplicationCommandData()
+func (b *Bot) onCommand(ack context.Context, i *discordgo.Interaction, user string, received time.Time) error {
+	data, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+	if !ok {
+		return b.respond(ack, i, discordgo.InteractionResponseChannelMessageWithSource, errorReply(msgFailed))
+	}
 	switch data.Name {
 	case "ask":
 		q := optString(data.Options, "question")
 		private := !optBool(data.Options, "public")
-		return b.answerDeferred(s, i, user, "ask", q, private, func() (retrieval.Answer, error) {
+		return b.answerDeferred(ack, i, user, "ask", q, private, received, func() (retrieval.Answer, error) {
 			return b.lib.Answer(q, retrieval.Request{Top: b.opts.Top})
 		})
 	case "topic":
 		name := optString(data.Options, "name")
-		return b.answerDeferred(s, i, user, "topic", name, true, func() (retrieval.Answer, error) {
+		return b.answerDeferred(ack, i, user, "topic", name, true, received, func() (retrieval.Answer, error) {
 			return b.lib.TopicAnswer(name, retrieval.Request{Top: b.opts.Top})
 		})
 	case "topics":
 		r := topicsReply(b.lib.Topics(), 0)
 		r.Ephemeral = true
-		return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, r)
+		return b.respond(ack, i, discordgo.InteractionResponseChannelMessageWithSource, r)
 	case "source":
-		r := sourceReply(b.lib.Corpus())
+		c := b.lib.Corpus()
+		r := sourceReply(c.Documents(), c.Len(), 0)
 		r.Ephemeral = true
-		return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, r)
+		return b.respond(ack, i, discordgo.InteractionResponseChannelMessageWithSource, r)
 	case "help":
-		return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, helpReply())
+		return b.respond(ack, i, discordgo.InteractionResponseChannelMessageWithSource, helpReply())
 	}
-	return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, errorReply("I don't know that command; try `/help`."))
+	return b.respond(ack, i, discordgo.InteractionResponseChannelMessageWithSource, errorReply("I don't know that command; try `/help`."))
 }
 
 // answerDeferred acknowledges a command at once (Discord allows three
-// seconds) and edits in the answer when it is ready.
-func (b *Bot) answerDeferred(s *discordgo.Session, i *discordgo.Interaction, user, via, q string, private bool, answer func() (retrieval.Answer, error)) error {
+// seconds) and edits in the answer when it is ready. If the answer cannot
+// be delivered within the answer deadline, it tells the asker with an
+// ephemeral follow-up.
+func (b *Bot) answerDeferred(ack context.Context, i *discordgo.Interaction, user, via, q string, private bool, received time.Time, answer func() (retrieval.Answer, error)) error {
 	start := time.Now()
 	if err := retrieval.CheckQuestion(q); err != nil {
-		return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, errorReply(capitalise(err.Error())+"."))
+		return b.respond(ack, i, discordgo.InteractionResponseChannelMessageWithSource, errorReply(capitalise(err.Error())+"."))
 	}
 	if wait, ok := b.cooldown.allow(user, start); !ok {
 		b.log.Info("cooldown", "via", via, "guild", i.GuildID, "channel", i.ChannelID, "user", user)
-		return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, slowDownReply(wait, b.cooldown))
+		return b.respond(ack, i, discordgo.InteractionResponseChannelMessageWithSource, slowDownReply(wait, b.cooldown, "question"))
 	}
 	deferred := reply{Ephemeral: private}
-	if err := b.respond(s, i, discordgo.InteractionResponseDeferredChannelMessageWithSource, deferred); err != nil {
+	if err := b.respond(ack, i, discordgo.InteractionResponseDeferredChannelMessageWithSource, deferred); err != nil {
 		return fmt.Errorf("defer: %w", err)
 	}
 	ans, err := answer()
 	var r reply
 	if err != nil {
-		r = reply{Content: capitalise(err.Error()) + "."}
+		r = errorReply(capitalise(err.Error()) + ".")
 	} else {
 		r = answerReply(q, ans, b.fp)
 	}
-	_, editErr := s.InteractionResponseEdit(i, r.edit())
+	ctx, cancel := context.WithDeadline(b.stopCtx, received.Add(b.opts.AnswerDeadline))
+	defer cancel()
+	editErr := b.editOriginal(ctx, i, r)
 	b.logQuestion(via, i.GuildID, i.ChannelID, user, q, ans, start, errors.Join(err, editErr))
+	if editErr != nil {
+		b.tellUndeliveredInteraction(i, user)
+	}
 	return editErr
 }
 
-func (b *Bot) onAutocomplete(s *discordgo.Session, i *discordgo.Interaction) error {
-	data := i.ApplicationCommandData()
+func (b *Bot) onAutocomplete(ack context.Context, i *discordgo.Interaction) error {
+	data, _ := i.Data.(discordgo.ApplicationCommandInteractionData)
 	query := ""
 	for _, o := range data.Options {
-		if o.Focused {
+		if o != nil && o.Focused {
 			query = fmt.Sprint(o.Value)
 		}
 	}
-	return s.InteractionRespond(i, &discordgo.InteractionResponse{
+	return b.callback(ack, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices(b.lib.FindTopics(query, maxChoices))},
 	})
 }
 
-func (b *Bot) onComponent(s *discordgo.Session, i *discordgo.Interaction, user string) error {
-	stale := func() error {
-		return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, errorReply(msgStale))
+func (b *Bot) onComponent(ack context.Context, i *discordgo.Interaction, user string) error {
+	newMessage := discordgo.InteractionResponseChannelMessageWithSource
+	stale := func() error { return b.respond(ack, i, newMessage, errorReply(msgStale)) }
+	now := time.Now()
+	if wait, ok := b.buttons.allow(user, now); !ok {
+		b.log.Info("cooldown", "via", "button", "guild", i.GuildID, "channel", i.ChannelID, "user", user)
+		return b.respond(ack, i, newMessage, slowDownReply(wait, b.buttons, "button click"))
 	}
-	id, err := parseID(i.MessageComponentData().CustomID)
+	data, _ := i.Data.(discordgo.MessageComponentInteractionData)
+	id, err := parseID(data.CustomID)
 	if err != nil {
 		return stale()
 	}
@@ -248,21 +270,20 @@ func (b *Bot) onComponent(s *discordgo.Session, i *discordgo.Interaction, user s
 		if v.FP != b.fp || q == "" {
 			return stale()
 		}
-		start := time.Now()
-		if wait, ok := b.cooldown.allow(user, start); !ok {
-			return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, slowDownReply(wait, b.cooldown))
+		if wait, ok := b.cooldown.allow(user, now); !ok {
+			return b.respond(ack, i, newMessage, slowDownReply(wait, b.cooldown, "question"))
 		}
 		ans, err := b.lib.Answer(q, retrieval.Request{Top: b.opts.Top, Offset: v.Offset})
 		if err != nil {
 			return stale()
 		}
-		b.logQuestion("more", i.GuildID, i.ChannelID, user, q, ans, start, nil)
+		b.logQuestion("more", i.GuildID, i.ChannelID, user, q, ans, now, nil)
 		if len(ans.Results) == 0 {
-			return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, errorReply(msgNoMore))
+			return b.respond(ack, i, newMessage, errorReply(msgNoMore))
 		}
 		r := answerReply(q, ans, b.fp)
 		r.Ephemeral = true
-		return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, r)
+		return b.respond(ack, i, newMessage, r)
 	case contextID:
 		if v.FP != b.fp {
 			return stale()
@@ -271,17 +292,26 @@ func (b *Bot) onComponent(s *discordgo.Session, i *discordgo.Interaction, user s
 		if err != nil {
 			return stale()
 		}
-		return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, contextReply(text, cit))
+		return b.respond(ack, i, newMessage, contextReply(text, cit))
 	case feedbackID:
 		vote := "down"
 		if v.Up {
 			vote = "up"
 		}
-		b.log.Info("feedback", "vote", vote, "sentence", v.Sentence, "corpus", v.FP, "current_corpus", v.FP == b.fp,
-			"question", questionOnMessage(i.Message), "guild", i.GuildID, "channel", i.ChannelID, "user", user)
-		return b.respond(s, i, discordgo.InteractionResponseChannelMessageWithSource, errorReply(msgThanks))
+		msgID := ""
+		if i.Message != nil {
+			msgID = i.Message.ID
+		}
+		if b.feedback.record(user, msgID, v.Sentence, v.Up, now) {
+			b.log.Info("feedback", "vote", vote, "sentence", v.Sentence, "corpus", v.FP, "current_corpus", v.FP == b.fp,
+				"question", questionOnMessage(i.Message), "guild", i.GuildID, "channel", i.ChannelID, "user", user)
+		}
+		return b.respond(ack, i, newMessage, errorReply(msgThanks))
 	case topicsID:
-		return b.respond(s, i, discordgo.InteractionResponseUpdateMessage, topicsReply(b.lib.Topics(), v.Page))
+		return b.respond(ack, i, discordgo.InteractionResponseUpdateMessage, topicsReply(b.lib.Topics(), v.Page))
+	case sourceID:
+		c := b.lib.Corpus()
+		return b.respond(ack, i, discordgo.InteractionResponseUpdateMessage, sourceReply(c.Documents(), c.Len(), v.Page))
 	}
 	return stale()
 }
@@ -346,11 +376,11 @@ func (b *Bot) logQuestion(via, guild, channel, user, q string, ans retrieval.Ans
 	b.log.Info("question", attrs...)
 }
 
-// slowDownReply tells someone over the cooldown when to ask again.
-func slowDownReply(wait time.Duration, c *cooldown) reply {
+// slowDownReply tells someone over a cooldown on what (questions, button
+// clicks) when to try again.
+func slowDownReply(wait time.Duration, c *cooldown, what string) reply {
 	secs := int(math.Ceil(wait.Seconds()))
-	return reply{Ephemeral: true, Content: fmt.Sprintf("Slow down: at most %s every %s. Try again in %ds.",
-		plural(c.n, "question"), c.window, max(1, secs))}
+	return errorReply(fmt.Sprintf("Slow down: at most %s every %s. Try again in %ds.", plural(c.n, what), c.window, max(1, secs)))
 }
 
 // cooldown allows each user n questions in any window of the given length.
@@ -420,4 +450,47 @@ func (c *cooldown) sweep(now time.Time) {
 			delete(c.users, u)
 		}
 	}
+}
+
+// feedbackMemory is how long a vote is remembered, so that clicking 👍 or
+// 👎 again on the same answer is not logged again.
+const feedbackMemory = time.Hour
+
+// feedbackLog remembers the last vote of each user on each answer.
+type feedbackLog struct {
+	mu    sync.Mutex
+	votes map[feedbackKey]feedbackVote
+}
+
+type feedbackKey struct {
+	user, message string
+	sentence      int
+}
+
+type feedbackVote struct {
+	up bool
+	at time.Time
+}
+
+func newFeedbackLog() *feedbackLog { return &feedbackLog{votes: map[feedbackKey]feedbackVote{}} }
+
+// record notes a vote and reports whether it is news: the user's first
+// vote on that answer within feedbackMemory, or a changed one.
+func (f *feedbackLog) record(user, message string, sentence int, up bool, now time.Time) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.votes) > 10000 {
+		for k, v := range f.votes {
+			if now.Sub(v.at) >= feedbackMemory {
+				delete(f.votes, k)
+			}
+		}
+	}
+	k := feedbackKey{user, message, sentence}
+	old, seen := f.votes[k]
+	if seen && now.Sub(old.at) < feedbackMemory && old.up == up {
+		return false
+	}
+	f.votes[k] = feedbackVote{up: up, at: now}
+	return true
 }

@@ -38,7 +38,18 @@
 //     Discord's nested errors object, or 50006 for an empty message), enforce
 //     one response per interaction (40060), the interaction deadline (10062),
 //     and answer unknown routes with 404 (listed by Unmatched).
-//   - RateLimitNext serves 429s with Discord's body and headers.
+//   - RateLimitNext, GlobalRateLimitNext and AddRateLimit serve 429s with
+//     Discord's body and headers (retry_after, bucket, scope, global). After
+//     a global 429, every request made with the bot token gets one until
+//     retry_after has passed, except interaction endpoints, which Discord
+//     does not bind to the global limit.
+//   - InjectFault fails chosen requests (the next N, or a reproducible
+//     fraction, per route) with 5xx statuses or by closing the connection,
+//     before or after handling them; a message posted with a nonce and
+//     enforce_nonce is created once however often it is retried.
+//   - SendRaw writes any frame, such as "null", on the gateway connections,
+//     and Dispatch sends any event with any data (nil sends "d": null), to
+//     test how a client survives payloads Discord should never send.
 //
 // Everything is recorded for assertions: Requests (raw bodies included),
 // Messages, Interaction records, Commands, Identifies, Stats and RateLimits,

@@ -23,6 +23,7 @@ type message struct {
 	tts                    bool
 	createdAt              time.Time
 	editedAt               *time.Time
+	nonce                  string
 
 	mentions        []User
 	mentionRoles    []string
@@ -135,6 +136,9 @@ func (s *Server) renderMessageLocked(m *message, withRef bool) []byte {
 	}
 	if m.poll != nil {
 		w["poll"] = m.poll
+	}
+	if m.nonce != "" {
+		w["nonce"] = m.nonce
 	}
 	if m.webhookID != "" {
 		w["webhook_id"] = m.webhookID

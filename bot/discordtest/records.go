@@ -42,8 +42,12 @@ type Request struct {
 	Response []byte
 	// Errors lists the validation failures behind a 400 "Invalid Form Body".
 	Errors []FieldError
-	// RateLimited reports whether the server answered 429 by RateLimitNext.
+	// RateLimited reports whether the server answered 429 by RateLimitNext,
+	// GlobalRateLimitNext or AddRateLimit.
 	RateLimited bool
+	// Fault reports whether the server failed the request as InjectFault
+	// asked; Status is 0 when it dropped the connection.
+	Fault bool
 }
 
 // JSON returns the request's JSON payload: the body, or the payload_json part
@@ -95,11 +99,17 @@ func (r Request) clone() Request {
 	return r
 }
 
-// RateLimitEvent records a 429 served because of RateLimitNext.
+// RateLimitEvent records a 429 served because of RateLimitNext,
+// GlobalRateLimitNext or AddRateLimit, or because a global rate limit was
+// in force.
 type RateLimitEvent struct {
-	Method     string
-	Path       string // full URL path of the limited request
-	Global     bool
+	Method string
+	Path   string // full URL path of the limited request
+	Global bool
+	// Scope is the X-RateLimit-Scope sent: "user", "shared" or "global".
+	Scope string
+	// Bucket is the X-RateLimit-Bucket override, if any.
+	Bucket     string
 	RetryAfter time.Duration
 	ServedAt   time.Time
 	// RetriedAt is when the next request with the same method and path

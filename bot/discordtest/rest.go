@@ -199,10 +199,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			ev.RetriedAt = now
 		}
 	}
+	var fault *Fault
 	if rt != nil && rep.status == 0 {
-		rateLimited = s.takeRateLimitLocked(r.Method, rest, r.URL.Path, now)
+		rateLimited = s.globalLimitedLocked(rt, authorized, r.Method, r.URL.Path, now)
 		if rateLimited == nil {
-			rep = rt.handle(s, c)
+			rateLimited = s.takeRateLimitLocked(r.Method, rest, r.URL.Path, now)
+		}
+		if rateLimited == nil {
+			fault = s.takeFaultLocked(r.Method, rest)
+			if fault == nil || fault.AfterHandling {
+				rep = rt.handle(s, c)
+			}
+			if fault != nil && !fault.Drop {
+				rep = faultReply(fault)
+			}
 		}
 	}
 	header := r.Header.Clone()
@@ -218,6 +228,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if rep.body != nil {
 		respBody, _ = json.Marshal(rep.body)
 	}
+	if fault != nil && fault.Drop {
+		rep.status, respBody = 0, nil
+	}
 	req := Request{
 		Seq:         len(s.requests) + 1,
 		Time:        now,
@@ -232,6 +245,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Response:    respBody,
 		Errors:      rep.errs,
 		RateLimited: rateLimited != nil,
+		Fault:       fault != nil,
 	}
 	if rt != nil {
 		req.Route = rt.method + " " + rt.pattern
@@ -242,6 +256,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	s.logf("rest: %s", req.String())
 	s.deliverMessageEvents(c.events)
+	if fault != nil && fault.Drop {
+		dropConnection(w)
+		return
+	}
 
 	h := w.Header()
 	if rt != nil {
@@ -293,6 +311,8 @@ type rateRule struct {
 	retryAfter time.Duration
 	remaining  int
 	global     bool
+	scope      string // X-RateLimit-Scope of a per-route limit
+	bucket     string // X-RateLimit-Bucket override
 }
 
 // RateLimitNext makes the next n requests whose method equals method (any
@@ -308,8 +328,11 @@ func (s *Server) RateLimitNext(method, pattern string, retryAfter time.Duration,
 
 // GlobalRateLimitNext is RateLimitNext for Discord's global rate limit: the
 // 429s carry "global": true, X-RateLimit-Global and X-RateLimit-Scope
-// "global", and no bucket headers. discordgo sleeps retry_after and retries
-// the request; it does not hold back other requests meanwhile.
+// "global", and no bucket headers. As on Discord, every other request made
+// with the bot token is refused with a global 429 too until retryAfter has
+// passed, except interaction endpoints (see RateLimitRule.Global).
+// discordgo sleeps retry_after and retries the request; it does not hold
+// back other requests meanwhile.
 func (s *Server) GlobalRateLimitNext(method, pattern string, retryAfter time.Duration, n int) {
 	s.addRateRule(&rateRule{method: method, pattern: pattern, retryAfter: retryAfter, remaining: n, global: true})
 }
@@ -329,10 +352,21 @@ func (s *Server) takeRateLimitLocked(method, rest, fullPath string, now time.Tim
 			continue
 		}
 		rule.remaining--
+		scope := rule.scope
+		if rule.global {
+			scope = "global"
+			if until := now.Add(rule.retryAfter); until.After(s.globalUntil) {
+				s.globalUntil = until
+			}
+		} else if scope == "" {
+			scope = "user"
+		}
 		s.rateEvents = append(s.rateEvents, RateLimitEvent{
 			Method:     method,
 			Path:       fullPath,
 			Global:     rule.global,
+			Scope:      scope,
+			Bucket:     rule.bucket,
 			RetryAfter: rule.retryAfter,
 			ServedAt:   now,
 		})
@@ -360,6 +394,9 @@ func (s *Server) setRateHeaders(h http.Header, rt *route, c *call, limited *Rate
 	}
 	sum := sha1.Sum([]byte(key))
 	bucket := hex.EncodeToString(sum[:8])
+	if limited != nil && limited.Bucket != "" {
+		bucket = limited.Bucket
+	}
 	secs := func(d float64) string { return strconv.FormatFloat(d, 'f', 3, 64) }
 	epoch := func(t time.Time) string { return secs(float64(t.UnixMilli()) / 1000) }
 	if limited == nil {
@@ -382,7 +419,7 @@ func (s *Server) setRateHeaders(h http.Header, rt *route, c *call, limited *Rate
 	h.Set("X-RateLimit-Remaining", "0")
 	h.Set("X-RateLimit-Reset", epoch(now.Add(limited.RetryAfter)))
 	h.Set("X-RateLimit-Reset-After", secs(ra))
-	h.Set("X-RateLimit-Scope", "user")
+	h.Set("X-RateLimit-Scope", limited.Scope)
 }
 
 // Handlers. Each runs with s.mu held.
@@ -517,6 +554,12 @@ func (s *Server) createMessage(c *call) reply {
 	if len(fe) > 0 {
 		return formReply(fe)
 	}
+	if in.enforceNonce && in.nonce != "" {
+		if old := s.messageByNonceLocked(ch.id, in.nonce, c.now); old != nil {
+			return jsonReply(200, json.RawMessage(s.renderMessageLocked(old, true)))
+		}
+	}
+	m.nonce = in.nonce
 	m.apply(in, c.files, s.ids.next)
 	m.flags &^= flagEphemeral | flagLoading
 	if m.empty() {
@@ -526,6 +569,26 @@ func (s *Server) createMessage(c *call) reply {
 	s.storeMessageLocked(m)
 	s.echoLocked(c, "MESSAGE_CREATE", m)
 	return jsonReply(200, json.RawMessage(s.renderMessageLocked(m, true)))
+}
+
+// nonceWindow is how long Discord remembers a nonce sent with
+// enforce_nonce ("the past few minutes").
+const nonceWindow = 5 * time.Minute
+
+// messageByNonceLocked returns the bot's message in a channel created with
+// nonce within nonceWindow, or nil: with enforce_nonce, Discord returns it
+// instead of creating another.
+func (s *Server) messageByNonceLocked(channelID, nonce string, now time.Time) *message {
+	for i := len(s.messageOrder) - 1; i >= 0; i-- {
+		m := s.messages[s.messageOrder[i]]
+		if now.Sub(m.createdAt) > nonceWindow {
+			break
+		}
+		if m.channelID == channelID && m.author.ID == s.botUser.ID && m.nonce == nonce && !m.deleted {
+			return m
+		}
+	}
+	return nil
 }
 
 // echoLocked queues the gateway event Discord sends for a change to one of

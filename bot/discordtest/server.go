@@ -156,6 +156,8 @@ type Server struct {
 	requests     []Request
 	rateRules    []*rateRule
 	rateEvents   []RateLimitEvent
+	globalUntil  time.Time // a global rate limit is in force until then
+	faults       []*faultRule
 	messages     map[string]*message
 	messageOrder []string
 	interactions map[string]*interaction

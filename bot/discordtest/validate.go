@@ -170,7 +170,13 @@ type msgInput struct {
 	attachments    []json.RawMessage
 
 	poll json.RawMessage
+
+	nonce        string // a string, or an integer's digits
+	enforceNonce bool
 }
+
+// maxNonce is the longest nonce Discord accepts.
+const maxNonce = 25
 
 type allowedMentions struct {
 	Parse       []string `json:"parse"`
@@ -229,6 +235,19 @@ func parseMessage(fe *formErrors, prefix string, raw json.RawMessage) msgInput {
 	}
 	if v, ok := fields["poll"]; ok && !isNull(v) {
 		in.poll = v
+	}
+	if v, ok := fields["nonce"]; ok && !isNull(v) {
+		var n json.Number
+		if json.Unmarshal(v, &in.nonce) == nil {
+			fe.maxLen(join(prefix, "nonce"), in.nonce, maxNonce)
+		} else if json.Unmarshal(v, &n) == nil {
+			in.nonce = n.String()
+		} else {
+			fe.add(join(prefix, "nonce"), "BASE_TYPE_INVALID", "Nonce must be an integer or a string.")
+		}
+	}
+	if v, ok := fields["enforce_nonce"]; ok && !isNull(v) {
+		fe.decode(join(prefix, "enforce_nonce"), v, &in.enforceNonce)
 	}
 	if v, ok := fields["attachments"]; ok {
 		in.attachmentsSet = true
