@@ -333,7 +333,7 @@ func (c *Config) Validate() error {
 	}
 	d := c.Discord
 	if u, err := url.Parse(d.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		bad("discord.api_url", "%q is not an http(s) URL such as %s", d.APIURL, DefaultAPIURL)
+		bad("discord.api_url", "%q is not an http(s) URL such as %s", MaskURL(d.APIURL), DefaultAPIURL)
 	}
 	if d.CooldownQuestions < 1 {
 		bad("discord.cooldown.questions", "%d is out of range: allow at least 1 question per window", d.CooldownQuestions)
@@ -387,6 +387,38 @@ func Mask(secret string) string {
 	return "******** (set, hidden)"
 }
 
+// MaskURL returns raw with the credentials a URL can carry hidden: the
+// user and password before "@", and every query value. Text that does not
+// parse as a URL is masked whole if it holds "@" or "?", and shown
+// otherwise.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if strings.ContainsAny(raw, "@?") {
+			return Mask(raw)
+		}
+		return raw
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword("hidden", "hidden")
+		} else {
+			u.User = url.User("hidden")
+		}
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"hidden"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	if u.Fragment != "" {
+		u.Fragment = "hidden"
+	}
+	return u.String()
+}
+
 // Dump returns the effective configuration, one "key: value  # source" line
 // each, with secrets masked.
 func (c *Config) Dump() string {
@@ -428,7 +460,7 @@ func (c *Config) values() map[string]string {
 		"retrieval.fuzzy":            fmt.Sprint(c.Retrieval.Fuzzy),
 		"discord.token":              q(Mask(c.Discord.Token)),
 		"discord.guild_id":           q(c.Discord.GuildID),
-		"discord.api_url":            q(c.Discord.APIURL),
+		"discord.api_url":            q(MaskURL(c.Discord.APIURL)),
 		"discord.channels":           "[" + strings.Join(ids, ", ") + "]",
 		"discord.cooldown.questions": fmt.Sprint(c.Discord.CooldownQuestions),
 		"discord.cooldown.window":    c.Discord.CooldownWindow.String(),

@@ -798,3 +798,39 @@ func flatten(prefix string, m map[string]any, keys *[]string) {
 		*keys = append(*keys, prefix+k)
 	}
 }
+
+func TestMaskURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://discord.com/api/v9", "https://discord.com/api/v9"},
+		{"https://user:s3cret@proxy.example/api/v9", "https://hidden:hidden@proxy.example/api/v9"},
+		{"https://T0KEN@proxy.example/api", "https://hidden@proxy.example/api"},
+		{"http://127.0.0.1:8080/api/v9?token=abc123&x=1", "http://127.0.0.1:8080/api/v9?token=hidden&x=hidden"},
+		{"https://h/api#frag-secret", "https://h/api#hidden"},
+		{"::not a url@with?secret", config.Mask("x")},
+	}
+	for _, tt := range tests {
+		if got := config.MaskURL(tt.in); got != tt.want {
+			t.Errorf("MaskURL(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+		for _, secret := range []string{"s3cret", "T0KEN", "abc123", "frag-secret"} {
+			if strings.Contains(tt.in, secret) && strings.Contains(config.MaskURL(tt.in), secret) {
+				t.Errorf("MaskURL(%q) shows %q", tt.in, secret)
+			}
+		}
+	}
+}
+
+func TestDumpMasksAPIURL(t *testing.T) {
+	t.Setenv("LECTERN_DISCORD_API_URL", "https://bob:hunter2@proxy.example/api/v9?key=k3y")
+	cfg, err := config.Load(config.Options{File: writeFile(t, filepath.Join(t.TempDir(), "lectern.yaml"), "corpus: \"\"\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := cfg.Dump()
+	if strings.Contains(out, "hunter2") || strings.Contains(out, "k3y") || strings.Contains(out, "bob") {
+		t.Errorf("Dump shows the API URL's credentials:\n%s", out)
+	}
+	if !strings.Contains(out, "proxy.example/api/v9") {
+		t.Errorf("Dump does not show the API URL's host:\n%s", out)
+	}
+}

@@ -1,6 +1,7 @@
 package eval_test
 
 import (
+	"context"
 	"math"
 	"os"
 	"path/filepath"
@@ -73,7 +74,14 @@ func TestScifactFloor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		ds := subset(tt.ds, 100)
-		res := eval.Run(ds, eval.Build(ds, tt.cfg))
+		e, err := eval.Build(context.Background(), ds, tt.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := eval.Run(context.Background(), ds, e)
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Logf("%s: nDCG@10 %.4f, Recall@100 %.4f, P@1 %.3f on %d queries", tt.name, res.NDCG10, res.Recall100, res.P1, res.Queries)
 		if res.NDCG10 < tt.floor {
 			t.Errorf("%s: nDCG@10 %.4f is under the floor %.2f", tt.name, res.NDCG10, tt.floor)

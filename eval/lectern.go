@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"time"
@@ -62,8 +63,9 @@ type Engine struct {
 	sentsOf   [][]int
 }
 
-// Build indexes ds's documents as cfg says.
-func Build(ds *Dataset, cfg Config) *Engine {
+// Build indexes ds's documents as cfg says. It stops with ctx's error when
+// ctx is done.
+func Build(ctx context.Context, ds *Dataset, cfg Config) (*Engine, error) {
 	start := time.Now()
 	e := &Engine{cfg: cfg, ids: make([]string, len(ds.Docs))}
 	groups := map[string]int{}
@@ -100,25 +102,38 @@ func Build(ds *Dataset, cfg Config) *Engine {
 			}
 		}
 	}
+	var err error
 	e.an = retrieval.NewAnalyzer(cfg.Analyzer)
-	e.ix = retrieval.BuildIndex(len(e.texts), func(i int) string { return e.texts[i] }, e.an, cfg.BM25)
+	e.ix, err = retrieval.BuildIndexContext(ctx, len(e.texts), func(i int) string { return e.texts[i] }, e.an, cfg.BM25, nil)
+	if err != nil {
+		return nil, err
+	}
 	e.s = retrieval.NewSearcher(e.ix, func(i int) string { return e.texts[i] }, cfg.Search)
 	if cfg.Bigrams > 0 {
 		// Pairs are written as single words "stem0stem" and indexed as they are.
 		e.pairAn = retrieval.NewAnalyzer(retrieval.AnalyzerOptions{StopWords: []string{}, NoStem: true})
-		e.pairIx = retrieval.BuildIndex(len(e.texts), func(i int) string { return e.pairs(e.texts[i]) }, e.pairAn, cfg.BM25)
+		e.pairIx, err = retrieval.BuildIndexContext(ctx, len(e.texts), func(i int) string { return e.pairs(e.texts[i]) }, e.pairAn, cfg.BM25, nil)
+		if err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Unstemmed > 0 {
 		ao := cfg.Analyzer
 		ao.NoStem = true
 		e.exactAn = retrieval.NewAnalyzer(ao)
-		e.exactIx = retrieval.BuildIndex(len(e.texts), func(i int) string { return e.texts[i] }, e.exactAn, cfg.BM25)
+		e.exactIx, err = retrieval.BuildIndexContext(ctx, len(e.texts), func(i int) string { return e.texts[i] }, e.exactAn, cfg.BM25, nil)
+		if err != nil {
+			return nil, err
+		}
 	}
 	if e.sentsOf != nil {
-		e.sentIx = retrieval.BuildIndex(len(e.sentTexts), func(i int) string { return e.sentTexts[i] }, e.an, cfg.BM25)
+		e.sentIx, err = retrieval.BuildIndexContext(ctx, len(e.sentTexts), func(i int) string { return e.sentTexts[i] }, e.an, cfg.BM25, nil)
+		if err != nil {
+			return nil, err
+		}
 	}
 	e.BuildTime = time.Since(start)
-	return e
+	return e, nil
 }
 
 // Units returns the number of indexed units.

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"sort"
@@ -71,10 +72,14 @@ type Outcome struct {
 }
 
 // AskAll answers every question with e, which must answer whatever the
-// coverage (MinCoverage near 0), keeping the top 3 results.
-func AskAll(e *retrieval.Engine, qs []Question) ([]Outcome, error) {
+// coverage (MinCoverage near 0), keeping the top 3 results. It stops with
+// ctx's error when ctx is done.
+func AskAll(ctx context.Context, e *retrieval.Engine, qs []Question) ([]Outcome, error) {
 	var out []Outcome
 	for _, q := range qs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		ans, err := e.Answer(q.Text, retrieval.Request{Top: 3})
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", q.Text, err)

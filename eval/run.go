@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"context"
 	"time"
 )
 
@@ -21,13 +22,16 @@ type Result struct {
 }
 
 // Run ranks every query of ds with r, one at a time, asking for the top 100,
-// and averages the metrics.
-func Run(ds *Dataset, r Ranker) Result {
+// and averages the metrics. It stops with ctx's error when ctx is done.
+func Run(ctx context.Context, ds *Dataset, r Ranker) (Result, error) {
 	var res Result
 	var sum Metrics
 	start := time.Now()
 	rankings := make([][]string, len(ds.Queries))
 	for i, q := range ds.Queries {
+		if i%64 == 0 && ctx.Err() != nil {
+			return Result{}, ctx.Err()
+		}
 		rankings[i] = r.Rank(q.Text, 100)
 	}
 	res.QueryTime = time.Since(start)
@@ -40,5 +44,5 @@ func Run(ds *Dataset, r Ranker) Result {
 	if res.QueryTime > 0 {
 		res.QPS = float64(len(ds.Queries)) / res.QueryTime.Seconds()
 	}
-	return res
+	return res, nil
 }

@@ -1,19 +1,20 @@
 package retrieval
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"time"
 	"unsafe"
 
 	"lectern/corpus"
+	"lectern/internal/atomicfile"
 	"lectern/internal/binfile"
 )
 
@@ -50,8 +51,19 @@ type indexMeta struct {
 }
 
 // SaveEngine writes e to path, through a temporary file renamed into place
-// so that a reader never sees half a file.
+// so that a reader never sees half a file; see SaveEngineContext.
 func SaveEngine(path string, e *Engine, saved Saved) (int64, error) {
+	return SaveEngineContext(context.Background(), path, e, saved)
+}
+
+// SaveEngineContext writes e to path as atomicfile.Write does: a symbolic
+// link's target is replaced and the link kept, an existing file keeps its
+// permissions, a new one gets 0666 less the umask, and folders, FIFOs,
+// devices, the corpus's own files (saved.Corpus and saved.Files) and any
+// other file that is not empty and not a lectern index file are refused
+// (ErrNotIndexFile), so that a mistyped path cannot destroy a document. When ctx is done or writing fails, path is left as it was and no
+// temporary file remains.
+func SaveEngineContext(ctx context.Context, path string, e *Engine, saved Saved) (int64, error) {
 	w := binfile.NewWriter(fileMagic, FileVersion)
 	if err := e.c.WriteSections(w); err != nil {
 		return 0, err
@@ -63,22 +75,32 @@ func SaveEngine(path string, e *Engine, saved Saved) (int64, error) {
 		return 0, err
 	}
 	data := w.Finish()
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(ctx, path, data, saveOptions(saved)); err != nil {
 		return 0, err
 	}
 	return int64(len(data)), nil
+}
+
+// ErrNotIndexFile is returned by SaveEngine for a path that holds a file
+// other than a lectern index: it replaces only its own files.
+var ErrNotIndexFile = errors.New("exists and is not a lectern index file")
+
+// saveOptions are what SaveEngine must not replace.
+func saveOptions(saved Saved) atomicfile.Options {
+	// No sync: an index file is checksummed and rebuilt when damaged, and
+	// syncing 150 MB would hold up an interrupt for seconds.
+	return atomicfile.Options{Protect: protected(saved), Replaceable: replaceable, NoSync: true}
+}
+
+// replaceable accepts an empty file or an index file: SaveEngine replaces
+// nothing else.
+func replaceable(f *os.File) error {
+	head := make([]byte, len(fileMagic))
+	n, err := io.ReadFull(f, head)
+	if n == 0 || (err == nil && string(head) == fileMagic) {
+		return nil
+	}
+	return fmt.Errorf("%s %w: lectern replaces only its own index files; name another file, or remove this one first", f.Name(), ErrNotIndexFile)
 }
 
 // LoadEngine reads an index file written by SaveEngine. opts must ask for

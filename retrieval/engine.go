@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -107,9 +108,19 @@ func NewEngine(c *corpus.Corpus, opts Options) *Engine {
 // NewEngineProgress is NewEngine reporting indexing progress as
 // BuildIndexProgress does.
 func NewEngineProgress(c *corpus.Corpus, opts Options, progress func(done int)) *Engine {
+	e, _ := NewEngineContext(context.Background(), c, opts, progress)
+	return e
+}
+
+// NewEngineContext is NewEngineProgress stopping early, with ctx's error,
+// when ctx is done.
+func NewEngineContext(ctx context.Context, c *corpus.Corpus, opts Options, progress func(done int)) (*Engine, error) {
 	opts = opts.withDefaults()
-	ix := BuildIndexProgress(c.Len(), c.Text, NewAnalyzer(engineAnalyzer), opts.BM25, progress)
-	return newEngine(c, ix, opts)
+	ix, err := BuildIndexContext(ctx, c.Len(), c.Text, NewAnalyzer(engineAnalyzer), opts.BM25, progress)
+	if err != nil {
+		return nil, err
+	}
+	return newEngine(c, ix, opts), nil
 }
 
 // engineAnalyzer is the analysis an Engine indexes sentences with.

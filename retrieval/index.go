@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"sort"
@@ -128,6 +129,14 @@ func BuildIndex(n int, text func(i int) string, an *Analyzer, params BM25) *Inde
 // time with the number of texts analyzed so far (from one goroutine at a
 // time; nil for none).
 func BuildIndexProgress(n int, text func(i int) string, an *Analyzer, params BM25, progress func(done int)) *Index {
+	ix, _ := BuildIndexContext(context.Background(), n, text, an, params, progress)
+	return ix
+}
+
+// BuildIndexContext is BuildIndexProgress stopping early, with ctx's error,
+// when ctx is done: it checks every few thousand texts and terms, so that
+// an interrupt takes effect at once even on millions of sentences.
+func BuildIndexContext(ctx context.Context, n int, text func(i int) string, an *Analyzer, params BM25, progress func(done int)) (*Index, error) {
 	workers := min(runtime.GOMAXPROCS(0), max(1, n/2000))
 	chunks := make([]*partial, workers)
 	var wg sync.WaitGroup
@@ -138,7 +147,7 @@ func BuildIndexProgress(n int, text func(i int) string, an *Analyzer, params BM2
 		wg.Add(1)
 		go func(w, lo, hi int) {
 			defer wg.Done()
-			chunks[w] = analyzeRange(lo, hi, text, an, func(k int) {
+			chunks[w] = analyzeRange(ctx, lo, hi, text, an, func(k int) {
 				if progress == nil {
 					return
 				}
@@ -150,7 +159,10 @@ func BuildIndexProgress(n int, text func(i int) string, an *Analyzer, params BM2
 		}(w, lo, hi)
 	}
 	wg.Wait()
-	return merge(chunks, n, an, params)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return merge(ctx, chunks, n, an, params)
 }
 
 // partial is the postings of a contiguous range of documents.
@@ -164,7 +176,7 @@ type partial struct {
 	words  map[string]int32 // folded word -> local term
 }
 
-func analyzeRange(lo, hi int, text func(int) string, an *Analyzer, progress func(int)) *partial {
+func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, an *Analyzer, progress func(int)) *partial {
 	p := &partial{lo: lo, hi: hi, dict: map[string]int32{}, words: map[string]int32{}, lens: make([]uint16, hi-lo)}
 	counts := map[int32]uint32{}
 	var order []int32
@@ -199,6 +211,9 @@ func analyzeRange(lo, hi int, text func(int) string, an *Analyzer, progress func
 		}
 		if (d-lo+1)%4096 == 0 {
 			progress(4096)
+			if ctx.Err() != nil {
+				return p
+			}
 		}
 	}
 	progress((hi - lo) % 4096)
@@ -208,7 +223,7 @@ func analyzeRange(lo, hi int, text func(int) string, an *Analyzer, progress func
 // merge joins the partial indexes of consecutive document ranges, walking
 // their vocabularies in sorted order together and freeing each term's
 // postings once they are encoded, so that memory does not double.
-func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
+func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM25) (*Index, error) {
 	ix := &Index{an: an, params: params, n: n, lens: make([]uint16, n)}
 	var total uint64
 	for _, p := range parts {
@@ -248,6 +263,9 @@ func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
 		if !ok {
 			break
 		}
+		if len(terms)%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		id := int32(len(terms))
 		terms = append(terms, t)
 		docs, freqs = docs[:0], freqs[:0]
@@ -273,6 +291,9 @@ func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
 
 	// Words, from every partial, each with its term.
 	wordTerm := map[string]int32{}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for i, p := range parts {
 		for w, local := range p.words {
 			if _, ok := wordTerm[w]; !ok {
@@ -285,6 +306,9 @@ func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
 	for w := range wordTerm {
 		words = append(words, w)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	sort.Strings(words)
 	ix.words = newStrtab(words)
 	ix.wordTerm = make([]int32, len(words))
@@ -296,8 +320,11 @@ func merge(parts []*partial, n int, an *Analyzer, params BM25) *Index {
 	if n > 0 {
 		ix.avgLen = float64(total) / float64(n)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	ix.prepare()
-	return ix
+	return ix, ctx.Err()
 }
 
 // encode appends a term's postings to enc in blocks of blockSize.

@@ -1,6 +1,8 @@
 package retrieval_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand"
@@ -159,4 +161,32 @@ func ExampleIndex_Search() {
 	// Output:
 	// doc 1: 0.5442
 	// doc 0: 0.4700
+}
+
+// TestBuildIndexCancelled cancels an index build from its own progress
+// report, in the middle of analysing, and checks that it stops with the
+// context's error.
+func TestBuildIndexCancelled(t *testing.T) {
+	texts := make([]string, 50_000)
+	for i := range texts {
+		texts[i] = fmt.Sprintf("sentence %d about printing presses and ships number %d", i, i*7)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	calls := 0
+	ix, err := retrieval.BuildIndexContext(ctx, len(texts), func(i int) string { return texts[i] },
+		retrieval.NewAnalyzer(retrieval.AnalyzerOptions{}), retrieval.DefaultBM25(), func(done int) {
+			calls++
+			if calls == 1 {
+				cancel()
+			}
+		})
+	if !errors.Is(err, context.Canceled) || ix != nil {
+		t.Fatalf("BuildIndexContext cancelled mid-way = %v, %v; want nil, context.Canceled", ix, err)
+	}
+	ix, err = retrieval.BuildIndexContext(context.Background(), len(texts), func(i int) string { return texts[i] },
+		retrieval.NewAnalyzer(retrieval.AnalyzerOptions{}), retrieval.DefaultBM25(), nil)
+	if err != nil || ix.Len() != len(texts) {
+		t.Fatalf("BuildIndexContext = %v; want an index of %d texts", err, len(texts))
+	}
 }

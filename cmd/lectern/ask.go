@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,7 +39,7 @@ When the text does not answer, "answered" is false and "results" is empty.`,
 			if err := a.load(cmd, map[string]string{"top": "retrieval.top"}); err != nil {
 				return err
 			}
-			e, err := a.engine()
+			e, err := a.engine(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -48,7 +49,7 @@ When the text does not answer, "answered" is false and "results" is empty.`,
 			r := newRenderer(out, isTerminal(a.stdout))
 			r.showDoc = len(e.Corpus().Documents()) > 1
 			if len(args) == 1 && args[0] == "-" {
-				return a.askLines(e, req, asJSON, r, out)
+				return a.askLines(cmd.Context(), e, req, asJSON, r, out)
 			}
 			q := strings.Join(args, " ")
 			ans, err := e.Answer(q, req)
@@ -70,10 +71,13 @@ When the text does not answer, "answered" is false and "results" is empty.`,
 }
 
 // askLines answers one question per line of standard input, in order.
-func (a *app) askLines(e *retrieval.Engine, req retrieval.Request, asJSON bool, r *renderer, out *bufio.Writer) error {
-	in := bufio.NewReaderSize(a.stdin, 64<<10)
+func (a *app) askLines(ctx context.Context, e *retrieval.Engine, req retrieval.Request, asJSON bool, r *renderer, out *bufio.Writer) error {
+	in := readLines(ctx, a.stdin, retrieval.MaxQuestionBytes)
 	for n := 1; ; n++ {
-		line, tooLong, err := readLine(in, retrieval.MaxQuestionBytes)
+		line, tooLong, err := in.next()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if errors.Is(err, io.EOF) && line == "" && !tooLong {
 			return nil
 		}

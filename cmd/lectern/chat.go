@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -29,11 +29,11 @@ the best excerpt first, "/more" for the next ones. Other commands:
 			if err := a.load(cmd, nil); err != nil {
 				return err
 			}
-			e, err := a.engine()
+			e, err := a.engine(cmd.Context())
 			if err != nil {
 				return err
 			}
-			return a.chat(e)
+			return a.chat(cmd.Context(), e)
 		},
 	}
 }
@@ -41,11 +41,11 @@ the best excerpt first, "/more" for the next ones. Other commands:
 // chatPage is how many excerpts chat shows at a time, like the bot.
 const chatPage = 1
 
-func (a *app) chat(e *retrieval.Engine) error {
+func (a *app) chat(ctx context.Context, e *retrieval.Engine) error {
 	out := a.stdout
 	r := newRenderer(out, isTerminal(out))
 	r.showDoc = len(e.Corpus().Documents()) > 1
-	in := bufio.NewReaderSize(a.stdin, 64<<10)
+	in := readLines(ctx, a.stdin, retrieval.MaxQuestionBytes)
 	docs := e.Corpus().Documents()
 	title := docs[0].Meta.Title
 	if len(docs) > 1 {
@@ -56,7 +56,11 @@ func (a *app) chat(e *retrieval.Engine) error {
 	offset := 0
 	for {
 		fmt.Fprint(out, "> ")
-		line, tooLong, err := readLine(in, retrieval.MaxQuestionBytes)
+		line, tooLong, err := in.next()
+		if ctx.Err() != nil {
+			fmt.Fprintln(out)
+			return ctx.Err()
+		}
 		if errors.Is(err, io.EOF) && line == "" {
 			fmt.Fprintln(out)
 			return nil

@@ -75,8 +75,14 @@ irregular-form mapping: together they reproduce the published baselines.`,
 			if err != nil {
 				return usageError{fmt.Errorf("load data set: %w", err)}
 			}
-			e := eval.Build(ds, cfg)
-			res := eval.Run(ds, e)
+			e, err := eval.Build(cmd.Context(), ds, cfg)
+			if err != nil {
+				return err
+			}
+			res, err := eval.Run(cmd.Context(), ds, e)
+			if err != nil {
+				return err
+			}
 			if asJSON {
 				return writeJSON(a.stdout, map[string]any{
 					"dataset": ds.Name, "split": split, "unit": u, "analyzer": analyzer,
@@ -154,11 +160,11 @@ func (a *app) evalQuestions(cmd *cobra.Command, files []string, asJSON bool) err
 		}
 		qs = append(qs, q...)
 	}
-	e, err := a.engineWith(func(o *retrieval.Options) { o.MinCoverage = 1e-9 })
+	e, err := a.engineWith(cmd.Context(), func(o *retrieval.Options) { o.MinCoverage = 1e-9 })
 	if err != nil {
 		return err
 	}
-	outcomes, err := eval.AskAll(e, qs)
+	outcomes, err := eval.AskAll(cmd.Context(), e, qs)
 	if err != nil {
 		return err
 	}

@@ -25,19 +25,67 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"lectern/config"
+	"lectern/corpus"
 	"lectern/retrieval"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stopped := stopOnSignal(context.Background(), os.Stderr, os.Exit)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	if sig := stopped(); sig != nil {
+		code = signalCode(sig)
+	}
 	os.Exit(code)
+}
+
+// stopGrace is how long lectern may take to stop after SIGINT or SIGTERM
+// before it exits regardless: every stage checks for the signal far more
+// often, so this is a safety net only.
+const stopGrace = 3 * time.Second
+
+// stopOnSignal returns a context cancelled by the first SIGINT or SIGTERM,
+// and a func that returns that signal (nil if none came). A second signal,
+// or stopGrace after the first, makes lectern exit at once through exit
+// with the conventional code: 130 for SIGINT, 143 for SIGTERM.
+func stopOnSignal(parent context.Context, stderr io.Writer, exit func(int)) (context.Context, func() os.Signal) {
+	ctx, cancel := context.WithCancel(parent)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Pointer[os.Signal]
+	go func() {
+		sig := <-sigs
+		got.Store(&sig)
+		cancel()
+		select {
+		case <-sigs:
+			fmt.Fprintln(stderr, "lectern: stopping now")
+		case <-time.After(stopGrace):
+			fmt.Fprintf(stderr, "lectern: did not stop within %v; exiting now\n", stopGrace)
+		}
+		exit(signalCode(sig))
+	}()
+	return ctx, func() os.Signal {
+		if p := got.Load(); p != nil {
+			return *p
+		}
+		return nil
+	}
+}
+
+// signalCode is the exit code of a process stopped by sig: 128 plus its
+// number, as shells report it.
+func signalCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 1
 }
 
 // usageError marks a mistake in how lectern was called or configured: exit
@@ -68,6 +116,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "lectern: interrupted")
+		return 130
 	}
 	fmt.Fprintf(stderr, "lectern: %v\n", err)
 	var ue usageError
@@ -121,42 +173,92 @@ func (a *app) load(cmd *cobra.Command, flagKeys map[string]string) error {
 	return nil
 }
 
-// engine loads the configured corpus and indexes it.
-func (a *app) engine() (*retrieval.Engine, error) {
-	return a.engineWith(nil)
+// engine loads the configured corpus and indexes it, or loads its saved
+// index (see retrieval.Open).
+func (a *app) engine(ctx context.Context) (*retrieval.Engine, error) {
+	return a.engineWith(ctx, nil)
 }
 
-// engineWith is engine with the options adjusted by adjust. With an index
-// file configured, it loads it if it is up to date with the corpus, and
-// otherwise rebuilds it, says why, and saves it again.
-func (a *app) engineWith(adjust func(*retrieval.Options)) (*retrieval.Engine, error) {
+// engineWith is engine with the options adjusted by adjust.
+func (a *app) engineWith(ctx context.Context, adjust func(*retrieval.Options)) (*retrieval.Engine, error) {
 	opts := engineOptions(a.cfg)
 	if adjust != nil {
 		adjust(&opts)
 	}
-	if a.cfg.Index == "" {
-		e, _, err := a.build(opts)
-		return e, err
-	}
-	e, err := a.loadIndex(opts)
-	if err == nil {
-		return e, nil
-	}
-	var stale errStale
-	if !errors.As(err, &stale) {
-		return nil, err
-	}
-	fmt.Fprintf(a.stderr, "lectern: index %s %s; rebuilding it\n", a.cfg.Index, stale.why)
-	e, saved, err := a.build(opts)
+	o, err := a.open(ctx, a.cfg.Index, opts, false)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := retrieval.SaveEngine(a.cfg.Index, e, saved); err != nil {
-		fmt.Fprintf(a.stderr, "lectern: warning: could not save the index: %v\n", err)
-	} else {
-		fmt.Fprintf(a.stderr, "lectern: saved the index to %s\n", a.cfg.Index)
+	return o.Engine, nil
+}
+
+// open runs retrieval.Open on the configured corpus with index (force:
+// rebuild and write it), with a progress bar on a terminal and each note on
+// standard error.
+func (a *app) open(ctx context.Context, index string, opts retrieval.Options, force bool) (*retrieval.Opened, error) {
+	bar := newProgress(a.stderr)
+	src := retrieval.Source{
+		Corpus:  a.cfg.Corpus,
+		Index:   index,
+		Force:   force,
+		Options: opts,
+		Load: corpus.LoadOptions{
+			MaxFileBytes:  a.cfg.Limits.MaxFileBytes,
+			MaxTotalBytes: a.cfg.Limits.MaxCorpusBytes,
+			Progress:      bar.loading,
+		},
+		Indexing: bar.indexing,
+		Loaded: func(c *corpus.Corpus) {
+			bar.finish()
+			a.reportLoad(c)
+		},
+		Note: func(msg string) {
+			bar.finish()
+			fmt.Fprintf(a.stderr, "lectern: %s\n", msg)
+		},
 	}
-	return e, nil
+	o, err := retrieval.Open(ctx, src)
+	bar.finish()
+	switch {
+	case err == nil:
+		return o, nil
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	}
+	var se *retrieval.SaveError
+	if errors.As(err, &se) && (errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EIO) || errors.Is(err, syscall.EDQUOT)) {
+		return nil, err // the disk, not the configuration
+	}
+	return nil, usageError{err}
+}
+
+// maxListed is how many skipped files and warnings are listed one by one.
+const maxListed = 20
+
+// reportLoad lists what loading the corpus skipped (files of unsupported
+// types are only counted) and warned of, and its summary line.
+func (a *app) reportLoad(c *corpus.Corpus) {
+	listed := 0
+	for _, s := range c.Skipped() {
+		if s.Reason == corpus.ReasonUnsupported {
+			continue
+		}
+		if listed++; listed > maxListed {
+			continue
+		}
+		fmt.Fprintf(a.stderr, "lectern: skipped %v\n", s)
+	}
+	if listed > maxListed {
+		fmt.Fprintf(a.stderr, "lectern: ... and %d more skipped\n", listed-maxListed)
+	}
+	for i, w := range c.Warnings() {
+		if i == maxListed {
+			fmt.Fprintf(a.stderr, "lectern: ... and %d more warnings\n", len(c.Warnings())-maxListed)
+			break
+		}
+		fmt.Fprintf(a.stderr, "lectern: warning: %s\n", w)
+	}
+	fmt.Fprintf(a.stderr, "lectern: %s\n", c.Summary())
 }
 
 func engineOptions(cfg *config.Config) retrieval.Options {

@@ -32,7 +32,7 @@ LECTERN_DISCORD_TOKEN environment variable. It is never logged or printed.`,
 				return usageError{err}
 			}
 			log := newLogger(a.stderr, a.cfg.Log.Level, a.cfg.Log.Format)
-			e, err := a.engine()
+			e, err := a.engine(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -23,7 +23,7 @@ the excerpts that best cover that topic.`,
 			if err := a.load(cmd, nil); err != nil {
 				return err
 			}
-			e, err := a.engine()
+			e, err := a.engine(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -126,6 +126,9 @@ func readExactly(f *os.File, size int) ([]byte, error) {
 	return data, nil
 }
 
+// Bytes returns the snapshot's bytes, which must not be modified.
+func (m *Mapping) Bytes() []byte { return m.data }
+
 // Open checks the snapshot and indexes its sections, as the package's Open
 // does; a mapped snapshot's pages are released as they are checked, so
 // that checking does not make the whole file resident at once.
