@@ -5,6 +5,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -19,6 +20,8 @@ import (
 	"github.com/spf13/cast"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"lectern/internal/regular"
 
 	"lectern/corpus"
 	"lectern/retrieval"
@@ -89,6 +92,9 @@ type Log struct {
 
 // DefaultAPIURL is Discord's REST API base.
 const DefaultAPIURL = "https://discord.com/api/v9"
+
+// MaxFileBytes is the largest configuration file Load reads.
+const MaxFileBytes = 1 << 20
 
 // EnvPrefix is the prefix of lectern's environment variables.
 const EnvPrefix = "LECTERN"
@@ -212,16 +218,18 @@ func Load(o Options) (*Config, error) {
 			file = abs
 		}
 		c.File = file
-		v.SetConfigFile(file)
+		data, err := regular.ReadFile(file, MaxFileBytes)
+		if err != nil {
+			return nil, fmt.Errorf("config file: %w", err)
+		}
 		v.SetConfigType("yaml")
-		if err := v.ReadInConfig(); err != nil {
+		if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 			return nil, fmt.Errorf("config file %s: %v", file, cleanYAMLError(err))
 		}
 		inFile = map[string]bool{}
 		fv := viper.New()
-		fv.SetConfigFile(file)
 		fv.SetConfigType("yaml")
-		if err := fv.ReadInConfig(); err == nil {
+		if err := fv.ReadConfig(bytes.NewReader(data)); err == nil {
 			keys := fv.AllKeys()
 			sort.Strings(keys)
 			for _, k := range keys {

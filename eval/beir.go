@@ -11,7 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"lectern/internal/regular"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -85,7 +85,7 @@ func Load(dir, split string) (*Dataset, error) {
 // not nil it is called with every value. An error decoding or checking a
 // line names the file and line.
 func ReadJSONL[T any](path string, check func(T) error) ([]T, error) {
-	file, err := os.Open(path)
+	file, err := regular.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -115,8 +115,11 @@ func ReadJSONL[T any](path string, check func(T) error) ([]T, error) {
 	}
 }
 
+// maxQrelsBytes is the largest relevance judgments file Load reads.
+const maxQrelsBytes = 1 << 30
+
 func loadQrels(path string) (map[string]map[string]int, error) {
-	data, err := os.ReadFile(path)
+	data, err := regular.ReadFile(path, maxQrelsBytes)
 	if err != nil {
 		return nil, err
 	}

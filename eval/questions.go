@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
+	"lectern/internal/regular"
 	"lectern/retrieval"
 )
 
@@ -27,7 +27,7 @@ func (q Question) Answerable() bool { return len(q.Expected) > 0 }
 // expected being a sentence's text (alternatives separated by " | ") or "-";
 // blank lines and lines starting with # are skipped.
 func LoadQuestions(path string) ([]Question, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -116,7 +116,7 @@ func replaceable(f *os.File) error {
 // checked and come back as searches touch them, so the resident memory is
 // the working set; elsewhere the file is read into memory.
 func LoadEngine(path string, opts Options) (*Engine, Saved, error) {
-	m, err := binfile.Map(path)
+	m, err := binfile.Map(path, fileMagic)
 	if err != nil {
 		return nil, Saved{}, err
 	}

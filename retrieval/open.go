@@ -310,7 +310,7 @@ func changed(then, now []corpus.FileStamp) string {
 // checking the rest of it: for files of another version, whose layout of
 // sections is the same.
 func peekSaved(path string) (Saved, error) {
-	m, err := binfile.Map(path)
+	m, err := binfile.Map(path, fileMagic)
 	if err != nil {
 		return Saved{}, err
 	}

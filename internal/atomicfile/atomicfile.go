@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"lectern/internal/regular"
 )
 
 // Errors Write returns, wrapped with the path.
@@ -150,7 +152,7 @@ func check(path string, opts Options) (string, fs.FileInfo, error) {
 	case err != nil:
 		return "", nil, err
 	case !old.Mode().IsRegular():
-		return "", nil, fmt.Errorf("%s: %w (%s): name a file", target, ErrNotRegular, Kind(old.Mode()))
+		return "", nil, fmt.Errorf("%s: %w (%s): name a file", target, ErrNotRegular, regular.Kind(old.Mode()))
 	}
 	for _, p := range opts.Protect {
 		if fi, err := os.Stat(p); err == nil && os.SameFile(fi, old) {
@@ -217,23 +219,4 @@ func Resolve(path string) (string, error) {
 		p = link
 	}
 	return "", fmt.Errorf("%s: %w", path, ErrLinkLoop)
-}
-
-// Kind names a file mode's type for messages: "a folder", "a FIFO", ...
-func Kind(m fs.FileMode) string {
-	switch {
-	case m.IsRegular():
-		return "a file"
-	case m.IsDir():
-		return "a folder"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	}
-	return "a special file"
 }

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"lectern/internal/regular"
 )
 
 // ErrNotRegular is returned by Map for a path that is not a regular file
 // (a folder, a FIFO, a socket or a device), even through a symbolic link.
-var ErrNotRegular = errors.New("not a regular file")
+var ErrNotRegular = regular.ErrNotRegular
 
 // ErrChanged is returned by Map when the file changed size while it was
 // being read: another process is writing it.
@@ -37,15 +39,20 @@ type Mapping struct {
 // tests turn it off to reach the fallback.
 var copyFirst = true
 
-// Map takes a snapshot of the regular file at path. It never opens a FIFO,
-// socket or device for reading (ErrNotRegular), and fails with ErrChanged
-// when the file's size changes while it is read.
-func Map(path string) (*Mapping, error) {
-	f, err := openRegular(path)
+// Map takes a snapshot of the regular file at path, which must start with
+// magic (ErrNotIndex otherwise, found before anything is copied). It never
+// opens a FIFO, socket or device for reading (ErrNotRegular), and fails with
+// ErrChanged when the file's size changes while it is read.
+func Map(path, magic string) (*Mapping, error) {
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	head := make([]byte, len(magic))
+	if n, _ := io.ReadFull(f, head); n > 0 && string(head[:n]) != magic[:n] {
+		return nil, fmt.Errorf("%s: %w", path, ErrNotIndex)
+	}
 	info, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -71,41 +78,6 @@ func Map(path string) (*Mapping, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &Mapping{data: data, How: "read"}, nil
-}
-
-// openRegular opens path for reading without blocking (a FIFO would wait
-// for a writer) and refuses anything but a regular file, judged on the
-// opened descriptor so that a file swapped after a check is caught too.
-func openRegular(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|oNonblock, 0)
-	if err != nil {
-		return nil, err
-	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w (%s)", path, ErrNotRegular, kind(info.Mode()))
-	}
-	return f, nil
-}
-
-// kind names a file mode's type for error messages.
-func kind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a folder"
-	case m&os.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
 }
 
 // readExactly reads size bytes from the start of f and checks that the file

@@ -28,7 +28,7 @@ func TestMapSurvivesChanges(t *testing.T) {
 			if err := os.WriteFile(path, want, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			m, err := Map(path)
+			m, err := Map(path, "lectern")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +85,7 @@ func TestMapRefusesSpecialFiles(t *testing.T) {
 	}
 	for _, path := range []string{fifo, link, zero, dir} {
 		done := make(chan error, 1)
-		go func() { _, err := Map(path); done <- err }()
+		go func() { _, err := Map(path, "lectern"); done <- err }()
 		select {
 		case err := <-done:
 			if !errors.Is(err, ErrNotRegular) {
@@ -95,7 +95,7 @@ func TestMapRefusesSpecialFiles(t *testing.T) {
 			t.Fatalf("Map(%s) hangs", filepath.Base(path))
 		}
 	}
-	if _, err := Map(filepath.Join(dir, "missing.idx")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := Map(filepath.Join(dir, "missing.idx"), "lectern"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Map(missing) = %v; want ErrNotExist", err)
 	}
 }
@@ -117,5 +117,20 @@ func TestReadExactlyChanged(t *testing.T) {
 	}
 	if b, err := readExactly(f, 10); err != nil || string(b) != "0123456789" {
 		t.Errorf("readExactly(10) = %q, %v", b, err)
+	}
+}
+
+// TestMapNotIndex checks that a file without the magic is refused before
+// it is copied: a 3 GiB sparse file must not cost 3 GiB of disk or time.
+func TestMapNotIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.idx")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(3 << 30)
+	f.Close()
+	if _, err := Map(path, "LECTERNINDEX"); !errors.Is(err, ErrNotIndex) {
+		t.Errorf("Map(3 GiB of zeros) = %v; want ErrNotIndex", err)
 	}
 }
