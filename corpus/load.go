@@ -95,8 +95,9 @@ type LoadOptions struct {
 	Progress func(Progress)
 }
 
-// limits returns the per-file and total limits o asks for.
-func (o LoadOptions) limits() (file, total int64) {
+// Limits returns the per-file and total limits o asks for, defaults and
+// ceilings applied.
+func (o LoadOptions) Limits() (file, total int64) {
 	file, total = o.MaxFileBytes, o.MaxTotalBytes
 	if file <= 0 {
 		file = DefaultMaxFileBytes
@@ -166,7 +167,7 @@ func LoadContext(ctx context.Context, path string, opts LoadOptions) (*Corpus, e
 		}
 		return nil, fmt.Errorf("load corpus: %w", err)
 	}
-	maxFile, maxTotal := opts.limits()
+	maxFile, maxTotal := opts.Limits()
 	if !info.IsDir() {
 		return loadFile(ctx, path, info, maxFile, maxTotal)
 	}

@@ -40,6 +40,9 @@ type Saved struct {
 	Files []corpus.FileStamp `json:"files"`
 	// Created is when the file was written.
 	Created time.Time `json:"created"`
+	// Limits are the per-file and total size limits the corpus was read
+	// with (corpus.LoadOptions.Limits): other limits may read other files.
+	Limits [2]int64 `json:"limits,omitzero"`
 }
 
 type indexMeta struct {

@@ -190,7 +190,11 @@ func (o *opener) check(ctx context.Context, e *Engine, saved Saved) (*Opened, er
 		}
 		return nil, fmt.Errorf("load corpus: %w", err)
 	}
-	if why := changed(saved.Files, now); why != "" {
+	why := changed(saved.Files, now)
+	if file, total := o.src.Load.Limits(); why == "" && saved.Limits != [2]int64{file, total} {
+		why = fmt.Sprintf("the size limits were %d and %d bytes, now %d and %d", saved.Limits[0], saved.Limits[1], file, total)
+	}
+	if why != "" {
 		o.note("index %s is older than the corpus (%s); rebuilding it", o.src.Index, why)
 		return o.build(ctx, saved.Corpus, true)
 	}
@@ -239,6 +243,7 @@ func (o *opener) build(ctx context.Context, path string, save bool) (*Opened, er
 			return nil, fmt.Errorf("load corpus: %w", err)
 		}
 		saved.Files = stamps
+		saved.Limits[0], saved.Limits[1] = o.src.Load.Limits()
 		if save && o.src.Force {
 			// Fail before the work, not after it.
 			if err := atomicfile.Check(o.src.Index, saveOptions(saved)); err != nil {

@@ -456,3 +456,22 @@ func readRegular(path string) string {
 	b, _ := os.ReadFile(path)
 	return string(b)
 }
+
+func TestOpenLimitsChanged(t *testing.T) {
+	f := newOpenFixture(t)
+	f.index(t, f.books, f.idx())
+	var notes []string
+	src := retrieval.Source{Corpus: f.books, Index: f.idx(), Load: corpus.LoadOptions{MaxFileBytes: 1 << 20},
+		Note: func(s string) { notes = append(notes, s) }}
+	o, err := retrieval.Open(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.FromIndex || o.Wrote == 0 || !strings.Contains(strings.Join(notes, "\n"), "size limits") {
+		t.Errorf("after the file limit changed: FromIndex %v, Wrote %d, notes %q; want a rebuild saying why", o.FromIndex, o.Wrote, notes)
+	}
+	o, err = retrieval.Open(context.Background(), src)
+	if err != nil || !o.FromIndex {
+		t.Errorf("the same limits again: FromIndex %v, %v; want loaded", o.FromIndex, err)
+	}
+}
