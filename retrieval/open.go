@@ -207,9 +207,13 @@ func (o *opener) other(ctx context.Context, from string) (*Opened, error) {
 	if from == "" {
 		from = "the embedded page"
 	}
+	out, err := o.build(ctx, o.corpus, false)
+	if err != nil {
+		return nil, err
+	}
 	o.note("index %s was built from %s, not %s: it is left as it is, and lectern answers from %s without saving an index (to save one, run 'lectern index --corpus %s --out FILE' and use that file)",
 		o.src.Index, from, o.corpus, o.corpus, o.src.Corpus)
-	return o.build(ctx, o.corpus, false)
+	return out, nil
 }
 
 // leave builds from the given corpus when the index file cannot be used
@@ -218,8 +222,12 @@ func (o *opener) leave(ctx context.Context, err error, why string) (*Opened, err
 	if o.src.Corpus == "" {
 		return nil, fmt.Errorf("index %s cannot be used (%v) and no corpus is named: %w", o.src.Index, err, ErrNoCorpus)
 	}
+	out, berr := o.build(ctx, o.corpus, false)
+	if berr != nil {
+		return nil, berr
+	}
 	o.note("index %s is not used (%s: %v); it is left as it is, and lectern answers from %s without saving an index", o.src.Index, why, err, o.corpus)
-	return o.build(ctx, o.corpus, false)
+	return out, nil
 }
 
 // what names the corpus for notes.
