@@ -6,9 +6,11 @@ package config
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,14 +18,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cast"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
-
-	"lectern/internal/regular"
+	"go.yaml.in/yaml/v3"
 
 	"lectern/corpus"
+	"lectern/internal/regular"
 	"lectern/retrieval"
 )
 
@@ -34,10 +37,15 @@ type Config struct {
 	Corpus string
 	// Index is a saved index file: used when it is up to date with Corpus,
 	// rebuilt and rewritten otherwise; "" means none.
-	Index     string
+	Index string
+	// Corpora are several books for one bot, each with its own corpus,
+	// index file and routes; empty means the one book of Corpus and Index.
+	// See Books.
+	Corpora   []Book
 	Limits    Limits
 	Retrieval Retrieval
 	Discord   Discord
+	HTTP      HTTP
 	Log       Log
 
 	// File is the configuration file that was read, "" if none.
@@ -47,6 +55,27 @@ type Config struct {
 	Warnings []string
 
 	sources map[string]string
+}
+
+// Book is one of several corpora a bot answers from.
+type Book struct {
+	// Name is how people and the configuration call the book: in /ask's
+	// book option, citations, /source and routes. Unique, 1 to 50
+	// characters.
+	Name string
+	// Corpus is the book's file or folder; Index its saved index file, ""
+	// for none.
+	Corpus, Index string
+	// Channels and Guilds are the channel and server IDs where the bot
+	// answers from this book (a channel's threads follow the channel).
+	Channels, Guilds []string
+}
+
+// HTTP configures lectern's HTTP listener: Discord's interactions
+// endpoint, health checks.
+type HTTP struct {
+	// Listen is the address to listen on (":8080"); "" for none.
+	Listen string
 }
 
 // Limits bound what loading the corpus may read, so that no file can make
@@ -82,6 +111,21 @@ type Discord struct {
 	// Cooldown limits each user to CooldownQuestions per CooldownWindow.
 	CooldownQuestions int
 	CooldownWindow    time.Duration
+	// Results is how many excerpts the bot (and lectern chat) shows at a
+	// time; More results shows the next ones.
+	Results int
+	// Forums are forum channel IDs where the bot answers every new post.
+	Forums []string
+	// ApplicationID is the bot's application ID; PublicKey its Ed25519
+	// public key in hex, which signs the requests Discord sends to the
+	// HTTP interactions endpoint.
+	ApplicationID string
+	PublicKey     string
+	// Shards is how many gateway connections (shards) the bot uses in
+	// all, 0 meaning the count Discord recommends; ShardIDs are those this
+	// process runs, empty meaning all of them.
+	Shards   int
+	ShardIDs []int
 }
 
 // Log configures logging.
@@ -111,6 +155,7 @@ type setting struct {
 var settings = []setting{
 	{key: "corpus", def: "", set: func(c *Config, v any) (err error) { c.Corpus, err = cast.ToStringE(v); return }},
 	{key: "index", def: "", set: func(c *Config, v any) (err error) { c.Index, err = cast.ToStringE(v); return }},
+	{key: "corpora", def: []any{}, set: func(c *Config, v any) (err error) { c.Corpora, err = toBooks(v); return }},
 	{key: "limits.max_file_size", def: formatSize(corpus.DefaultMaxFileBytes), set: func(c *Config, v any) (err error) { c.Limits.MaxFileBytes, err = toSize(v); return }},
 	{key: "limits.max_corpus_size", def: formatSize(corpus.DefaultMaxTotalBytes), set: func(c *Config, v any) (err error) { c.Limits.MaxCorpusBytes, err = toSize(v); return }},
 	{key: "retrieval.k1", def: retrieval.DefaultK1, set: func(c *Config, v any) (err error) { c.Retrieval.K1, err = toFloat(v); return }},
@@ -123,8 +168,15 @@ var settings = []setting{
 	{key: "discord.guild_id", def: "", set: func(c *Config, v any) (err error) { c.Discord.GuildID, err = toID(v); return }},
 	{key: "discord.api_url", def: DefaultAPIURL, set: func(c *Config, v any) (err error) { c.Discord.APIURL, err = cast.ToStringE(v); return }},
 	{key: "discord.channels", def: []string{}, set: func(c *Config, v any) (err error) { c.Discord.Channels, err = toIDs(v); return }},
+	{key: "discord.forums", def: []string{}, set: func(c *Config, v any) (err error) { c.Discord.Forums, err = toIDs(v); return }},
+	{key: "discord.results", def: 1, set: func(c *Config, v any) (err error) { c.Discord.Results, err = toInt(v); return }},
+	{key: "discord.application_id", def: "", set: func(c *Config, v any) (err error) { c.Discord.ApplicationID, err = toID(v); return }},
+	{key: "discord.public_key", def: "", set: func(c *Config, v any) (err error) { c.Discord.PublicKey, err = toPublicKey(v); return }},
+	{key: "discord.shards", def: "1", set: func(c *Config, v any) (err error) { c.Discord.Shards, err = toShards(v); return }},
+	{key: "discord.shard_ids", def: []int{}, set: func(c *Config, v any) (err error) { c.Discord.ShardIDs, err = toInts(v); return }},
 	{key: "discord.cooldown.questions", def: 5, set: func(c *Config, v any) (err error) { c.Discord.CooldownQuestions, err = toInt(v); return }},
 	{key: "discord.cooldown.window", def: 30 * time.Second, set: func(c *Config, v any) (err error) { c.Discord.CooldownWindow, err = toDuration(v); return }},
+	{key: "http.listen", def: "", set: func(c *Config, v any) (err error) { c.HTTP.Listen, err = cast.ToStringE(v); return }},
 	{key: "log.level", def: "info", set: func(c *Config, v any) (err error) { c.Log.Level, err = cast.ToStringE(v); return }},
 	{key: "log.format", def: "text", set: func(c *Config, v any) (err error) { c.Log.Format, err = cast.ToStringE(v); return }},
 }
@@ -349,6 +401,31 @@ func (c *Config) Validate() error {
 	if d.CooldownWindow < 0 || d.CooldownWindow > 24*time.Hour {
 		bad("discord.cooldown.window", "%v is out of range: use 0s (no cooldown) to 24h", d.CooldownWindow)
 	}
+	if d.Results < 1 || d.Results > MaxResults {
+		bad("discord.results", "%d is out of range: use 1 to %d", d.Results, MaxResults)
+	}
+	if d.Shards < 0 || d.Shards > maxShards {
+		bad("discord.shards", "%d is out of range: use auto or 1 to %d", d.Shards, maxShards)
+	}
+	seen := map[int]bool{}
+	for _, id := range d.ShardIDs {
+		switch {
+		case id < 0 || (d.Shards > 0 && id >= d.Shards):
+			bad("discord.shard_ids", "shard %d is out of range: with discord.shards %d, use 0 to %d", id, d.Shards, d.Shards-1)
+		case seen[id]:
+			bad("discord.shard_ids", "shard %d is listed twice", id)
+		}
+		seen[id] = true
+	}
+	if c.HTTP.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
+			bad("http.listen", "%q is not an address to listen on, such as :8080 or 127.0.0.1:8080", c.HTTP.Listen)
+		}
+		if d.PublicKey == "" {
+			bad("discord.public_key", "the HTTP interactions endpoint (http.listen) needs the application's public key: copy it from the General Information page of your application in the Discord developer portal, into LECTERN_DISCORD_PUBLIC_KEY")
+		}
+	}
+	c.validateBooks(bad)
 	switch strings.ToLower(c.Log.Level) {
 	case "debug", "info", "warn", "warning", "error":
 	default:
@@ -360,6 +437,72 @@ func (c *Config) Validate() error {
 		bad("log.format", "%q is not a format: use text or json", c.Log.Format)
 	}
 	return errors.Join(errs...)
+}
+
+// MaxResults is the most excerpts discord.results may ask the bot to show
+// at a time: more would not fit one Discord message.
+const MaxResults = 5
+
+// maxShards is the most shards discord.shards accepts.
+const maxShards = 1 << 16
+
+// maxBookName is the longest book name: a slash command option's choice
+// name may have 100 characters, and the name goes in citations.
+const maxBookName = 50
+
+// validateBooks checks corpora: each book has a corpus, names are unique
+// (and given when there are several), and a channel or server is routed to
+// one book only.
+func (c *Config) validateBooks(bad func(key, format string, args ...any)) {
+	if len(c.Corpora) == 0 {
+		return
+	}
+	if c.Source("corpora") == c.File && c.File != "" {
+		for _, k := range []string{"corpus", "index"} {
+			if c.Source(k) == c.File {
+				bad(k, "set either %s or corpora in the file, not both: list every book under corpora", k)
+			}
+		}
+	}
+	names := map[string]bool{}
+	routes := map[string]string{}
+	for i, b := range c.Corpora {
+		which := fmt.Sprintf("book %d", i+1)
+		if b.Name != "" {
+			which = fmt.Sprintf("book %d (%q)", i+1, b.Name)
+		}
+		switch {
+		case b.Corpus == "":
+			bad("corpora", "%s has no corpus: give its file or folder", which)
+		case b.Name == "" && len(c.Corpora) > 1:
+			bad("corpora", "%s has no name: with several books, each needs one", which)
+		case utf8.RuneCountInString(b.Name) > maxBookName:
+			bad("corpora", "%s: the name is too long: use at most %d characters", which, maxBookName)
+		case names[strings.ToLower(b.Name)]:
+			bad("corpora", "%s: the name is used twice", which)
+		}
+		names[strings.ToLower(b.Name)] = true
+		for _, r := range append(append([]string{}, b.Channels...), b.Guilds...) {
+			if other, ok := routes[r]; ok && other != b.Name {
+				bad("corpora", "%s is routed to both %q and %q: route it to one book", r, other, b.Name)
+			}
+			routes[r] = b.Name
+		}
+	}
+}
+
+// Books returns the books to answer from: Corpora, unless a flag or an
+// environment variable names a corpus or an index for this one run, or
+// Corpora is empty; then one book without a name, of Corpus and Index.
+func (c *Config) Books() []Book {
+	oneOff := func(k string) bool {
+		s := c.Source(k)
+		return strings.HasPrefix(s, "flag ") || strings.HasPrefix(s, "environment variable ")
+	}
+	if len(c.Corpora) == 0 || oneOff("corpus") || oneOff("index") {
+		return []Book{{Corpus: c.Corpus, Index: c.Index}}
+	}
+	return c.Corpora
 }
 
 // ErrNoToken is returned by CheckToken when no token is configured.
@@ -470,11 +613,43 @@ func (c *Config) values() map[string]string {
 		"discord.guild_id":           q(c.Discord.GuildID),
 		"discord.api_url":            q(MaskURL(c.Discord.APIURL)),
 		"discord.channels":           "[" + strings.Join(ids, ", ") + "]",
+		"discord.forums":             quoteList(c.Discord.Forums),
+		"discord.results":            fmt.Sprint(c.Discord.Results),
+		"discord.application_id":     q(c.Discord.ApplicationID),
+		"discord.public_key":         q(c.Discord.PublicKey),
+		"discord.shards":             shards(c.Discord.Shards),
+		"discord.shard_ids":          fmt.Sprint(c.Discord.ShardIDs),
+		"http.listen":                q(c.HTTP.Listen),
+		"corpora":                    books(c.Corpora),
 		"discord.cooldown.questions": fmt.Sprint(c.Discord.CooldownQuestions),
 		"discord.cooldown.window":    c.Discord.CooldownWindow.String(),
 		"log.level":                  q(c.Log.Level),
 		"log.format":                 q(c.Log.Format),
 	}
+}
+
+func quoteList(l []string) string {
+	out := make([]string, len(l))
+	for i, s := range l {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return "[" + strings.Join(out, ", ") + "]"
+}
+
+func shards(n int) string {
+	if n == 0 {
+		return "auto"
+	}
+	return fmt.Sprint(n)
+}
+
+// books renders corpora on one line, in YAML's flow style.
+func books(bs []Book) string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = fmt.Sprintf("{name: %q, corpus: %q, index: %q, channels: %s, guilds: %s}", b.Name, b.Corpus, b.Index, quoteList(b.Channels), quoteList(b.Guilds))
+	}
+	return "[" + strings.Join(out, ", ") + "]"
 }
 
 func known(key string) bool {
@@ -711,6 +886,123 @@ func toID(v any) (string, error) {
 		}
 	}
 	return s, nil
+}
+
+// toPublicKey accepts an Ed25519 public key written in hex, as the
+// developer portal shows it.
+func toPublicKey(v any) (string, error) {
+	s, err := cast.ToStringE(v)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a public key", fmt.Sprint(v))
+	}
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return "", nil
+	}
+	if b, err := hex.DecodeString(s); err != nil || len(b) != 32 {
+		return "", fmt.Errorf("this is not an Ed25519 public key (64 hex digits): copy the Public Key from the General Information page of your application in the Discord developer portal")
+	}
+	return s, nil
+}
+
+// toShards accepts "auto" (0: as many as Discord recommends) or a count.
+func toShards(v any) (int, error) {
+	if s, ok := v.(string); ok && strings.EqualFold(strings.TrimSpace(s), "auto") {
+		return 0, nil
+	}
+	n, err := toInt(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not auto or a number of shards", fmt.Sprint(v))
+	}
+	if n < 1 {
+		return 0, fmt.Errorf("%d is out of range: use auto or at least 1", n)
+	}
+	return n, nil
+}
+
+// toInts accepts a list of whole numbers, or a string of them separated
+// by commas or spaces, sorted.
+func toInts(v any) ([]int, error) {
+	var raw []any
+	switch x := v.(type) {
+	case string:
+		for _, f := range strings.FieldsFunc(x, func(r rune) bool { return r == ',' || r == ' ' }) {
+			raw = append(raw, f)
+		}
+	case []int:
+		for _, n := range x {
+			raw = append(raw, n)
+		}
+	case []any:
+		raw = x
+	case nil:
+	default:
+		return nil, fmt.Errorf("%q is not a list of numbers", fmt.Sprint(v))
+	}
+	out := make([]int, 0, len(raw))
+	for _, r := range raw {
+		n, err := toInt(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	sort.Ints(out)
+	return out, nil
+}
+
+// toBooks accepts corpora: a list of books, each a map with name, corpus,
+// index, channels and guilds; from an environment variable, the same list
+// written in YAML or JSON.
+func toBooks(v any) ([]Book, error) {
+	if s, ok := v.(string); ok {
+		if strings.TrimSpace(s) == "" {
+			return nil, nil
+		}
+		var parsed any
+		if err := yaml.Unmarshal([]byte(s), &parsed); err != nil {
+			return nil, fmt.Errorf("not a list of books in YAML or JSON: %v", err)
+		}
+		v = parsed
+	}
+	list, ok := v.([]any)
+	if !ok {
+		if v == nil {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("not a list of books: write each as \"- name: ...\" with corpus: (see lectern.example.yaml)")
+	}
+	var out []Book
+	for i, item := range list {
+		m, ok := item.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("book %d is not a map of name, corpus, index, channels and guilds", i+1)
+		}
+		var b Book
+		for k, val := range m {
+			var err error
+			switch strings.ToLower(k) {
+			case "name":
+				b.Name, err = cast.ToStringE(val)
+				b.Name = strings.TrimSpace(b.Name)
+			case "corpus":
+				b.Corpus, err = cast.ToStringE(val)
+			case "index":
+				b.Index, err = cast.ToStringE(val)
+			case "channels":
+				b.Channels, err = toIDs(val)
+			case "guilds":
+				b.Guilds, err = toIDs(val)
+			default:
+				err = fmt.Errorf("unknown key %q (known: name, corpus, index, channels, guilds)", k)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("book %d: %s: %w", i+1, k, err)
+			}
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }
 
 func toIDs(v any) ([]string, error) {

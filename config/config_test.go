@@ -108,6 +108,10 @@ func defaults() config.Config {
 			Channels:          []string{},
 			CooldownQuestions: 5,
 			CooldownWindow:    30 * time.Second,
+			Results:           1,
+			Forums:            []string{},
+			Shards:            1,
+			ShardIDs:          []int{},
 		},
 		Log: config.Log{Level: "info", Format: "text"},
 	}
@@ -116,12 +120,16 @@ func defaults() config.Config {
 // sameSettings reports whether a and b hold the same settings (File,
 // Warnings and sources aside).
 func sameSettings(a, b *config.Config) bool {
-	return a.Corpus == b.Corpus &&
+	return a.Corpus == b.Corpus && a.Index == b.Index &&
+		reflect.DeepEqual(a.Corpora, b.Corpora) && a.HTTP == b.HTTP &&
 		a.Limits == b.Limits &&
 		a.Retrieval == b.Retrieval &&
 		reflect.DeepEqual(a.Discord, b.Discord) &&
 		a.Log == b.Log
 }
+
+// publicKey is an Ed25519 public key in hex, as the portal shows one.
+const publicKey = "9f8b3c1d2e4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e"
 
 // fakeToken is shaped like a real bot token: the base64 of the bot's ID, a
 // timestamp and an HMAC (24, 6 and 38 characters). It is assembled here
@@ -435,6 +443,25 @@ func TestLoadErrors(t *testing.T) {
 		{"max_corpus_size zero from env", "", map[string]string{"LECTERN_LIMITS_MAX_CORPUS_SIZE": "0"}, "limits.max_corpus_size", "environment variable LECTERN_LIMITS_MAX_CORPUS_SIZE", "out of range"},
 		{"max_corpus_size not a size", "limits:\n  max_corpus_size: NaN\n", nil, "limits.max_corpus_size", file, "not a size"},
 		{"limits given a value", "limits: 1GiB\n", nil, "limits", file, "section"},
+		{"results zero", "discord:\n  results: 0\n", nil, "discord.results", file, "out of range"},
+		{"results above max", "", map[string]string{"LECTERN_DISCORD_RESULTS": "9"}, "discord.results", "environment variable LECTERN_DISCORD_RESULTS", "out of range"},
+		{"forums", "discord:\n  forums: [\"forum\"]\n", nil, "discord.forums", file, "not a Discord ID"},
+		{"shards words", "discord:\n  shards: many\n", nil, "discord.shards", file, "not auto or a number of shards"},
+		{"shards zero", "discord:\n  shards: 0\n", nil, "discord.shards", file, "use auto or at least 1"},
+		{"shard id out of range", "discord:\n  shards: 2\n  shard_ids: [0, 2]\n", nil, "discord.shard_ids", file, "shard 2 is out of range"},
+		{"shard id twice", "discord:\n  shards: 4\n", map[string]string{"LECTERN_DISCORD_SHARD_IDS": "1,1"}, "discord.shard_ids", "environment variable LECTERN_DISCORD_SHARD_IDS", "listed twice"},
+		{"public key short", "discord:\n  public_key: abcd\n", nil, "discord.public_key", file, "not an Ed25519 public key"},
+		{"application id", "", map[string]string{"LECTERN_DISCORD_APPLICATION_ID": "my-app"}, "discord.application_id", "environment variable LECTERN_DISCORD_APPLICATION_ID", "not a Discord ID"},
+		{"listen without public key", "http:\n  listen: \":8080\"\n", nil, "discord.public_key", "default", "needs the application's public key"},
+		{"listen not an address", "discord:\n  public_key: " + publicKey + "\nhttp:\n  listen: \"8080\"\n", nil, "http.listen", file, "not an address"},
+		{"book without corpus", "corpora:\n  - name: a\n", nil, "corpora", file, "has no corpus"},
+		{"books without names", "corpora:\n  - corpus: a\n  - {name: b, corpus: b}\n", nil, "corpora", file, "has no name"},
+		{"book names twice", "corpora:\n  - {name: A, corpus: a}\n  - {name: a, corpus: b}\n", nil, "corpora", file, "used twice"},
+		{"channel routed twice", "corpora:\n  - {name: a, corpus: a, channels: [\"1\"]}\n  - {name: b, corpus: b, channels: [\"1\"]}\n", nil, "corpora", file, "routed to both"},
+		{"book unknown key", "corpora:\n  - {name: a, corpus: a, channel: \"1\"}\n", nil, "corpora", file, `unknown key "channel"`},
+		{"corpora not a list", "corpora: books\n", nil, "corpora", file, "not a list of books"},
+		{"corpora bad env", "", map[string]string{"LECTERN_CORPORA": "[{name: a"}, "corpora", "environment variable LECTERN_CORPORA", "not a list of books"},
+		{"corpus and corpora in the file", "corpus: x\ncorpora:\n  - {name: a, corpus: a}\n", nil, "corpus", file, "not both"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -540,6 +567,24 @@ func TestValues(t *testing.T) {
 			func(c *config.Config) any { return c.Limits.MaxFileBytes }, int64(2 << 30)},
 		{"max_corpus_size from env", "", map[string]string{"LECTERN_LIMITS_MAX_CORPUS_SIZE": "4GiB"},
 			func(c *config.Config) any { return c.Limits.MaxCorpusBytes }, int64(4 << 30)},
+		{"shards auto", "discord:\n  shards: auto\n", nil,
+			func(c *config.Config) any { return c.Discord.Shards }, 0},
+		{"shards from env", "", map[string]string{"LECTERN_DISCORD_SHARDS": "4"},
+			func(c *config.Config) any { return c.Discord.Shards }, 4},
+		{"shard ids from env", "discord:\n  shards: 4\n", map[string]string{"LECTERN_DISCORD_SHARD_IDS": "3, 1"},
+			func(c *config.Config) any { return c.Discord.ShardIDs }, []int{1, 3}},
+		{"shard ids from YAML", "discord:\n  shards: 4\n  shard_ids: [2, 0]\n", nil,
+			func(c *config.Config) any { return c.Discord.ShardIDs }, []int{0, 2}},
+		{"public key folded", "discord:\n  public_key: " + strings.ToUpper(publicKey) + "\n", nil,
+			func(c *config.Config) any { return c.Discord.PublicKey }, publicKey},
+		{"listen", "discord:\n  public_key: " + publicKey + "\nhttp:\n  listen: \":8080\"\n", nil,
+			func(c *config.Config) any { return c.HTTP.Listen }, ":8080"},
+		{"corpora from YAML", "corpora:\n  - name: history\n    corpus: ./h\n    index: h.idx\n    channels: [123]\n  - name: manual\n    corpus: ./m\n    guilds: [\"456\"]\n", nil,
+			func(c *config.Config) any { return c.Corpora }, []config.Book{
+				{Name: "history", Corpus: "./h", Index: "h.idx", Channels: []string{"123"}},
+				{Name: "manual", Corpus: "./m", Guilds: []string{"456"}}}},
+		{"corpora from env JSON", "", map[string]string{"LECTERN_CORPORA": `[{"name": "a", "corpus": "x", "channels": ["7"]}]`},
+			func(c *config.Config) any { return c.Corpora }, []config.Book{{Name: "a", Corpus: "x", Channels: []string{"7"}}}},
 		{"max_corpus_size from env in bytes", "", map[string]string{"LECTERN_LIMITS_MAX_CORPUS_SIZE": " 2048 "},
 			func(c *config.Config) any { return c.Limits.MaxCorpusBytes }, int64(2048)},
 	}
@@ -569,7 +614,7 @@ func TestWarnings(t *testing.T) {
 		{"near miss in file, top level", "corpuss: notes\n", nil,
 			[][]string{{`unknown key "corpuss"`, `did you mean "corpus"?`}}},
 		{"far miss in file", "theme: dark\n", nil,
-			[][]string{{`unknown key "theme"`, "known keys: corpus, index, limits.max_file_size, limits.max_corpus_size, retrieval.k1"}}},
+			[][]string{{`unknown key "theme"`, "known keys: corpus, index, corpora, limits.max_file_size, limits.max_corpus_size, retrieval.k1"}}},
 		{"sorted", "delta: 1\nalpha: 1\ncharlie: 1\nbravo: 1\n", nil,
 			[][]string{{`"alpha"`}, {`"bravo"`}, {`"charlie"`}, {`"delta"`}}},
 		{"near miss in env", "", map[string]string{"LECTERN_DISCORD_TOKNE": "x"},
@@ -832,5 +877,36 @@ func TestDumpMasksAPIURL(t *testing.T) {
 	}
 	if !strings.Contains(out, "proxy.example/api/v9") {
 		t.Errorf("Dump does not show the API URL's host:\n%s", out)
+	}
+}
+
+func TestBooks(t *testing.T) {
+	const two = "corpora:\n  - {name: history, corpus: ./h, channels: [\"1\"]}\n  - {name: manual, corpus: ./m}\n"
+	tests := []struct {
+		name  string
+		yaml  string
+		env   map[string]string
+		args  []string
+		books []config.Book
+	}{
+		{"one book by default", "", nil, nil, []config.Book{{}}},
+		{"corpus and index", "corpus: ./b\nindex: b.idx\n", nil, nil, []config.Book{{Corpus: "./b", Index: "b.idx"}}},
+		{"corpora", two, nil, nil, []config.Book{
+			{Name: "history", Corpus: "./h", Channels: []string{"1"}}, {Name: "manual", Corpus: "./m"}}},
+		{"a --corpus flag is one book for one run", two, nil, []string{"--corpus", "./other"}, []config.Book{{Corpus: "./other"}}},
+		{"LECTERN_INDEX is one book too", two, map[string]string{"LECTERN_INDEX": "x.idx"}, nil, []config.Book{{Index: "x.idx"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setup(t, tt.yaml, tt.env)
+			fs, keys := flags(t, tt.args...)
+			c, err := config.Load(config.Options{Flags: fs, FlagKeys: keys})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Books(); !reflect.DeepEqual(got, tt.books) {
+				t.Errorf("Books() = %+v; want %+v", got, tt.books)
+			}
+		})
 	}
 }

@@ -23,6 +23,7 @@ func ExampleLoad() {
 	// # configuration file: testdata/lectern.yaml
 	// corpus: "notes/"                               # testdata/lectern.yaml
 	// index: ""                                      # default
+	// corpora: []                                    # default
 	// limits.max_file_size: 512MiB                   # default
 	// limits.max_corpus_size: 1GiB                   # default
 	// retrieval.k1: 0.9                              # default
@@ -35,8 +36,15 @@ func ExampleLoad() {
 	// discord.guild_id: ""                           # default
 	// discord.api_url: "https://discord.com/api/v9"  # default
 	// discord.channels: ["111", "222"]               # testdata/lectern.yaml
+	// discord.forums: []                             # default
+	// discord.results: 1                             # default
+	// discord.application_id: ""                     # default
+	// discord.public_key: ""                         # default
+	// discord.shards: 1                              # default
+	// discord.shard_ids: []                          # default
 	// discord.cooldown.questions: 5                  # default
 	// discord.cooldown.window: 1m0s                  # testdata/lectern.yaml
+	// http.listen: ""                                # default
 	// log.level: "info"                              # default
 	// log.format: "json"                             # testdata/lectern.yaml
 }
