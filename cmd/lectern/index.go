@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"lectern/config"
 	"lectern/corpus"
 )
 
@@ -23,27 +24,59 @@ corpus, so that even a million sentences start in well under a second; when
 the corpus has changed, or the file is damaged or from another version, they
 rebuild it, say so, and save it again.`,
 		Example: `  lectern index --corpus ./books --out books.idx
-  lectern ask --corpus ./books --index books.idx "What does chapter two say about taxes?"`,
+  lectern ask --index books.idx "What does chapter two say about taxes?"
+  lectern index                 # every book of corpora: in lectern.yaml that has an index
+  lectern index --book history  # one of them`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.load(cmd, nil); err != nil {
 				return err
 			}
-			if out != "" {
-				a.cfg.Index = out
+			var books []config.Book
+			switch all := a.cfg.Books(); {
+			case out != "":
+				b, err := a.book()
+				if err != nil {
+					return err
+				}
+				b.Index = out
+				books = []config.Book{b}
+			case a.bookName != "" || len(all) == 1:
+				b, err := a.book()
+				if err != nil {
+					return err
+				}
+				books = []config.Book{b}
+			default:
+				for _, b := range all {
+					if b.Index != "" {
+						books = append(books, b)
+					}
+				}
+				if len(books) == 0 {
+					return usagef("index needs --out FILE, or books with index: under corpora in lectern.yaml")
+				}
 			}
-			path := a.cfg.Index
-			if path == "" {
-				return usagef("index needs --out FILE (or index: in lectern.yaml)")
+			for _, b := range books {
+				if b.Index == "" {
+					if b.Name != "" {
+						return usagef("book %s has no index: give it index: FILE under corpora in lectern.yaml, or use --out FILE", b.Name)
+					}
+					return usagef("index needs --out FILE (or index: in lectern.yaml)")
+				}
+				start := time.Now()
+				o, err := a.open(cmd.Context(), b, engineOptions(a.cfg), true)
+				if err != nil {
+					return err
+				}
+				c, ix := o.Engine.Corpus(), o.Engine.Index()
+				name := ""
+				if b.Name != "" {
+					name = b.Name + ": "
+				}
+				fmt.Fprintf(a.stdout, "%sindexed %d documents, %d sentences, %d terms, %d postings in %.1fs; wrote %s (%.1f MB)\n",
+					name, len(c.Documents()), c.Len(), ix.NumTerms(), ix.NumPostings(), time.Since(start).Seconds(), b.Index, float64(o.Wrote)/1e6)
 			}
-			start := time.Now()
-			o, err := a.open(cmd.Context(), path, engineOptions(a.cfg), true)
-			if err != nil {
-				return err
-			}
-			c, ix := o.Engine.Corpus(), o.Engine.Index()
-			fmt.Fprintf(a.stdout, "indexed %d documents, %d sentences, %d terms, %d postings in %.1fs; wrote %s (%.1f MB)\n",
-				len(c.Documents()), c.Len(), ix.NumTerms(), ix.NumPostings(), time.Since(start).Seconds(), path, float64(o.Wrote)/1e6)
 			return nil
 		},
 	}

@@ -102,6 +102,7 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	configFile     string
+	bookName       string // --book
 	cfg            *config.Config
 }
 
@@ -152,6 +153,7 @@ Russian History, p. 388, article "De-Stalinization".`,
 	pf.StringVar(&a.configFile, "config", "", "configuration file (default: lectern.yaml in ., $XDG_CONFIG_HOME/lectern, /etc/lectern)")
 	pf.String("corpus", "", "text file or folder of .txt/.md files to answer from (default: the embedded page)")
 	pf.String("index", "", "saved index file to use when up to date with the corpus (see 'lectern index')")
+	pf.StringVar(&a.bookName, "book", "", "which book to use, by name, when lectern.yaml lists several under corpora (default: the first without routes)")
 	root.AddCommand(a.askCmd(), a.chatCmd(), a.topicsCmd(), a.serveCmd(), a.evalCmd(), a.indexCmd(), a.configCmd(), versionCmd())
 	return root
 }
@@ -173,8 +175,9 @@ func (a *app) load(cmd *cobra.Command, flagKeys map[string]string) error {
 	return nil
 }
 
-// engine loads the configured corpus and indexes it, or loads its saved
-// index (see retrieval.Open).
+// engine loads the book chosen with --book (the default book without it:
+// see config.Books) and indexes it, or loads its saved index (see
+// retrieval.Open).
 func (a *app) engine(ctx context.Context) (*retrieval.Engine, error) {
 	return a.engineWith(ctx, nil)
 }
@@ -185,21 +188,60 @@ func (a *app) engineWith(ctx context.Context, adjust func(*retrieval.Options)) (
 	if adjust != nil {
 		adjust(&opts)
 	}
-	o, err := a.open(ctx, a.cfg.Index, opts, false)
+	b, err := a.book()
+	if err != nil {
+		return nil, err
+	}
+	o, err := a.open(ctx, b, opts, false)
 	if err != nil {
 		return nil, err
 	}
 	return o.Engine, nil
 }
 
-// open runs retrieval.Open on the configured corpus with index (force:
-// rebuild and write it), with a progress bar on a terminal and each note on
-// standard error.
-func (a *app) open(ctx context.Context, index string, opts retrieval.Options, force bool) (*retrieval.Opened, error) {
+// book returns the book --book names, or the default book.
+func (a *app) book() (config.Book, error) {
+	books := orderBooks(a.cfg.Books())
+	if a.bookName == "" {
+		return books[0], nil
+	}
+	var names []string
+	for _, b := range books {
+		if strings.EqualFold(b.Name, a.bookName) {
+			return b, nil
+		}
+		names = append(names, b.Name)
+	}
+	if len(books) == 1 && books[0].Name == "" {
+		return config.Book{}, usagef("--book %q: there is only one book (list several under corpora: in lectern.yaml)", a.bookName)
+	}
+	return config.Book{}, usagef("--book %q: no such book; the books are %s", a.bookName, strings.Join(names, ", "))
+}
+
+// orderBooks puts the default book first: the first without routes, else
+// the first.
+func orderBooks(books []config.Book) []config.Book {
+	for i, b := range books {
+		if len(b.Channels) == 0 && len(b.Guilds) == 0 {
+			out := append([]config.Book{b}, books[:i]...)
+			return append(out, books[i+1:]...)
+		}
+	}
+	return books
+}
+
+// open runs retrieval.Open on a book (force: rebuild it and write its
+// index file), with a progress bar on a terminal and each note on standard
+// error, prefixed with the book's name when it has one.
+func (a *app) open(ctx context.Context, b config.Book, opts retrieval.Options, force bool) (*retrieval.Opened, error) {
 	bar := newProgress(a.stderr)
+	prefix := "lectern: "
+	if b.Name != "" {
+		prefix = "lectern: " + b.Name + ": "
+	}
 	src := retrieval.Source{
-		Corpus:  a.cfg.Corpus,
-		Index:   index,
+		Corpus:  b.Corpus,
+		Index:   b.Index,
 		Force:   force,
 		Options: opts,
 		Load: corpus.LoadOptions{
@@ -210,11 +252,11 @@ func (a *app) open(ctx context.Context, index string, opts retrieval.Options, fo
 		Indexing: bar.indexing,
 		Loaded: func(c *corpus.Corpus) {
 			bar.finish()
-			a.reportLoad(c)
+			a.reportLoad(prefix, c)
 		},
 		Note: func(msg string) {
 			bar.finish()
-			fmt.Fprintf(a.stderr, "lectern: %s\n", msg)
+			fmt.Fprintf(a.stderr, "%s%s\n", prefix, msg)
 		},
 	}
 	o, err := retrieval.Open(ctx, src)
@@ -229,6 +271,9 @@ func (a *app) open(ctx context.Context, index string, opts retrieval.Options, fo
 	if errors.As(err, &se) && (errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EIO) || errors.Is(err, syscall.EDQUOT)) {
 		return nil, err // the disk, not the configuration
 	}
+	if b.Name != "" {
+		err = fmt.Errorf("book %s: %w", b.Name, err)
+	}
 	return nil, usageError{err}
 }
 
@@ -237,7 +282,7 @@ const maxListed = 20
 
 // reportLoad lists what loading the corpus skipped (files of unsupported
 // types are only counted) and warned of, and its summary line.
-func (a *app) reportLoad(c *corpus.Corpus) {
+func (a *app) reportLoad(prefix string, c *corpus.Corpus) {
 	listed := 0
 	for _, s := range c.Skipped() {
 		if s.Reason == corpus.ReasonUnsupported {
@@ -246,19 +291,19 @@ func (a *app) reportLoad(c *corpus.Corpus) {
 		if listed++; listed > maxListed {
 			continue
 		}
-		fmt.Fprintf(a.stderr, "lectern: skipped %v\n", s)
+		fmt.Fprintf(a.stderr, "%sskipped %v\n", prefix, s)
 	}
 	if listed > maxListed {
-		fmt.Fprintf(a.stderr, "lectern: ... and %d more skipped\n", listed-maxListed)
+		fmt.Fprintf(a.stderr, "%s... and %d more skipped\n", prefix, listed-maxListed)
 	}
 	for i, w := range c.Warnings() {
 		if i == maxListed {
-			fmt.Fprintf(a.stderr, "lectern: ... and %d more warnings\n", len(c.Warnings())-maxListed)
+			fmt.Fprintf(a.stderr, "%s... and %d more warnings\n", prefix, len(c.Warnings())-maxListed)
 			break
 		}
-		fmt.Fprintf(a.stderr, "lectern: warning: %s\n", w)
+		fmt.Fprintf(a.stderr, "%swarning: %s\n", prefix, w)
 	}
-	fmt.Fprintf(a.stderr, "lectern: %s\n", c.Summary())
+	fmt.Fprintf(a.stderr, "%s%s\n", prefix, c.Summary())
 }
 
 func engineOptions(cfg *config.Config) retrieval.Options {
