@@ -48,10 +48,51 @@
 //     before or after handling them; a message posted with a nonce and
 //     enforce_nonce is created once however often it is retried.
 //   - SendRaw writes any frame, such as "null", on the gateway connections,
-//     and Dispatch sends any event with any data (nil sends "d": null), to
-//     test how a client survives payloads Discord should never send.
+//     and Dispatch sends any event with any data (nil sends "d": null) to
+//     every session, to test how a client survives payloads Discord should
+//     never send.
+//
+// Sharding follows Discord's Gateway docs. GET /gateway/bot reports
+// Options.Shards and session_start_limit (total, remaining, reset_after,
+// max_concurrency). IDENTIFY may carry shard [id, count]; an invalid one is
+// closed with 4010, and with Options.RequireSharding a missing one with 4011
+// and a count other than Options.Shards with 4010. Each rate limit key,
+// shard_id % max_concurrency, gets one IDENTIFY per Options.IdentifyWindow
+// (5s unless shrunk); a second is answered with INVALID_SESSION, as Discord
+// documents, and a connection sending more than 120 commands a minute
+// (heartbeats aside) is closed with 4008. Several sessions, from one process
+// or many, may connect. A guild belongs to shard (guild_id >> 22) %
+// num_shards: a session's READY lists only its shard's guilds, and a guild's
+// GUILD_CREATE, MESSAGE_CREATE, THREAD_CREATE and INTERACTION_CREATE go only
+// to that shard's sessions; DMs go to shard 0. ShardGuildID picks guild IDs
+// for a shard; Sessions and Identifies show which session got what and when
+// each IDENTIFY came.
+//
+// Threads and forums: Options.Guilds may hold forum channels (type 15) and
+// existing public threads. CreateThread starts a thread as a user does (from
+// a message it takes the message's ID) and CreateForumPost creates a forum
+// post: a public thread whose first message has the thread's ID, dispatched
+// as THREAD_CREATE (newly_created, needing GUILDS) then MESSAGE_CREATE in
+// the thread (needing GUILD_MESSAGES, content blank without MESSAGE_CONTENT
+// unless the bot is mentioned). Messages, commands and bot replies work in
+// threads; a message to a forum channel itself is refused with 400 50008.
+// The bot sees a private thread only if it is a member. The bot may create
+// threads and forum posts through POST /channels/{id}/threads and
+// /channels/{id}/messages/{id}/threads.
+//
+// HTTP interactions: with Options.InteractionsEndpointURL (or
+// SetInteractionsEndpoint, which first runs Discord's checks), interactions
+// are POSTed to the bot's endpoint, signed with Ed25519 (X-Signature-Ed25519
+// over X-Signature-Timestamp + body, verifiable with PublicKey), instead of
+// coming over the gateway. The HTTP response is validated and recorded as
+// the initial response with the same rules as the callback route; a 202
+// with no body leaves the response to the callback route. No valid response
+// within 3s (or Options.InteractionDeadline) marks the interaction Failed.
+// SendPing, SendSignedRequest and CheckEndpoint send PINGs and badly signed
+// or stale requests; Deliveries records every request and answer.
 //
 // Everything is recorded for assertions: Requests (raw bodies included),
-// Messages, Interaction records, Commands, Identifies, Stats and RateLimits,
-// with blocking Wait* methods that take a context instead of sleeping.
+// Messages, Interaction records, Commands, Identifies, Sessions, Threads,
+// Deliveries, Stats and RateLimits, with blocking Wait* methods that take a
+// context instead of sleeping.
 package discordtest

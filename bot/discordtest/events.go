@@ -90,16 +90,26 @@ type ComponentClick struct {
 	Locale string
 }
 
-// messageEvent is a MESSAGE_* dispatch to deliver after s.mu is released.
+// messageEvent is a gateway dispatch to deliver after s.mu is released:
+// MESSAGE_* (needing GUILD_MESSAGES or DIRECT_MESSAGES) or THREAD_CREATE
+// (needing GUILDS).
 type messageEvent struct {
-	event  string
-	dm     bool
-	full   []byte
-	hidden []byte // for sessions without MESSAGE_CONTENT; nil means full
+	event   string
+	guildID string // "" for DMs
+	intent  discordgo.Intent
+	unseen  bool // in a private thread the bot is not a member of: not sent
+	full    []byte
+	hidden  []byte // for sessions without MESSAGE_CONTENT; nil means full
 }
 
 func (s *Server) messageEventLocked(event string, m *message) messageEvent {
-	ev := messageEvent{event: event, dm: m.guildID == "", full: s.renderMessageLocked(m, true)}
+	ev := messageEvent{event: event, guildID: m.guildID, intent: discordgo.IntentGuildMessages, full: s.renderMessageLocked(m, true)}
+	if m.guildID == "" {
+		ev.intent = discordgo.IntentDirectMessages
+	}
+	if ch, ok := s.channels[m.channelID]; ok && !ch.botSees() {
+		ev.unseen = true
+	}
 	if event == "MESSAGE_DELETE" {
 		d := map[string]any{"id": m.id, "channel_id": m.channelID}
 		if m.guildID != "" {
@@ -116,20 +126,21 @@ func (s *Server) messageEventLocked(event string, m *message) messageEvent {
 	return ev
 }
 
-// deliverMessageEvents sends message events to every session whose intents
-// ask for them, blanking content for sessions without MESSAGE_CONTENT.
+// deliverMessageEvents sends events, in order, to every session of the
+// shard that owns their guild (shard 0 for DMs) whose intents ask for them,
+// blanking content for sessions without MESSAGE_CONTENT. Events in private
+// threads the bot cannot see are not sent.
 func (s *Server) deliverMessageEvents(evs []messageEvent) {
 	if len(evs) == 0 {
 		return
 	}
 	for _, sess := range s.liveSessions() {
 		for _, ev := range evs {
-			need := discordgo.IntentGuildMessages
-			if ev.dm {
-				need = discordgo.IntentDirectMessages
+			if ev.unseen || !sess.receives(ev.guildID) {
+				continue
 			}
-			if sess.intents&need == 0 {
-				s.logf("gateway: %s not sent to session %s: intents lack %d", ev.event, sess.id, need)
+			if sess.intents&ev.intent == 0 {
+				s.logf("gateway: %s not sent to session %s: intents lack %d", ev.event, sess.id, ev.intent)
 				continue
 			}
 			data := ev.full
@@ -151,15 +162,20 @@ func (s *Server) resolveChannelLocked(channelID string, dm bool, u User) (*chann
 	}
 	if channelID == "" {
 		for _, gid := range s.guildSeq {
-			if g := s.guilds[gid]; len(g.channels) > 0 {
-				return s.channels[g.channels[0]], nil
+			for _, cid := range s.guilds[gid].channels {
+				if ch := s.channels[cid]; ch.takesMessages() {
+					return ch, nil
+				}
 			}
 		}
-		return nil, fmt.Errorf("%w: no channel given and no guild channel configured", ErrUnknownChannel)
+		return nil, fmt.Errorf("%w: no channel given and no guild text channel configured", ErrUnknownChannel)
 	}
 	ch, ok := s.channels[channelID]
 	if !ok {
 		return nil, fmt.Errorf("%w: %s", ErrUnknownChannel, channelID)
+	}
+	if !ch.takesMessages() {
+		return nil, fmt.Errorf("%w: %s is a forum channel; post in one of its threads", ErrNotTextChannel, channelID)
 	}
 	return ch, nil
 }
@@ -184,8 +200,12 @@ func (s *Server) defaultUser(u User) User {
 // bot, emulating intents: a session without GUILD_MESSAGES (or
 // DIRECT_MESSAGES for DMs) does not get it, and one without MESSAGE_CONTENT
 // gets empty content, embeds, attachments and components for guild
-// messages that do not mention the bot. It returns the message as posted
-// (with full content), and ErrNoSession if no session exists to receive it.
+// messages, thread messages included, that do not mention the bot. Only
+// sessions of the shard owning the channel's guild (shard 0 for DMs) get
+// it, and none for a private thread the bot is not a member of. ChannelID
+// may name a thread; a forum channel gives ErrNotTextChannel. It returns
+// the message as posted (with full content), and ErrNoSession if no
+// session of that shard exists to receive it.
 func (s *Server) SendMessage(um UserMessage) (*discordgo.Message, error) {
 	s.mu.Lock()
 	author := s.defaultUser(um.Author)
@@ -221,11 +241,11 @@ func (s *Server) SendMessage(um UserMessage) (*discordgo.Message, error) {
 	s.storeMessageLocked(m)
 	ev := s.messageEventLocked("MESSAGE_CREATE", m)
 	out := s.decodeMessageLocked(m)
-	live := len(s.sessions)
+	live := s.routableLocked(ch.guildID)
 	s.notifyLocked()
 	s.mu.Unlock()
 	s.logf("dispatch: MESSAGE_CREATE %s in %s by %s", m.id, m.channelID, author.ID)
-	if live == 0 {
+	if !live {
 		return out, ErrNoSession
 	}
 	s.deliverMessageEvents([]messageEvent{ev})
@@ -235,6 +255,12 @@ func (s *Server) SendMessage(um UserMessage) (*discordgo.Message, error) {
 func (s *Server) storeMessageLocked(m *message) {
 	s.messages[m.id] = m
 	s.messageOrder = append(s.messageOrder, m.id)
+	if ch, ok := s.channels[m.channelID]; ok && ch.isThread() {
+		ch.lastMessageID = m.id
+		if m.id != ch.id {
+			ch.messages++
+		}
+	}
 }
 
 // interaction is the server's state for one dispatched interaction.
@@ -253,6 +279,32 @@ type interaction struct {
 	originalID   string
 	followupIDs  []string
 	edits        int
+
+	endpoint string    // the interactions endpoint it goes to; "" for the gateway
+	delivery *Delivery // the endpoint's answer, once it came
+	failed   bool      // the endpoint's answer made the interaction fail
+}
+
+// deadlineLocked returns how long in accepts its initial response; zero
+// means no deadline.
+func (s *Server) deadlineLocked(in *interaction) time.Duration {
+	if d := s.opts.InteractionDeadline; d > 0 {
+		return d
+	}
+	if in.endpoint != "" {
+		return discordgo.InteractionDeadline
+	}
+	return 0
+}
+
+// failedLocked reports whether in has failed by now: its endpoint answer
+// was unusable, or its deadline passed without a response.
+func (s *Server) failedLocked(in *interaction, now time.Time) bool {
+	if in.failed {
+		return true
+	}
+	d := s.deadlineLocked(in)
+	return in.response == nil && d > 0 && now.Sub(in.dispatchedAt) > d
 }
 
 // newInteractionLocked builds, stores and returns an interaction and its
@@ -269,6 +321,7 @@ func (s *Server) newInteractionLocked(typ discordgo.InteractionType, ch *channel
 		channelID:    ch.id,
 		guildID:      ch.guildID,
 		user:         u,
+		endpoint:     s.opts.InteractionsEndpointURL,
 	}
 	d := map[string]any{
 		"id":                    in.id,
@@ -302,17 +355,31 @@ func (s *Server) newInteractionLocked(typ discordgo.InteractionType, ch *channel
 	in.raw, _ = json.Marshal(d)
 	s.interactions[in.id] = in
 	s.byToken[in.token] = in
+	if deadline := s.deadlineLocked(in); deadline > 0 {
+		// Wake waiters when the deadline passes, so that Failed is seen.
+		time.AfterFunc(deadline+time.Millisecond, func() {
+			s.mu.Lock()
+			s.notifyLocked()
+			s.mu.Unlock()
+		})
+	}
 	s.notifyLocked()
 	return in
 }
 
-// dispatchInteraction sends INTERACTION_CREATE for in to every session.
+// dispatchInteraction sends in to the bot: POSTed to the interactions
+// endpoint if one is configured, otherwise as INTERACTION_CREATE to the
+// sessions of the shard owning the channel's guild (shard 0 for DMs).
 func (s *Server) dispatchInteraction(in *interaction) (*discordgo.Interaction, error) {
 	var out discordgo.Interaction
 	if err := json.Unmarshal(in.raw, &out); err != nil {
 		return nil, fmt.Errorf("decode own interaction payload: %w", err)
 	}
-	sessions := s.liveSessions()
+	if in.endpoint != "" {
+		s.logf("dispatch: POST interaction %s type %d to %s", in.id, in.typ, in.endpoint)
+		return &out, s.goDeliver(in)
+	}
+	sessions := s.sessionsFor(in.guildID)
 	if len(sessions) == 0 {
 		return &out, ErrNoSession
 	}
@@ -324,7 +391,10 @@ func (s *Server) dispatchInteraction(in *interaction) (*discordgo.Interaction, e
 }
 
 // SendCommand dispatches a slash command interaction (type 2) and returns it
-// as the bot receives it (ID and Token identify it in later calls).
+// as the bot receives it (ID and Token identify it in later calls). With
+// Options.InteractionsEndpointURL set, the interaction is POSTed there in
+// the background instead; see InteractionRecord.Delivery. A forum channel
+// gives ErrNotTextChannel.
 func (s *Server) SendCommand(c Command) (*discordgo.Interaction, error) {
 	s.mu.Lock()
 	in, err := s.commandInteractionLocked(discordgo.InteractionApplicationCommand, c.Name, c.CommandID, c.Options, c.ChannelID, c.DM, c.User, c.Locale)
@@ -336,7 +406,8 @@ func (s *Server) SendCommand(c Command) (*discordgo.Interaction, error) {
 }
 
 // SendAutocomplete dispatches an autocomplete interaction (type 4) for the
-// focused option and returns it as the bot receives it.
+// focused option and returns it as the bot receives it; like SendCommand,
+// it is POSTed to the interactions endpoint when one is configured.
 func (s *Server) SendAutocomplete(a Autocomplete) (*discordgo.Interaction, error) {
 	s.mu.Lock()
 	opts := slices.Clone(a.Options)
@@ -399,7 +470,8 @@ func hasFocused(opts []*discordgo.ApplicationCommandInteractionDataOption) bool 
 
 // ClickComponent dispatches a message component interaction (type 3) for a
 // button or select menu on a message the server knows, and returns it as the
-// bot receives it.
+// bot receives it; like SendCommand, it is POSTed to the interactions
+// endpoint when one is configured.
 func (s *Server) ClickComponent(cc ComponentClick) (*discordgo.Interaction, error) {
 	s.mu.Lock()
 	if s.closed {

@@ -23,7 +23,9 @@ const (
 	closeNotAuthenticated     = 4003
 	closeAuthenticationFailed = 4004
 	closeAlreadyAuthenticated = 4005
+	closeRateLimited          = 4008
 	closeInvalidShard         = 4010
+	closeShardingRequired     = 4011
 	closeInvalidAPIVersion    = 4012
 	closeInvalidIntents       = 4013
 	closeDisallowedIntents    = 4014
@@ -45,6 +47,19 @@ type gwConn struct {
 
 	closing atomic.Bool
 	sess    *session // guarded by Server.mu
+
+	commands []time.Time // arrival of recent non-heartbeat payloads; read loop only
+}
+
+// overCommandLimit records a client payload at now and reports whether the
+// connection has sent more than Discord's 120 commands in 60 seconds.
+func (c *gwConn) overCommandLimit(now time.Time) bool {
+	cut := 0
+	for cut < len(c.commands) && now.Sub(c.commands[cut]) >= gatewayCommandWindow {
+		cut++
+	}
+	c.commands = append(c.commands[cut:], now)
+	return len(c.commands) > gatewayCommandLimit
 }
 
 // session is a gateway session: it outlives connections and can be resumed.
@@ -53,11 +68,12 @@ type session struct {
 	intents discordgo.Intent
 	shard   *[2]int
 
-	mu   sync.Mutex // serializes sequence numbers, the log and writes
-	seq  int64
-	log  []loggedEvent
-	conn *gwConn
-	dead bool
+	mu     sync.Mutex // serializes sequence numbers, the log and writes
+	seq    int64
+	log    []loggedEvent
+	events []string // names of the dispatches sequenced, the last maxSessionLog
+	conn   *gwConn
+	dead   bool
 }
 
 type loggedEvent struct {
@@ -141,6 +157,10 @@ func (sess *session) sendLocked(s *Server, event string, data []byte) bool {
 	sess.log = append(sess.log, loggedEvent{seq: sess.seq, payload: payload})
 	if len(sess.log) > maxSessionLog {
 		sess.log = sess.log[len(sess.log)-maxSessionLog:]
+	}
+	sess.events = append(sess.events, event)
+	if len(sess.events) > maxSessionLog {
+		sess.events = sess.events[len(sess.events)-maxSessionLog:]
 	}
 	return sess.writeLocked(s, event, payload)
 }
@@ -237,6 +257,10 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 			c.closeWith(closeDecodeError, "Error while decoding payload.")
 			continue
 		}
+		if p.Op != 1 && c.overCommandLimit(time.Now()) {
+			c.closeWith(closeRateLimited, "You are being rate limited.")
+			continue
+		}
 		s.handleOp(c, p)
 	}
 }
@@ -289,8 +313,12 @@ func (s *Server) handleIdentify(c *gwConn, d json.RawMessage) {
 		Compress:       id.Compress,
 		LargeThreshold: id.LargeThreshold,
 		Shard:          id.Shard,
+		NumShards:      1,
 		Properties:     id.Properties,
 		Raw:            redactToken(d),
+	}
+	if id.Shard != nil {
+		rec.ShardID, rec.NumShards = id.Shard[0], id.Shard[1]
 	}
 	if id.Intents != nil {
 		rec.Intents = discordgo.Intent(*id.Intents)
@@ -311,15 +339,38 @@ func (s *Server) handleIdentify(c *gwConn, d json.RawMessage) {
 		code, reason = closeInvalidIntents, "Invalid intent(s)."
 	case rec.Intents&privilegedIntents&^s.opts.PrivilegedIntents != 0:
 		code, reason = closeDisallowedIntents, "Disallowed intent(s)."
-	case id.Shard != nil && (id.Shard[1] < 1 || id.Shard[0] < 0 || id.Shard[0] >= id.Shard[1]):
-		code, reason = closeInvalidShard, "Invalid shard."
+	default:
+		code, reason = s.checkShardLocked(id.Shard)
 	}
 	rec.CloseCode = code
+	if code == 0 {
+		rec.RateLimitKey = rec.ShardID % s.opts.MaxConcurrency
+		rec.RateLimited = s.identifyRateLimitedLocked(rec.RateLimitKey, rec.Time)
+	}
+	if code == 0 && !rec.RateLimited {
+		rec.SessionID = sess.id
+		s.sessionStarts++
+		if s.firstStart.IsZero() {
+			s.firstStart = rec.Time
+		}
+	}
 	s.identifies = append(s.identifies, rec)
+	if rec.RateLimited {
+		s.stats.RateLimitedIdentifies++
+	}
 	s.notifyLocked()
 	if code != 0 {
 		s.mu.Unlock()
 		c.closeWith(code, reason)
+		return
+	}
+	if rec.RateLimited {
+		// Discord answers an IDENTIFY over the concurrency limit with
+		// INVALID_SESSION, not resumable; the client should wait and
+		// IDENTIFY again on the same connection.
+		s.mu.Unlock()
+		s.logf("gateway: IDENTIFY of shard %d rate limited (key %d), sending INVALID_SESSION", rec.ShardID, rec.RateLimitKey)
+		_ = c.writeOp(9, false)
 		return
 	}
 	// A new IDENTIFY replaces disconnected sessions of the same shard, so
@@ -336,8 +387,8 @@ func (s *Server) handleIdentify(c *gwConn, d json.RawMessage) {
 	ready := s.readyLocked(sess)
 	var guildCreates [][]byte
 	if sess.intents&discordgo.IntentGuilds != 0 {
-		for _, gid := range s.guildSeq {
-			guildCreates = append(guildCreates, s.guildCreateLocked(s.guilds[gid]))
+		for _, g := range s.shardGuildsLocked(sess) {
+			guildCreates = append(guildCreates, s.guildCreateLocked(g))
 		}
 	}
 	s.mu.Unlock()
@@ -441,8 +492,8 @@ func (s *Server) handleResume(c *gwConn, d json.RawMessage) {
 
 func (s *Server) readyLocked(sess *session) []byte {
 	guilds := make([]map[string]any, 0, len(s.guildSeq))
-	for _, gid := range s.guildSeq {
-		guilds = append(guilds, map[string]any{"id": gid, "unavailable": true})
+	for _, g := range s.shardGuildsLocked(sess) {
+		guilds = append(guilds, map[string]any{"id": g.id, "unavailable": true})
 	}
 	user := userWire(s.botUser)
 	user["verified"] = true
@@ -492,10 +543,19 @@ func (s *Server) guildCreateLocked(g *guildState) []byte {
 	for i, cid := range g.channels {
 		channels = append(channels, s.channelWireLocked(s.channels[cid], i))
 	}
+	threads := make([]map[string]any, 0, len(g.threads))
+	for _, tid := range g.threads {
+		if t := s.channels[tid]; t.botSees() {
+			threads = append(threads, s.channelWireLocked(t, 0))
+		}
+	}
 	bot := s.botUser
 	systemChannel := any(nil)
-	if len(g.channels) > 0 {
-		systemChannel = g.channels[0]
+	for _, cid := range g.channels {
+		if s.channels[cid].takesMessages() {
+			systemChannel = cid
+			break
+		}
 	}
 	d := map[string]any{
 		"id":                            g.id,
@@ -509,7 +569,7 @@ func (s *Server) guildCreateLocked(g *guildState) []byte {
 		"channels":                      channels,
 		"members":                       []any{memberWire(&bot, "")},
 		"roles":                         []any{map[string]any{"id": g.id, "name": "@everyone", "permissions": "1071698660929", "position": 0, "color": 0, "hoist": false, "managed": false, "mentionable": false, "flags": 0}},
-		"threads":                       []any{},
+		"threads":                       threads,
 		"voice_states":                  []any{},
 		"presences":                     []any{},
 		"emojis":                        []any{},
@@ -542,9 +602,12 @@ func (s *Server) channelWireLocked(c *channelState, position int) map[string]any
 			"recipients":      []any{userWire(c.recipient)},
 		}
 	}
-	return map[string]any{
+	if c.isThread() {
+		return s.threadWireLocked(c)
+	}
+	w := map[string]any{
 		"id":                    c.id,
-		"type":                  0,
+		"type":                  int(c.typ),
 		"guild_id":              c.guildID,
 		"name":                  c.name,
 		"position":              position,
@@ -556,6 +619,15 @@ func (s *Server) channelWireLocked(c *channelState, position int) map[string]any
 		"rate_limit_per_user":   0,
 		"flags":                 0,
 	}
+	if c.typ == discordgo.ChannelTypeGuildForum {
+		w["available_tags"] = []any{}
+		w["default_reaction_emoji"] = nil
+		w["default_sort_order"] = nil
+		w["default_forum_layout"] = 0
+		w["default_thread_rate_limit_per_user"] = 0
+		w["default_auto_archive_duration"] = 4320
+	}
+	return w
 }
 
 func redactToken(d json.RawMessage) json.RawMessage {

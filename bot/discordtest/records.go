@@ -126,24 +126,44 @@ type Stats struct {
 	FailedResumes   int // RESUMEs answered with INVALID_SESSION
 	Heartbeats      int // heartbeats received (each answered with an ACK)
 	Dispatches      int // dispatch (op 0) payloads sent, replays included
+	// RateLimitedIdentifies counts IDENTIFYs answered with INVALID_SESSION
+	// because they exceeded max_concurrency per IdentifyWindow.
+	RateLimitedIdentifies int
 	// CloseCodes lists the close codes the server sent, in order.
 	CloseCodes []int
 }
 
-// Identify records one IDENTIFY payload.
+// Identify records one IDENTIFY payload and how the gateway answered it.
 type Identify struct {
+	// Time is when the IDENTIFY arrived; rate limit windows count from it.
 	Time           time.Time
 	Intents        discordgo.Intent
 	Compress       bool
 	LargeThreshold int
-	Shard          *[2]int
-	Properties     map[string]string
+	// Shard is the shard field as sent, nil if absent.
+	Shard *[2]int
+	// ShardID and NumShards are Shard's values, or 0 and 1 without one.
+	ShardID, NumShards int
+	// RateLimitKey is the identify bucket, ShardID % max_concurrency. It is
+	// set only for IDENTIFYs that passed the other checks (CloseCode 0).
+	RateLimitKey int
+	// RateLimited reports that another IDENTIFY with the same RateLimitKey
+	// was accepted less than Options.IdentifyWindow before, so this one was
+	// answered with op 9 INVALID_SESSION (d: false) and started no session.
+	RateLimited bool
+	// SessionID is the ID of the session READY started, or empty if the
+	// IDENTIFY was refused or rate limited.
+	SessionID  string
+	Properties map[string]string
 	// Raw is the payload's d object with the token replaced by "[redacted]".
 	Raw json.RawMessage
 	// CloseCode is the code the connection was closed with because of this
-	// IDENTIFY (4004, 4013, 4014), or zero if READY was sent.
+	// IDENTIFY (4004, 4010, 4011, 4013, 4014), or zero.
 	CloseCode int
 }
+
+// Accepted reports whether the IDENTIFY was answered with READY.
+func (id Identify) Accepted() bool { return id.SessionID != "" }
 
 // InteractionResponse is the initial response to an interaction.
 type InteractionResponse struct {
@@ -175,6 +195,17 @@ type InteractionRecord struct {
 	Followups []*discordgo.Message
 	// Edits counts accepted PATCHes of @original.
 	Edits int
+	// Failed reports that the user was shown "This interaction failed":
+	// no valid initial response arrived within the deadline (always 3s, or
+	// Options.InteractionDeadline, for interactions POSTed to the
+	// interactions endpoint; Options.InteractionDeadline, if set, for
+	// interactions sent over the gateway), or the endpoint answered with
+	// an error status or an invalid response.
+	Failed bool
+	// Delivery is the POST to Options.InteractionsEndpointURL that
+	// delivered the interaction, nil for interactions sent over the
+	// gateway or until the endpoint has answered (or failed to).
+	Delivery *Delivery
 }
 
 // Stats returns a snapshot of the gateway counters.
@@ -208,7 +239,9 @@ func (s *Server) WaitForResume(ctx context.Context, n int) error {
 	return err
 }
 
-// Identifies returns every IDENTIFY received, oldest first.
+// Identifies returns every IDENTIFY received, oldest first, with its shard,
+// rate limit key and time: refused and rate limited ones included (see
+// Identify.Accepted).
 func (s *Server) Identifies() []Identify {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -328,10 +361,11 @@ func (s *Server) Interaction(id string) (InteractionRecord, bool) {
 }
 
 // WaitForInteraction blocks until cond holds for the record of interaction id
-// and returns the record. A nil cond waits for the initial response.
+// and returns the record. A nil cond waits for the initial response or for
+// the interaction to fail (InteractionRecord.Failed).
 func (s *Server) WaitForInteraction(ctx context.Context, id string, cond func(InteractionRecord) bool) (InteractionRecord, error) {
 	if cond == nil {
-		cond = func(r InteractionRecord) bool { return r.Response != nil }
+		cond = func(r InteractionRecord) bool { return r.Response != nil || r.Failed }
 	}
 	var rec InteractionRecord
 	err := s.waitUntil(ctx, "interaction "+id, func() bool {
@@ -358,7 +392,11 @@ func (s *Server) Commands(guildID string) []*discordgo.ApplicationCommand {
 }
 
 func (s *Server) interactionRecordLocked(in *interaction) InteractionRecord {
-	rec := InteractionRecord{DispatchedAt: in.dispatchedAt, Edits: in.edits}
+	rec := InteractionRecord{DispatchedAt: in.dispatchedAt, Edits: in.edits, Failed: s.failedLocked(in, time.Now())}
+	if in.delivery != nil {
+		d := in.delivery.clone()
+		rec.Delivery = &d
+	}
 	var di discordgo.Interaction
 	if err := json.Unmarshal(in.raw, &di); err == nil {
 		rec.Interaction = &di

@@ -94,6 +94,8 @@ func (s *Server) buildRoutes() []route {
 		{method: "DELETE", pattern: "/channels/{channel_id}/messages/{message_id}", auth: true, handle: (*Server).deleteMessage},
 		{method: "PUT", pattern: "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me", auth: true, handle: (*Server).addReaction},
 		{method: "POST", pattern: "/channels/{channel_id}/typing", auth: true, handle: (*Server).typing},
+		{method: "POST", pattern: "/channels/{channel_id}/messages/{message_id}/threads", auth: true, handle: (*Server).startThreadFromMessage},
+		{method: "POST", pattern: "/channels/{channel_id}/threads", auth: true, handle: (*Server).startThread},
 		{method: "POST", pattern: "/interactions/{interaction_id}/{interaction_token}/callback", handle: (*Server).interactionCallback},
 		{method: "GET", pattern: "/webhooks/{application_id}/{interaction_token}/messages/@original", handle: (*Server).getWebhookMessage},
 		{method: "PATCH", pattern: "/webhooks/{application_id}/{interaction_token}/messages/@original", handle: (*Server).editWebhookMessage},
@@ -428,14 +430,8 @@ func (s *Server) getGateway(*call) reply {
 	return jsonReply(200, map[string]any{"url": s.GatewayURL()})
 }
 
-func (s *Server) getGatewayBot(*call) reply {
-	return jsonReply(200, map[string]any{
-		"url":    s.GatewayURL(),
-		"shards": 1,
-		"session_start_limit": map[string]any{
-			"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1,
-		},
-	})
+func (s *Server) getGatewayBot(c *call) reply {
+	return jsonReply(200, s.gatewayBotLocked(c.now))
 }
 
 func (s *Server) getMe(*call) reply {
@@ -479,7 +475,7 @@ func (s *Server) getApplication(*call) reply {
 		"description":            "",
 		"bot_public":             true,
 		"bot_require_code_grant": false,
-		"verify_key":             strings.Repeat("0", 64),
+		"verify_key":             s.PublicKey(),
 		"flags":                  s.applicationFlags(),
 		"bot":                    userWire(s.botUser),
 	})
@@ -490,14 +486,31 @@ func (s *Server) getChannel(c *call) reply {
 	if !ok {
 		return errorReply(404, 10003, "Unknown Channel")
 	}
+	if !ch.botSees() {
+		return missingAccessReply()
+	}
 	return jsonReply(200, s.channelWireLocked(ch, 0))
 }
 
+// missingAccessReply answers a request about a channel the bot cannot
+// view, such as a private thread it is not a member of.
+func missingAccessReply() reply { return errorReply(403, 50001, "Missing Access") }
+
 func (s *Server) typing(c *call) reply {
-	if _, ok := s.channels[c.params["channel_id"]]; !ok {
+	ch, ok := s.channels[c.params["channel_id"]]
+	if !ok {
 		return errorReply(404, 10003, "Unknown Channel")
 	}
+	if !ch.takesMessages() {
+		return nonTextChannelReply()
+	}
 	return reply{status: 204}
+}
+
+// nonTextChannelReply is Discord's answer to a message sent to a channel
+// that takes none, such as a forum channel.
+func nonTextChannelReply() reply {
+	return errorReply(400, 50008, "Cannot send messages in a non-text channel")
 }
 
 func (s *Server) channelMessageLocked(c *call) (*message, *reply) {
@@ -530,6 +543,12 @@ func (s *Server) createMessage(c *call) reply {
 	ch, ok := s.channels[c.params["channel_id"]]
 	if !ok {
 		return errorReply(404, 10003, "Unknown Channel")
+	}
+	if !ch.botSees() {
+		return missingAccessReply()
+	}
+	if !ch.takesMessages() {
+		return nonTextChannelReply()
 	}
 	var fe formErrors
 	in := parseMessage(&fe, "", c.payload)
@@ -678,10 +697,17 @@ func (s *Server) interactionCallback(c *call) reply {
 	if !ok || in.token != c.params["interaction_token"] {
 		return errorReply(404, 10062, "Unknown interaction")
 	}
+	return s.respondLocked(c, in)
+}
+
+// respondLocked validates and applies an initial response to in, whether
+// it came to the callback route or as the interactions endpoint's HTTP
+// response, and returns the callback route's answer.
+func (s *Server) respondLocked(c *call, in *interaction) reply {
 	if in.responded {
 		return errorReply(400, 40060, "Interaction has already been acknowledged.")
 	}
-	if d := s.opts.InteractionDeadline; d > 0 && c.now.Sub(in.dispatchedAt) > d {
+	if d := s.deadlineLocked(in); d > 0 && c.now.Sub(in.dispatchedAt) > d {
 		return errorReply(404, 10062, "Unknown interaction")
 	}
 	var body struct {

@@ -432,7 +432,11 @@ func TestReconnectRequest(t *testing.T) {
 
 func TestInvalidSession(t *testing.T) {
 	t.Parallel()
-	srv := discordtest.NewServer(t, discordtest.Options{})
+	// discordgo answers op 9 with an IDENTIFY at once, which Discord's
+	// identify rate limit refuses within 5s of the first (see
+	// TestIdentifyRateLimitDiscordgo); this test is about the session, so
+	// the limit is off.
+	srv := discordtest.NewServer(t, discordtest.Options{IdentifyWindow: -1})
 	s := openSession(t, srv, testIntents)
 	got := make(chan *discordgo.MessageCreate, 10)
 	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { got <- m })
