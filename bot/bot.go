@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -14,22 +13,10 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
-
-	"lectern/corpus"
-	"lectern/retrieval"
 )
 
-// Library is what the bot answers from; *retrieval.Engine is one.
-type Library interface {
-	Answer(question string, req retrieval.Request) (retrieval.Answer, error)
-	TopicAnswer(name string, req retrieval.Request) (retrieval.Answer, error)
-	FindTopics(query string, limit int) []retrieval.Topic
-	Topics() []retrieval.Topic
-	Context(id, maxBytes int) (string, corpus.Citation, error)
-	Corpus() *corpus.Corpus
-}
-
-// Options configure a Bot.
+// Options configure a Bot, the gateway door. What the bot answers, and
+// how, is the Core's.
 type Options struct {
 	// Token is the bot token, without the "Bot " prefix. It is sent to
 	// Discord and nowhere else.
@@ -40,18 +27,9 @@ type Options struct {
 	// GuildID, when set, registers the slash commands in that guild only
 	// (they appear at once); otherwise they are registered globally.
 	GuildID string
-	// Channels are channel IDs where the bot answers every message, not
-	// only mentions. They need the privileged MESSAGE_CONTENT intent.
-	Channels []string
-	// CooldownQuestions per CooldownWindow is how many questions one user
-	// may ask; a zero window means no limit.
-	CooldownQuestions int
-	CooldownWindow    time.Duration
-	// Top is how many excerpts a page of results shows; 0 means 1.
-	Top int
-	// Logger receives one line per question answered and every error; nil
-	// means slog.Default(). Tokens and other credentials are removed from
-	// every line first.
+	// Logger receives the connection's events and every delivery error;
+	// nil means slog.Default(). Tokens and other credentials are removed
+	// from every line first.
 	Logger *slog.Logger
 	// AnswerDeadline is how long the bot keeps trying to deliver an answer
 	// (retrying Discord's server and network errors, waiting out rate
@@ -71,7 +49,8 @@ type Options struct {
 const DefaultAPIURL = "https://discord.com/api/v9"
 
 // Gateway intents. The bot needs no privileged intent unless it answers
-// every message in some channels.
+// messages that do not mention it: every message in some channels, or new
+// forum posts.
 const (
 	baseIntents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 )
@@ -79,24 +58,21 @@ const (
 // Errors Run returns when Discord refuses the configuration.
 var (
 	ErrBadToken         = errors.New("the bot token was rejected by Discord (authentication failed): check discord.token or LECTERN_DISCORD_TOKEN")
-	ErrDisallowedIntent = errors.New("the MESSAGE_CONTENT intent was refused by Discord: enable it on the Bot page of the developer portal, or remove discord.channels")
+	ErrDisallowedIntent = errors.New("the MESSAGE_CONTENT intent was refused by Discord: enable it on the Bot page of the developer portal, or remove discord.channels and discord.forums")
 )
 
-// Bot is a Discord bot answering from a Library. Create it with New and
-// start it with Run.
+// Bot is the gateway door: it connects to Discord's gateway, turns the
+// messages and interactions it receives into Requests for a Core, and
+// delivers the Core's Responses through Discord's REST API. Create it with
+// New and start it with Run.
 type Bot struct {
-	lib    Library
-	opts   Options
-	log    *slog.Logger
-	redact *redactor
-	s      *discordgo.Session
-	rest   *restClient
-	fp     string // corpus fingerprint for button IDs
-
-	channels map[string]bool
-	cooldown *cooldown // questions
-	buttons  *cooldown // button clicks
-	feedback *feedbackLog
+	core    *Core
+	opts    Options
+	log     *slog.Logger
+	redact  *redactor
+	s       *discordgo.Session
+	rest    *restClient
+	threads *threads
 
 	// stop ends replies still being delivered when shutdown stops waiting.
 	stopCtx context.Context
@@ -113,14 +89,6 @@ type Bot struct {
 	readyOnce sync.Once
 }
 
-// Button clicks one user may make per buttonWindow, whatever the question
-// cooldown: buttons cost no search, but each click is a request to Discord
-// and feedback is logged.
-const (
-	buttonClicks = 10
-	buttonWindow = 10 * time.Second
-)
-
 // Start-up limits.
 const (
 	// connectTimeout bounds one attempt to connect to the gateway and get
@@ -130,13 +98,19 @@ const (
 	// answer is found in milliseconds, so this is one request to Discord.
 	// SIGTERM must stop lectern within a second or so.
 	shutdownGrace = time.Second
-	// closeWait is how long shutdown waits for the gateway connection to
-	// close: discordgo sends the close frame at once, then sleeps a second.
+	// closeWait is the longest shutdown waits for the gateway connection
+	// to close after asking discordgo to close it.
 	closeWait = 300 * time.Millisecond
+	// closeGrace is how long after its close frame shutdown waits for
+	// Discord's: discordgo may have stopped reading the connection.
+	closeGrace = 100 * time.Millisecond
 )
 
-// New prepares a bot. It does not connect; Run does.
-func New(lib Library, opts Options) (*Bot, error) {
+// New prepares a bot answering with core. It does not connect; Run does.
+func New(core *Core, opts Options) (*Bot, error) {
+	if core == nil {
+		return nil, errors.New("bot: no core")
+	}
 	if opts.Token == "" {
 		return nil, errors.New("bot: no token")
 	}
@@ -147,9 +121,6 @@ func New(lib Library, opts Options) (*Bot, error) {
 	base, err := url.Parse(opts.APIURL)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, fmt.Errorf("bot: API URL %q is not an http(s) URL", red.String(opts.APIURL))
-	}
-	if opts.Top <= 0 {
-		opts.Top = 1
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -176,7 +147,7 @@ func New(lib Library, opts Options) (*Bot, error) {
 	s.Client = &http.Client{Timeout: 30 * time.Second, Transport: transport}
 	s.UserAgent = "DiscordBot (https://github.com/lectern, 1.0) lectern"
 	s.Identify.Intents = baseIntents
-	if len(opts.Channels) > 0 {
+	if core.needsMessageContent() {
 		s.Identify.Intents |= discordgo.IntentsMessageContent
 	}
 	s.ShouldReconnectOnError = true
@@ -188,11 +159,12 @@ func New(lib Library, opts Options) (*Bot, error) {
 
 	stopCtx, stop := context.WithCancel(context.Background())
 	b := &Bot{
-		lib:    lib,
-		opts:   opts,
-		log:    log,
-		redact: red,
-		s:      s,
+		core:    core,
+		opts:    opts,
+		log:     log,
+		redact:  red,
+		s:       s,
+		threads: newThreads(),
 		rest: &restClient{
 			http:       &http.Client{Transport: transport},
 			auth:       "Bot " + opts.Token,
@@ -202,19 +174,11 @@ func New(lib Library, opts Options) (*Bot, error) {
 			backoff:    opts.RetryBackoff,
 			maxBackoff: max(opts.RetryBackoff, maxReplyBackoff),
 		},
-		fp:       fingerprint(lib.Corpus()),
-		channels: map[string]bool{},
-		cooldown: newCooldown(opts.CooldownQuestions, opts.CooldownWindow),
-		buttons:  newCooldown(buttonClicks, buttonWindow),
-		feedback: newFeedbackLog(),
-		stopCtx:  stopCtx,
-		stop:     stop,
-		ready:    make(chan struct{}),
+		stopCtx: stopCtx,
+		stop:    stop,
+		ready:   make(chan struct{}),
 	}
 	s.Dialer = b.gatewayDialer()
-	for _, c := range opts.Channels {
-		b.channels[c] = true
-	}
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onMessage)
 	s.AddHandler(b.onInteraction)
@@ -253,12 +217,11 @@ func (b *Bot) Intents() discordgo.Intent { return b.s.Identify.Intents }
 func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("connecting to Discord", "api", b.opts.APIURL, "intents", int(b.Intents()),
 		"message_content", b.Intents()&discordgo.IntentsMessageContent != 0)
-	if len(b.opts.Channels) > 0 {
-		b.log.Info("answering every message in the configured channels: this needs the privileged MESSAGE_CONTENT intent, enabled on the Bot page of the Discord developer portal",
-			"channels", b.opts.Channels)
+	if b.core.needsMessageContent() {
+		b.log.Info("answering messages without a mention in the configured channels and forums: this needs the privileged MESSAGE_CONTENT intent, enabled on the Bot page of the Discord developer portal",
+			"channels", len(b.core.channels), "forums", len(b.core.forums))
 	}
-	// Topics take a moment on a large text: find them before anyone asks.
-	go b.lib.Topics()
+	go b.core.warmUp()
 	connected, err := b.connect(ctx)
 	if err != nil {
 		b.stop()
@@ -408,10 +371,25 @@ func (b *Bot) shutdown() error {
 	closed := make(chan error, 1)
 	go func() { closed <- b.s.Close() }()
 	var err error
+	// discordgo sends its close frame, then sleeps a second before it
+	// closes the connection: wait for Discord to answer the close frame
+	// (if discordgo is still reading, it reads the answer), then close the
+	// connection under discordgo, which then finds it closed.
+	closing, ended := b.dialState()
+	wait := time.NewTimer(closeWait)
+	defer wait.Stop()
 	select {
 	case err = <-closed:
-	case <-time.After(closeWait):
+	case <-ended:
+	case <-closing:
+		select {
+		case <-ended:
+		case <-time.After(closeGrace):
+		case <-wait.C:
+		}
+	case <-wait.C:
 	}
+	b.abortDial()
 	b.log.Info("disconnected from Discord")
 	return err
 }
@@ -448,42 +426,6 @@ func userName(u *discordgo.User) string {
 		return ""
 	}
 	return u.Username
-}
-
-// commands are the slash commands, registered with a bulk overwrite so that
-// stale ones disappear.
-func commands() []*discordgo.ApplicationCommand {
-	minLen := 1
-	return []*discordgo.ApplicationCommand{
-		{
-			Name:        "ask",
-			Description: "Ask a question about the text",
-			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question", Required: true, MinLength: &minLen, MaxLength: 1000},
-				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "public", Description: "Show the answer to everyone in the channel (default: only you)"},
-			},
-		},
-		{Name: "topics", Description: "List what the text is about"},
-		{
-			Name:        "topic",
-			Description: "What the text says about one topic",
-			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionString, Name: "name", Description: "The topic", Required: true, Autocomplete: true, MinLength: &minLen, MaxLength: 200},
-			},
-		},
-		{Name: "source", Description: "Which documents the bot answers from"},
-		{Name: "help", Description: "How to ask the bot"},
-	}
-}
-
-// fingerprint identifies a corpus in button IDs: 8 hex digits.
-func fingerprint(c *corpus.Corpus) string {
-	h := fnv.New32a()
-	fmt.Fprintf(h, "%d\n", c.Len())
-	for _, d := range c.Documents() {
-		fmt.Fprintf(h, "%s\x00%d\x00%d\n", d.Name, d.Size, d.End-d.First)
-	}
-	return fmt.Sprintf("%08x", h.Sum32())
 }
 
 // rewriteTransport sends discordgo's requests for https://discord.com/api/vN

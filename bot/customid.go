@@ -17,11 +17,13 @@ import (
 //	                           it is read back from the message's embed
 //	lc1:c:SENTENCE:FP          show the context of a sentence
 //	lc1:f:u|d:SENTENCE:FP      feedback, up or down, on a sentence
-//	lc1:t:PAGE                 a page of /topics
-//	lc1:s:PAGE                 a page of /source
+//	lc1:t:PAGE:FP              a page of /topics
+//	lc1:s:PAGE:FP              a page of /source
 //
 // FP fingerprints the corpus, so that a button made for another version of
-// the text says so instead of showing the wrong sentence.
+// the text says so instead of showing the wrong sentence, and so that a
+// bot with several books knows which one a button belongs to. Page buttons
+// made before they carried FP ("lc1:t:PAGE") belong to the first book.
 const idPrefix = "lc1:"
 
 // maxCustomID is Discord's limit on a custom_id.
@@ -64,13 +66,26 @@ func (f feedbackID) String() string {
 	return fmt.Sprintf("%sf:%s:%d:%s", idPrefix, v, f.Sentence, f.FP)
 }
 
-type topicsID struct{ Page int }
+type topicsID struct {
+	Page int
+	FP   string // "" on buttons made before page buttons carried it
+}
 
-func (t topicsID) String() string { return fmt.Sprintf("%st:%d", idPrefix, t.Page) }
+func (t topicsID) String() string { return pageID('t', t.Page, t.FP) }
 
-type sourceID struct{ Page int }
+type sourceID struct {
+	Page int
+	FP   string // as in topicsID
+}
 
-func (s sourceID) String() string { return fmt.Sprintf("%ss:%d", idPrefix, s.Page) }
+func (s sourceID) String() string { return pageID('s', s.Page, s.FP) }
+
+func pageID(kind byte, page int, fp string) string {
+	if fp == "" {
+		return fmt.Sprintf("%s%c:%d", idPrefix, kind, page)
+	}
+	return fmt.Sprintf("%s%c:%d:%s", idPrefix, kind, page, fp)
+}
 
 // parseID decodes a custom_id into a moreID, contextID, feedbackID,
 // topicsID or sourceID. Anything else, including IDs cut short or with numbers out of
@@ -127,14 +142,18 @@ func parseID(id string) (any, error) {
 		}
 		return feedbackID{Up: parts[0] == "u", Sentence: s, FP: parts[2]}, nil
 	case 't', 's':
-		p, err := number(rest)
+		page, fp, hasFP := strings.Cut(rest, ":")
+		if hasFP && !isFP(fp) {
+			return nil, errBadID
+		}
+		p, err := number(page)
 		if err != nil {
 			return nil, errBadID
 		}
 		if kind == 's' {
-			return sourceID{Page: p}, nil
+			return sourceID{Page: p, FP: fp}, nil
 		}
-		return topicsID{Page: p}, nil
+		return topicsID{Page: p, FP: fp}, nil
 	}
 	return nil, errBadID
 }

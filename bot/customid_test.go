@@ -18,7 +18,9 @@ func TestCustomIDRoundTrip(t *testing.T) {
 		{contextID{Sentence: 22, FP: testFP}, contextID{Sentence: 22, FP: testFP}},
 		{feedbackID{Up: true, Sentence: 5, FP: testFP}, feedbackID{Up: true, Sentence: 5, FP: testFP}},
 		{feedbackID{Up: false, Sentence: 0, FP: testFP}, feedbackID{Up: false, Sentence: 0, FP: testFP}},
-		{topicsID{Page: 3}, topicsID{Page: 3}},
+		{topicsID{Page: 3, FP: testFP}, topicsID{Page: 3, FP: testFP}},
+		{sourceID{Page: 2, FP: testFP}, sourceID{Page: 2, FP: testFP}},
+		{topicsID{Page: 3}, topicsID{Page: 3}}, // made before pages carried FP
 		{sourceID{Page: 2}, sourceID{Page: 2}},
 	}
 	for _, tt := range tests {
@@ -39,6 +41,7 @@ func TestParseIDRejects(t *testing.T) {
 		"lc1:c:1:0123ABCD", "lc1:c:1:0123abcd:extra", "lc1:m:1:0123abcd:", "lc1:m:x:0123abcd:q",
 		"lc1:f:x:1:0123abcd", "lc1:t:", "lc1:t:1234567890", "lc1:c:99999999999:0123abcd",
 		"lc1:M:1:0123abc", strings.Repeat("a", 101), "lc1:c:1:0123abc\xff", "lc1:s:", "lc1:s:x",
+		"lc1:t:1:", "lc1:t:1:0123ABCD", "lc1:s:1:0123abcd:2", "lc1:t::0123abcd",
 	} {
 		if got, err := parseID(id); err == nil {
 			t.Errorf("parseID(%q) = %#v; want an error", id, got)
@@ -47,7 +50,7 @@ func TestParseIDRejects(t *testing.T) {
 }
 
 func FuzzParseID(f *testing.F) {
-	for _, s := range []string{"lc1:m:1:0123abcd:question", "lc1:M:2:0123abcd", "lc1:c:22:0123abcd", "lc1:f:u:3:0123abcd", "lc1:t:0", "lc1:s:1", "lc1:", "x"} {
+	for _, s := range []string{"lc1:m:1:0123abcd:question", "lc1:M:2:0123abcd", "lc1:c:22:0123abcd", "lc1:f:u:3:0123abcd", "lc1:t:0", "lc1:s:1", "lc1:t:0:0123abcd", "lc1:s:1:0123abcd", "lc1:", "x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {

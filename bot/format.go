@@ -35,6 +35,12 @@ const (
 // description's limit, and short enough to read in a chat.
 const excerptBudget = 1800
 
+// Labels of the buttons that continue a reply (see Reply.Next).
+const (
+	labelMore = "More results"
+	labelNext = "Next ▶"
+)
+
 // Colours of the embeds.
 const (
 	colorAnswer   = 0x3B82F6
@@ -42,81 +48,21 @@ const (
 	colorInfo     = 0x10B981
 )
 
-// reply is a message lectern sends, before it is shaped into one of
-// discordgo's request types. Every one of those is built by a method below
-// that sets allowed_mentions to parse nothing.
-type reply struct {
-	Content    string
-	Embeds     []*discordgo.MessageEmbed
+// Reply is a message the core makes: text, embeds, buttons, and whether
+// only its asker sees it. The embeds and buttons are discordgo's structs,
+// used as plain data: a door shapes a Reply into its own requests, and
+// Text renders it for a terminal.
+type Reply struct {
+	// Content is the message's text, in Discord's Markdown.
+	Content string
+	// Embeds are the message's embeds: an answer's excerpts, a list.
+	Embeds []*discordgo.MessageEmbed
+	// Components are rows of buttons, whose custom_ids carry their state
+	// (see customid.go).
 	Components []discordgo.MessageComponent
-	Ephemeral  bool
-}
-
-// noMentions allows no mention of any kind: discordgo sends "parse": null
-// for a nil slice, which would let "@everyone" in the text ping a server.
-func noMentions() *discordgo.MessageAllowedMentions {
-	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
-}
-
-func (r reply) flags() discordgo.MessageFlags {
-	if r.Ephemeral {
-		return discordgo.MessageFlagsEphemeral
-	}
-	return 0
-}
-
-// message shapes r as a channel message replying to ref (nil: no reply).
-func (r reply) message(ref *discordgo.MessageReference) *discordgo.MessageSend {
-	r = r.fit()
-	return &discordgo.MessageSend{
-		Content:         r.Content,
-		Embeds:          nonNilEmbeds(r.Embeds),
-		Components:      nonNilComponents(r.Components),
-		Reference:       ref,
-		AllowedMentions: noMentions(),
-	}
-}
-
-// response shapes r as an interaction response of type typ.
-func (r reply) response(typ discordgo.InteractionResponseType) *discordgo.InteractionResponse {
-	return &discordgo.InteractionResponse{Type: typ, Data: r.data()}
-}
-
-func (r reply) data() *discordgo.InteractionResponseData {
-	r = r.fit()
-	return &discordgo.InteractionResponseData{
-		Content:         r.Content,
-		Embeds:          nonNilEmbeds(r.Embeds),
-		Components:      nonNilComponents(r.Components),
-		Flags:           r.flags(),
-		AllowedMentions: noMentions(),
-	}
-}
-
-// edit shapes r as an edit of a deferred interaction response.
-func (r reply) edit() *discordgo.WebhookEdit {
-	r = r.fit()
-	content := r.Content
-	embeds := nonNilEmbeds(r.Embeds)
-	components := nonNilComponents(r.Components)
-	return &discordgo.WebhookEdit{
-		Content:         &content,
-		Embeds:          &embeds,
-		Components:      &components,
-		AllowedMentions: noMentions(),
-	}
-}
-
-// followup shapes r as a follow-up message to an interaction.
-func (r reply) followup() *discordgo.WebhookParams {
-	r = r.fit()
-	return &discordgo.WebhookParams{
-		Content:         r.Content,
-		Embeds:          r.Embeds,
-		Components:      nonNilComponents(r.Components),
-		Flags:           r.flags(),
-		AllowedMentions: noMentions(),
-	}
+	// Ephemeral replies are shown only to whoever asked (interactions
+	// only: a channel message is seen by all).
+	Ephemeral bool
 }
 
 // fit returns r within every Discord limit on a message, whatever built
@@ -124,7 +70,7 @@ func (r reply) followup() *discordgo.WebhookParams {
 // fields, their total) and components. The builders below already keep
 // within the limits, cutting at sentence and word boundaries; fit only
 // guards against one that does not, cutting bluntly. r is not modified.
-func (r reply) fit() reply {
+func (r Reply) fit() Reply {
 	r.Content = truncate(r.Content, maxContent)
 	var embeds []*discordgo.MessageEmbed
 	for _, e := range r.Embeds {
@@ -232,15 +178,17 @@ func nonNilComponents(c []discordgo.MessageComponent) []discordgo.MessageCompone
 	return c
 }
 
-// answerReply renders an answer: an embed per result (the question as the
-// first one's title, the excerpt with the question's words in bold, the
-// citation below) and buttons for more results, the surrounding context and
-// feedback. An answer the text does not give says so and points to /topics.
-func answerReply(question string, ans retrieval.Answer, fp string) reply {
+// answerReply renders an answer from the book whose corpus fingerprint is
+// fp: an embed per result (the question as the first one's title, the
+// excerpt with the question's words in bold, the citation below, naming
+// bookName if not "") and buttons for more results, the surrounding
+// context and feedback. An answer the text does not give says so and
+// points to /topics.
+func answerReply(question string, ans retrieval.Answer, fp, bookName string) Reply {
 	if !ans.Answered || len(ans.Results) == 0 {
-		return notFoundReply(question, ans)
+		return notFoundReply(question, ans, bookName)
 	}
-	var r reply
+	var r Reply
 	budget := maxEmbedsTotal
 	for i, res := range ans.Results {
 		if i == maxEmbeds {
@@ -250,7 +198,7 @@ func answerReply(question string, ans retrieval.Answer, fp string) reply {
 		if i == 0 {
 			e.Title = title(question)
 		}
-		e.Footer = &discordgo.MessageEmbedFooter{Text: citeFooter(res.Citation)}
+		e.Footer = &discordgo.MessageEmbedFooter{Text: citeFooter(res.Citation, bookName)}
 		room := min(excerptBudget, budget-width(e.Title)-width(e.Footer.Text)-50)
 		if room < 200 && i > 0 {
 			break // no room for another result
@@ -264,7 +212,7 @@ func answerReply(question string, ans retrieval.Answer, fp string) reply {
 	var buttons []discordgo.MessageComponent
 	if ans.More || len(r.Embeds) < len(ans.Results) {
 		buttons = append(buttons, discordgo.Button{
-			Label:    "More results",
+			Label:    labelMore,
 			Style:    discordgo.PrimaryButton,
 			CustomID: moreID{Offset: last.Rank, FP: fp, Question: question}.String(),
 		})
@@ -284,17 +232,17 @@ func answerReply(question string, ans retrieval.Answer, fp string) reply {
 // maxReason bounds the reason a not-found answer gives.
 const maxReason = 1000
 
-func notFoundReply(question string, ans retrieval.Answer) reply {
+func notFoundReply(question string, ans retrieval.Answer, bookName string) Reply {
 	desc := "The text doesn't seem to answer this, so I won't guess."
 	if ans.Reason != "" {
 		desc += "\n" + fitEscaped(capitalise(ans.Reason), maxReason) + "."
 	}
 	desc += "\nTry other words, or `/topics` to see what the text covers."
-	return reply{Embeds: []*discordgo.MessageEmbed{{
-		Title:       title(question),
-		Description: desc,
-		Color:       colorNotFound,
-	}}}
+	e := &discordgo.MessageEmbed{Title: title(question), Description: desc, Color: colorNotFound}
+	if bookName != "" {
+		e.Footer = &discordgo.MessageEmbedFooter{Text: bookFooter + bookName}
+	}
+	return Reply{Embeds: []*discordgo.MessageEmbed{e}}
 }
 
 // renderExcerpt renders a result's excerpt in at most max characters:
@@ -444,10 +392,26 @@ func fitEscaped(s string, n int) string {
 	return "…"
 }
 
-// citeFooter renders a citation as an embed footer.
-func citeFooter(c corpus.Citation) string {
-	const book = "📖 "
-	return book + truncate(citationText(c), maxFooter-width(book))
+// citeFooter renders a citation as an embed footer, naming the book if
+// bookName is not "". Footers show no Markdown: nothing is escaped.
+func citeFooter(c corpus.Citation, bookName string) string {
+	text := citationText(c)
+	if bookName != "" {
+		text += " (" + bookName + ")"
+	}
+	return bookFooter + truncate(text, maxFooter-width(bookFooter))
+}
+
+// bookFooter starts a footer that cites the text.
+const bookFooter = "📖 "
+
+// bookTitle is an embed title for a book's name: title alone when there is
+// no name, else title — name.
+func bookTitle(title, bookName string) string {
+	if bookName == "" {
+		return title
+	}
+	return title + " — " + fitEscaped(bookName, maxTitle-width(title)-3)
 }
 
 // escapeMarkdown makes s show as plain text in Discord: Markdown syntax is
@@ -540,11 +504,13 @@ func capitalise(s string) string {
 // topicsPerPage is how many topics one page of /topics lists.
 const topicsPerPage = 15
 
-// topicsReply renders page p (from 0) of the topic list, with buttons to
-// turn pages when they do not fit on one.
-func topicsReply(topics []retrieval.Topic, p int) reply {
+// topicsReply renders page p (from 0) of the topic list of the book with
+// fingerprint fp, named bookName if not "", with buttons to turn pages
+// when they do not fit on one.
+func topicsReply(topics []retrieval.Topic, p int, fp, bookName string) Reply {
+	heading := bookTitle("Topics", bookName)
 	if len(topics) == 0 {
-		return reply{Embeds: []*discordgo.MessageEmbed{{Title: "Topics", Description: "No topics found in the text.", Color: colorInfo}}}
+		return Reply{Embeds: []*discordgo.MessageEmbed{{Title: heading, Description: "No topics found in the text.", Color: colorInfo}}}
 	}
 	pages := (len(topics) + topicsPerPage - 1) / topicsPerPage
 	p = max(0, min(p, pages-1))
@@ -552,13 +518,13 @@ func topicsReply(topics []retrieval.Topic, p int) reply {
 	for _, t := range topics[p*topicsPerPage : min(len(topics), (p+1)*topicsPerPage)] {
 		fmt.Fprintf(&b, "• **%s** — %s\n", escapeMarkdown(truncate(oneLine(t.Name), 80)), plural(t.Count, "sentence"))
 	}
-	b.WriteString("\nAsk `/topic name:` for what the text says about one.")
-	e := &discordgo.MessageEmbed{Title: "Topics", Description: b.String(), Color: colorInfo}
+	b.WriteString("\nUse `/topic` with a name for what the text says about one.")
+	e := &discordgo.MessageEmbed{Title: heading, Description: b.String(), Color: colorInfo}
 	if pages > 1 {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d", p+1, pages)}
+		e.Footer = &discordgo.MessageEmbedFooter{Text: pageFooter(p+1, pages)}
 	}
-	r := reply{Embeds: []*discordgo.MessageEmbed{e}}
-	r.Components = pager(p, pages, func(p int) string { return topicsID{Page: p}.String() })
+	r := Reply{Embeds: []*discordgo.MessageEmbed{e}}
+	r.Components = pager(p, pages, func(p int) string { return topicsID{Page: p, FP: fp}.String() })
 	return r
 }
 
@@ -570,7 +536,7 @@ func pager(p, pages int, id func(page int) string) []discordgo.MessageComponent 
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: "◀ Previous", Style: discordgo.SecondaryButton, Disabled: p == 0, CustomID: id(max(0, p-1))},
-		discordgo.Button{Label: "Next ▶", Style: discordgo.SecondaryButton, Disabled: p == pages-1, CustomID: id(min(pages-1, p+1))},
+		discordgo.Button{Label: labelNext, Style: discordgo.SecondaryButton, Disabled: p == pages-1, CustomID: id(min(pages-1, p+1))},
 	}}}
 }
 
@@ -582,11 +548,11 @@ func plural(n int, word string) string {
 }
 
 // contextReply shows the paragraph around a sentence.
-func contextReply(text string, cit corpus.Citation) reply {
-	return reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
+func contextReply(text string, cit corpus.Citation, bookName string) Reply {
+	return Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
 		Title:       "Context",
 		Description: fitEscaped(text, excerptBudget*2),
-		Footer:      &discordgo.MessageEmbedFooter{Text: citeFooter(cit)},
+		Footer:      &discordgo.MessageEmbedFooter{Text: citeFooter(cit, bookName)},
 		Color:       colorAnswer,
 	}}}
 }
@@ -599,13 +565,14 @@ const (
 	maxDocFile   = 200
 )
 
-// sourceReply describes page p (from 0) of what the bot knows: how many
-// documents and sentences, then a field per document (title; source,
-// pages, sentences, file name), as many as fit on a page within Discord's
-// limits, with buttons to turn pages when they do not all fit on one.
-func sourceReply(docs []corpus.Document, sentences, p int) reply {
+// sourceReply describes page p (from 0) of what the bot knows from the
+// book with fingerprint fp, named bookName if not "": how many documents
+// and sentences, then a field per document (title; source, pages,
+// sentences, file name), as many as fit on a page within Discord's limits,
+// with buttons to turn pages when they do not all fit on one.
+func sourceReply(docs []corpus.Document, sentences, p int, fp, bookName string) Reply {
 	e := &discordgo.MessageEmbed{
-		Title:       "What I know",
+		Title:       bookTitle("What I know", bookName),
 		Description: fmt.Sprintf("%s, %s.", plural(len(docs), "document"), plural(sentences, "sentence")),
 		Color:       colorInfo,
 	}
@@ -628,15 +595,15 @@ func sourceReply(docs []corpus.Document, sentences, p int) reply {
 		used += w
 	}
 	if len(pages) == 0 {
-		return reply{Embeds: []*discordgo.MessageEmbed{e}}
+		return Reply{Embeds: []*discordgo.MessageEmbed{e}}
 	}
 	p = max(0, min(p, len(pages)-1))
 	e.Fields = pages[p]
 	if len(pages) > 1 {
 		e.Footer = &discordgo.MessageEmbedFooter{Text: pageFooter(p+1, len(pages))}
 	}
-	r := reply{Embeds: []*discordgo.MessageEmbed{e}}
-	r.Components = pager(p, len(pages), func(p int) string { return sourceID{Page: p}.String() })
+	r := Reply{Embeds: []*discordgo.MessageEmbed{e}}
+	r.Components = pager(p, len(pages), func(p int) string { return sourceID{Page: p, FP: fp}.String() })
 	return r
 }
 
@@ -669,31 +636,48 @@ func docField(d corpus.Document) *discordgo.MessageEmbedField {
 	}
 }
 
-// helpReply explains how to use the bot.
-func helpReply() reply {
-	return reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
-		Title: "How to ask",
-		Description: "I answer questions about my text with its own words: every answer is a passage, with its title, source and page. " +
-			"When the text doesn't answer, I say so.\n\n" +
-			"• Mention me with a question, or send me a direct message.\n" +
+// helpReply explains how to use the bot at a door: the terminal has its
+// own commands. books, when there are several, are the names /ask's book
+// option takes.
+func helpReply(door string, books []string) Reply {
+	intro := "I answer questions about my text with its own words: every answer is a passage, with its title, source and page. " +
+		"When the text doesn't answer, I say so.\n\n"
+	var how string
+	if door == DoorTerminal {
+		how = "• Type a question and press Enter.\n" +
+			"• `/more` — the next results, or the next page.\n" +
+			"• `/topics` — what the text is about.\n" +
+			"• `/topic name` — what it says about one topic.\n" +
+			"• `/source` — which documents I know.\n" +
+			"• `/quit` — leave."
+	} else {
+		how = "• Mention me with a question, or send me a direct message.\n" +
 			"• `/ask question:` — the best passage (add `public:True` to show it to the channel).\n" +
 			"• `/topics` — what the text is about.\n" +
 			"• `/topic name:` — what it says about one topic.\n" +
 			"• `/source` — which documents I know.\n\n" +
-			"Under an answer: **More results**, **Show context**, and 👍/👎 to tell my operator how I did.",
-		Color: colorInfo,
+			"Under an answer: **More results**, **Show context**, and 👍/👎 to tell my operator how I did."
+		if len(books) > 1 {
+			how += "\n\nI know several books; each channel has its own. Add `book:` to `/ask` to ask another: " +
+				fitEscaped(strings.Join(books, ", "), 1500) + "."
+		}
+	}
+	return Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
+		Title:       "How to ask",
+		Description: intro + how,
+		Color:       colorInfo,
 	}}}
 }
 
 // errorReply is what a person sees when something fails: short and
 // private; the details go to the log.
-func errorReply(msg string) reply {
-	return reply{Ephemeral: true, Content: truncate(msg, maxContent)}
+func errorReply(msg string) Reply {
+	return Reply{Ephemeral: true, Content: truncate(msg, maxContent)}
 }
 
 // choices turns topics into autocomplete choices.
-func choices(topics []retrieval.Topic) []*discordgo.ApplicationCommandOptionChoice {
-	out := []*discordgo.ApplicationCommandOptionChoice{}
+func choices(topics []retrieval.Topic) []Choice {
+	out := []Choice{}
 	seen := map[string]bool{}
 	for _, t := range topics {
 		name := truncate(oneLine(t.Name), maxChoiceName)
@@ -701,7 +685,43 @@ func choices(topics []retrieval.Topic) []*discordgo.ApplicationCommandOptionChoi
 			continue
 		}
 		seen[name] = true
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: name})
+		out = append(out, Choice{Name: name, Value: name})
 	}
 	return out
+}
+
+// bookName is how replies name b: by its name when there are several
+// books, else not at all.
+func (c *Core) bookName(b *book) string {
+	if !c.multi {
+		return ""
+	}
+	return b.name
+}
+
+func (c *Core) answerReply(b *book, question string, ans retrieval.Answer) Reply {
+	return answerReply(question, ans, b.fp, c.bookName(b))
+}
+
+func (c *Core) topicsReply(b *book, page int) Reply {
+	return topicsReply(b.a.Topics(), page, b.fp, c.bookName(b))
+}
+
+func (c *Core) sourceReply(b *book, page int) Reply {
+	corp := b.a.Corpus()
+	return sourceReply(corp.Documents(), corp.Len(), page, b.fp, c.bookName(b))
+}
+
+func (c *Core) contextReply(b *book, text string, cit corpus.Citation) Reply {
+	return contextReply(text, cit, c.bookName(b))
+}
+
+func (c *Core) helpReply(door string) Reply {
+	var names []string
+	if c.multi {
+		for _, b := range c.books {
+			names = append(names, b.name)
+		}
+	}
+	return helpReply(door, names)
 }

@@ -47,40 +47,9 @@ func golden(t *testing.T, name string, v any) {
 	}
 }
 
-func TestRenderGolden(t *testing.T) {
-	e := seedEngine(t)
-	ask := func(q string, top int) retrieval.Answer {
-		ans, err := e.Answer(q, retrieval.Request{Top: top})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ans
-	}
-	topics := e.Topics()
-	tests := []struct {
-		name string
-		r    reply
-	}{
-		{"answer", answerReply("Where was Stalin buried?", ask("Where was Stalin buried?", 1), testFP)},
-		{"answer_three", answerReply("Khrushchev speech", ask("Khrushchev speech", 3), testFP)},
-		{"not_found", answerReply("What is the capital of France?", ask("What is the capital of France?", 1), testFP)},
-		{"topics_page1", topicsReply(topics, 0)},
-		{"topics_page2", topicsReply(topics, 1)},
-		{"source", sourceReply(e.Corpus().Documents(), e.Corpus().Len(), 0)},
-		{"help", helpReply()},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			msg := tt.r.message(&discordgo.MessageReference{MessageID: "1", ChannelID: "2"})
-			golden(t, tt.name, msg)
-			checkLimits(t, tt.name, tt.r)
-		})
-	}
-}
-
-// checkLimits asserts Discord's limits on a reply, as the message sent:
+// checkLimits asserts Discord's limits on a Reply, as the message sent:
 // lengths in UTF-16 code units, which is at least what Discord counts.
-func checkLimits(t *testing.T, name string, r reply) {
+func checkLimits(t *testing.T, name string, r Reply) {
 	t.Helper()
 	for _, err := range limitErrors(r.message(nil)) {
 		t.Errorf("%s: %s", name, err)
@@ -155,11 +124,11 @@ func limitErrors(m *discordgo.MessageSend) []string {
 // TestAllowedMentions checks that every request shape allows no mentions,
 // with "parse": [] rather than null.
 func TestAllowedMentions(t *testing.T) {
-	r := reply{Content: "@everyone hi"}
+	r := Reply{Content: "@everyone hi"}
 	shapes := map[string]any{
 		"message":  r.message(nil),
 		"response": r.response(discordgo.InteractionResponseChannelMessageWithSource),
-		"deferred": reply{Ephemeral: true}.response(discordgo.InteractionResponseDeferredChannelMessageWithSource),
+		"deferred": Reply{Ephemeral: true}.response(discordgo.InteractionResponseDeferredChannelMessageWithSource),
 		"edit":     r.edit(),
 		"followup": r.followup(),
 	}
@@ -210,7 +179,7 @@ func TestEscapeMarkdown(t *testing.T) {
 }
 
 // TestHostileCorpus answers from a text full of mentions and Markdown: the
-// reply must show it as plain text.
+// Reply must show it as plain text.
 func TestHostileCorpus(t *testing.T) {
 	var b corpus.Builder
 	text := "The @everyone ping was sent to **all** members of the [server](https://evil.example) by <@&123>. Nobody liked the ping.\n"
@@ -226,7 +195,7 @@ func TestHostileCorpus(t *testing.T) {
 	if err != nil || !ans.Answered {
 		t.Fatalf("Answer = %+v, %v", ans, err)
 	}
-	r := answerReply("who got the @everyone ping? **now**", ans, testFP)
+	r := answerReply("who got the @everyone ping? **now**", ans, testFP, "")
 	d := r.Embeds[0].Description
 	for _, bad := range []string{"@everyone", "[server](", "<@&123>", "**all**"} {
 		if strings.Contains(d, bad) {

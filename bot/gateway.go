@@ -173,6 +173,16 @@ type guardConn struct {
 	net.Conn
 	br  *bufio.Reader
 	log *slog.Logger
+	// watch, if set, sees each whole message (inflated) before it is
+	// sanitized, in the order Discord sent them.
+	watch func(msg []byte)
+	// ended is closed when Discord sends a close frame or reading fails:
+	// the connection is over. closing is closed when the client has sent
+	// its close frame.
+	ended       chan struct{}
+	endedOnce   sync.Once
+	closing     chan struct{}
+	closingOnce sync.Once
 
 	out        bytes.Buffer // processed bytes for Read
 	headerDone bool
@@ -187,7 +197,17 @@ func newGuardConn(c net.Conn, br *bufio.Reader, log *slog.Logger) *guardConn {
 	if br == nil {
 		br = bufio.NewReader(c)
 	}
-	return &guardConn{Conn: c, br: br, log: log}
+	return &guardConn{Conn: c, br: br, log: log, ended: make(chan struct{}), closing: make(chan struct{})}
+}
+
+// Write passes p on, noting a close frame: gorilla writes a client's close
+// frame (FIN, opcode 8, masked, at most 125 bytes of payload) in one call.
+func (g *guardConn) Write(p []byte) (int, error) {
+	n, err := g.Conn.Write(p)
+	if len(p) >= 6 && p[0] == 0x80|websocket.CloseMessage && p[1]&0x80 != 0 && len(p) == 6+int(p[1]&0x7f) && err == nil {
+		g.closingOnce.Do(func() { close(g.closing) })
+	}
+	return n, err
 }
 
 func (g *guardConn) Read(p []byte) (int, error) {
@@ -195,10 +215,15 @@ func (g *guardConn) Read(p []byte) (int, error) {
 		if g.err != nil {
 			return 0, g.err
 		}
-		g.err = g.fill()
+		if g.err = g.fill(); g.err != nil {
+			g.end()
+		}
 	}
 	return g.out.Read(p)
 }
+
+// end marks the connection over.
+func (g *guardConn) end() { g.endedOnce.Do(func() { close(g.ended) }) }
 
 // fill reads a line of the HTTP response or a frame and appends what the
 // client should read to g.out.
@@ -252,6 +277,9 @@ func (g *guardConn) fill() error {
 	if _, err := io.ReadFull(g.br, payload); err != nil {
 		return err
 	}
+	if op == websocket.CloseMessage {
+		g.end()
+	}
 	if op > websocket.BinaryMessage || rsv != 0 || masked {
 		// Control frames, and frames the client will reject anyway.
 		g.out.Write(hdr[:n])
@@ -282,6 +310,9 @@ func (g *guardConn) emit(op byte, msg []byte) {
 			return
 		}
 		op, msg = websocket.TextMessage, inflated
+	}
+	if g.watch != nil {
+		g.watch(msg)
 	}
 	clean, why := sanitizeGateway(msg)
 	if why != "" {
@@ -374,6 +405,7 @@ func (b *Bot) dialGateway(ctx context.Context, network, addr string, useTLS bool
 		conn = tc
 	}
 	g := newGuardConn(conn, br, b.log)
+	g.watch = b.threads.watch
 	b.dialMu.Lock()
 	b.dialed = g
 	b.dialMu.Unlock()
@@ -444,5 +476,19 @@ func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 // dialTracker is embedded in Bot to remember the gateway connection.
 type dialTracker struct {
 	dialMu sync.Mutex
-	dialed net.Conn
+	dialed *guardConn
+}
+
+// dialState returns channels closed once the gateway connection last
+// dialed has sent its close frame, and once it has ended (both at once if
+// none was dialed).
+func (b *Bot) dialState() (closing, ended <-chan struct{}) {
+	b.dialMu.Lock()
+	defer b.dialMu.Unlock()
+	if b.dialed == nil {
+		ch := make(chan struct{})
+		close(ch)
+		return ch, ch
+	}
+	return b.dialed.closing, b.dialed.ended
 }

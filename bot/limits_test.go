@@ -14,13 +14,13 @@ import (
 
 // unfitted shapes r as a message without reply.fit, so that tests see what
 // the builders made.
-func unfitted(r reply) *discordgo.MessageSend {
+func unfitted(r Reply) *discordgo.MessageSend {
 	return &discordgo.MessageSend{Content: r.Content, Embeds: r.Embeds, Components: r.Components}
 }
 
-// checkBuilt asserts that a builder's reply keeps Discord's limits by
+// checkBuilt asserts that a builder's Reply keeps Discord's limits by
 // itself, and that fit leaves it so.
-func checkBuilt(t *testing.T, name string, r reply) {
+func checkBuilt(t *testing.T, name string, r Reply) {
 	t.Helper()
 	for _, err := range limitErrors(unfitted(r)) {
 		t.Errorf("%s: %s", name, err)
@@ -53,7 +53,7 @@ func hostileDocs(n int, unit string, size int) []corpus.Document {
 func TestSourceManyLongTitles(t *testing.T) {
 	for _, unit := range []string{"Title ", "*_`|", "😀", "é"} {
 		docs := hostileDocs(30, unit, 1000)
-		first := sourceReply(docs, 300, 0)
+		first := sourceReply(docs, 300, 0, testFP, "")
 		pages := 1
 		fmt.Sscanf(footerText(first.Embeds[0]), "Page 1 of %d", &pages)
 		if pages < 2 {
@@ -61,7 +61,7 @@ func TestSourceManyLongTitles(t *testing.T) {
 		}
 		seen := map[int]int{}
 		for p := 0; p < pages; p++ {
-			r := sourceReply(docs, 300, p)
+			r := sourceReply(docs, 300, p, testFP, "")
 			checkBuilt(t, fmt.Sprintf("%q page %d", unit, p+1), r)
 			for _, f := range r.Embeds[0].Fields {
 				var id int
@@ -80,12 +80,12 @@ func TestSourceManyLongTitles(t *testing.T) {
 			}
 		}
 		// Pages out of range show the nearest one.
-		if got := footerText(sourceReply(docs, 300, 999).Embeds[0]); got != fmt.Sprintf("Page %d of %d", pages, pages) {
+		if got := footerText(sourceReply(docs, 300, 999, testFP, "").Embeds[0]); got != fmt.Sprintf("Page %d of %d", pages, pages) {
 			t.Errorf("page 999 shows %q", got)
 		}
 	}
 	// A document without title is listed by its name.
-	r := sourceReply([]corpus.Document{{Name: "a.txt", End: 1}}, 1, 0)
+	r := sourceReply([]corpus.Document{{Name: "a.txt", End: 1}}, 1, 0, testFP, "")
 	checkBuilt(t, "untitled", r)
 	if r.Embeds[0].Fields[0].Name != "a.txt" {
 		t.Errorf("untitled document listed as %q", r.Embeds[0].Fields[0].Name)
@@ -140,8 +140,8 @@ func sortSpans(s []corpus.Span) {
 	clear(s[len(out):])
 }
 
-// allReplies builds every kind of reply from the same hostile strings.
-func allReplies(question, text, name string, n int) map[string]reply {
+// allReplies builds every kind of Reply from the same hostile strings.
+func allReplies(question, text, name string, n int) map[string]Reply {
 	var topics []retrieval.Topic
 	for i := 0; i < 40; i++ {
 		topics = append(topics, retrieval.Topic{Name: fmt.Sprint(i) + name, Count: i})
@@ -150,15 +150,21 @@ func allReplies(question, text, name string, n int) map[string]reply {
 	notFound := ans
 	notFound.Answered = false
 	docs := hostileDocs(n, name+" ", min(width(text), 5000))
-	out := map[string]reply{
-		"answer":    answerReply(question, ans, testFP),
-		"not found": answerReply(question, notFound, testFP),
-		"topics":    topicsReply(topics, 1),
-		"context":   contextReply(text, ans.Results[0].Citation),
-		"source":    sourceReply(docs, 10*n, 0),
-		"error":     errorReply(capitalise(text) + "."),
-		"slow down": slowDownReply(1e18, newCooldown(1<<30, 1e18), name),
-		"help":      helpReply(),
+	book := truncate(oneLine(name), maxBookName)
+	out := map[string]Reply{
+		"answer":         answerReply(question, ans, testFP, ""),
+		"answer in book": answerReply(question, ans, testFP, book),
+		"not found":      answerReply(question, notFound, testFP, book),
+		"topics":         topicsReply(topics, 1, testFP, ""),
+		"topics in book": topicsReply(topics, 1, testFP, book),
+		"context":        contextReply(text, ans.Results[0].Citation, book),
+		"source":         sourceReply(docs, 10*n, 0, testFP, ""),
+		"source of book": sourceReply(docs, 10*n, 0, testFP, book),
+		"error":          errorReply(capitalise(text) + "."),
+		"slow down":      slowDownReply(1e18, newCooldown(1<<30, 1e18), name),
+		"help":           helpReply(DoorGateway, nil),
+		"help in books":  helpReply(DoorGateway, []string{book, name, text}),
+		"terminal help":  helpReply(DoorTerminal, nil),
 	}
 	return out
 }
@@ -180,7 +186,7 @@ func checkChoices(t *testing.T, name string) {
 	}
 }
 
-// TestReplyLimitsHostile builds every reply from huge and hostile text.
+// TestReplyLimitsHostile builds every Reply from huge and hostile text.
 func TestReplyLimitsHostile(t *testing.T) {
 	huge := func(unit string, n int) string { return strings.Repeat(unit, n) }
 	tests := []struct {
@@ -205,7 +211,7 @@ func TestReplyLimitsHostile(t *testing.T) {
 	}
 }
 
-// FuzzReplyLimits builds every reply from fuzzed strings, repeated to any
+// FuzzReplyLimits builds every Reply from fuzzed strings, repeated to any
 // size: all keep Discord's limits.
 func FuzzReplyLimits(f *testing.F) {
 	f.Add("Where was Stalin buried?", "He was buried by the Kremlin wall. Later he was moved.", "Encyclopedia", uint16(1), uint8(3))
@@ -225,7 +231,7 @@ func FuzzReplyLimits(f *testing.F) {
 	})
 }
 
-// TestFitGuards: fit brings any reply within the limits, even one no
+// TestFitGuards: fit brings any Reply within the limits, even one no
 // builder would make.
 func TestFitGuards(t *testing.T) {
 	big := strings.Repeat("ab 😀 ", 3000)
@@ -248,12 +254,12 @@ func TestFitGuards(t *testing.T) {
 		}
 		rows = append(rows, discordgo.ActionsRow{Components: buttons})
 	}
-	r := reply{Content: big, Embeds: embeds, Components: rows}
+	r := Reply{Content: big, Embeds: embeds, Components: rows}
 	for _, err := range limitErrors(r.message(nil)) {
 		t.Error(err)
 	}
 	if width(e.Title) != width(big) {
-		t.Error("fit modified the reply it was given")
+		t.Error("fit modified the Reply it was given")
 	}
 }
 

@@ -21,10 +21,80 @@ const (
 	routeGuildCmds = "PUT /applications/{application_id}/guilds/{guild_id}/commands"
 )
 
+// A Reply is shaped into one of discordgo's request types by a method
+// below; every one sets allowed_mentions to parse nothing.
+
+// noMentions allows no mention of any kind: discordgo sends "parse": null
+// for a nil slice, which would let "@everyone" in the text ping a server.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+func (r Reply) flags() discordgo.MessageFlags {
+	if r.Ephemeral {
+		return discordgo.MessageFlagsEphemeral
+	}
+	return 0
+}
+
+// message shapes r as a channel message replying to ref (nil: no reply).
+func (r Reply) message(ref *discordgo.MessageReference) *discordgo.MessageSend {
+	r = r.fit()
+	return &discordgo.MessageSend{
+		Content:         r.Content,
+		Embeds:          nonNilEmbeds(r.Embeds),
+		Components:      nonNilComponents(r.Components),
+		Reference:       ref,
+		AllowedMentions: noMentions(),
+	}
+}
+
+// response shapes r as an interaction response of type typ.
+func (r Reply) response(typ discordgo.InteractionResponseType) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: typ, Data: r.data()}
+}
+
+func (r Reply) data() *discordgo.InteractionResponseData {
+	r = r.fit()
+	return &discordgo.InteractionResponseData{
+		Content:         r.Content,
+		Embeds:          nonNilEmbeds(r.Embeds),
+		Components:      nonNilComponents(r.Components),
+		Flags:           r.flags(),
+		AllowedMentions: noMentions(),
+	}
+}
+
+// edit shapes r as an edit of a deferred interaction response.
+func (r Reply) edit() *discordgo.WebhookEdit {
+	r = r.fit()
+	content := r.Content
+	embeds := nonNilEmbeds(r.Embeds)
+	components := nonNilComponents(r.Components)
+	return &discordgo.WebhookEdit{
+		Content:         &content,
+		Embeds:          &embeds,
+		Components:      &components,
+		AllowedMentions: noMentions(),
+	}
+}
+
+// followup shapes r as a follow-up message to an interaction.
+func (r Reply) followup() *discordgo.WebhookParams {
+	r = r.fit()
+	return &discordgo.WebhookParams{
+		Content:         r.Content,
+		Embeds:          r.Embeds,
+		Components:      nonNilComponents(r.Components),
+		Flags:           r.flags(),
+		AllowedMentions: noMentions(),
+	}
+}
+
 // postMessage posts r in a channel as a reply to ref (nil: no reply). A
 // non-empty nonce, sent with enforce_nonce, makes Discord create one message
 // however often a failed post is retried.
-func (b *Bot) postMessage(ctx context.Context, channelID string, r reply, ref *discordgo.MessageReference, nonce string) error {
+func (b *Bot) postMessage(ctx context.Context, channelID string, r Reply, ref *discordgo.MessageReference, nonce string) error {
 	body := struct {
 		*discordgo.MessageSend
 		Nonce        string `json:"nonce,omitempty"`
@@ -36,7 +106,7 @@ func (b *Bot) postMessage(ctx context.Context, channelID string, r reply, ref *d
 }
 
 // respond sends the initial response to an interaction.
-func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, typ discordgo.InteractionResponseType, r reply) error {
+func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, typ discordgo.InteractionResponseType, r Reply) error {
 	return b.callback(ctx, i, r.response(typ))
 }
 
@@ -47,14 +117,14 @@ func (b *Bot) callback(ctx context.Context, i *discordgo.Interaction, resp *disc
 }
 
 // editOriginal edits an interaction's first response.
-func (b *Bot) editOriginal(ctx context.Context, i *discordgo.Interaction, r reply) error {
+func (b *Bot) editOriginal(ctx context.Context, i *discordgo.Interaction, r Reply) error {
 	_, err := b.rest.do(ctx, apiCall{method: "PATCH", url: discordgo.EndpointWebhookMessage(b.appOf(i), i.Token, "@original"),
 		route: routeEdit, major: tokenDigest(i.Token), body: r.edit(), interaction: true})
 	return err
 }
 
 // followup sends a follow-up message to an interaction.
-func (b *Bot) followup(ctx context.Context, i *discordgo.Interaction, r reply) error {
+func (b *Bot) followup(ctx context.Context, i *discordgo.Interaction, r Reply) error {
 	_, err := b.rest.do(ctx, apiCall{method: "POST", url: discordgo.EndpointWebhookToken(b.appOf(i), i.Token),
 		route: routeFollowup, major: tokenDigest(i.Token), body: r.followup(), interaction: true})
 	return err
@@ -82,7 +152,7 @@ func (b *Bot) putCommands(ctx context.Context) (int, error) {
 	b.mu.Lock()
 	app := b.appID
 	b.mu.Unlock()
-	call := apiCall{method: "PUT", url: discordgo.EndpointApplicationGlobalCommands(app), route: routeCommands, major: app, body: commands()}
+	call := apiCall{method: "PUT", url: discordgo.EndpointApplicationGlobalCommands(app), route: routeCommands, major: app, body: b.core.Commands()}
 	if g := b.opts.GuildID; g != "" {
 		call.url, call.route, call.major = discordgo.EndpointApplicationGuildCommands(app, g), routeGuildCmds, g
 	}

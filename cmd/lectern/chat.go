@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"lectern/bot"
 	"lectern/retrieval"
 )
 
@@ -38,13 +40,21 @@ the best excerpt first, "/more" for the next ones. Other commands:
 	}
 }
 
-// chatPage is how many excerpts chat shows at a time, like the bot.
-const chatPage = 1
-
+// chat is the terminal door of the bot's core: each line becomes a
+// request, as a direct message or a slash command would on Discord, and
+// each reply is printed as text. "/more" presses the More results (or
+// Next ▶) button of the last reply.
 func (a *app) chat(ctx context.Context, e *retrieval.Engine) error {
 	out := a.stdout
-	r := newRenderer(out, isTerminal(out))
-	r.showDoc = len(e.Corpus().Documents()) > 1
+	core, err := bot.NewCore([]bot.Book{{Answerer: e}}, bot.CoreOptions{
+		Results: a.cfg.Discord.Results,
+		// The operator is at the terminal: failures are told on standard
+		// error, questions are not logged.
+		Logger: slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+	})
+	if err != nil {
+		return err
+	}
 	in := readLines(ctx, a.stdin, retrieval.MaxQuestionBytes)
 	docs := e.Corpus().Documents()
 	title := docs[0].Meta.Title
@@ -52,8 +62,7 @@ func (a *app) chat(ctx context.Context, e *retrieval.Engine) error {
 		title = fmt.Sprintf("%d documents", len(docs))
 	}
 	fmt.Fprintf(out, "lectern chat: ask about %s. /help for commands, /quit or Ctrl-D to leave.\n", title)
-	var last string
-	offset := 0
+	var last bot.Reply // the last answer or list, whose buttons /more presses
 	for {
 		fmt.Fprint(out, "> ")
 		line, tooLong, err := in.next()
@@ -70,58 +79,43 @@ func (a *app) chat(ctx context.Context, e *retrieval.Engine) error {
 		}
 		line = strings.TrimSpace(line)
 		if tooLong {
-			fmt.Fprintln(out, retrieval.ErrQuestionTooLong)
+			fmt.Fprintf(out, "The question is too long: ask in at most %d bytes.\n", retrieval.MaxQuestionBytes)
 			continue
 		}
 		cmd, arg, _ := strings.Cut(line, " ")
-		switch cmd {
-		case "":
+		req := bot.Request{Door: bot.DoorTerminal, User: "terminal", Channel: "terminal", DM: true}
+		switch {
+		case cmd == "":
 			continue
-		case "/quit", "/exit":
+		case cmd == "/quit", cmd == "/exit":
 			return nil
-		case "/help":
-			fmt.Fprintln(out, "Ask a question, or: /more (next excerpts), /topics, /topic NAME, /source, /quit")
-			continue
-		case "/topics":
-			a.printTopics(r, e)
-			continue
-		case "/source":
-			a.printSource(e)
-			continue
-		case "/topic":
-			ans, err := e.TopicAnswer(strings.TrimSpace(arg), retrieval.Request{Top: a.cfg.Retrieval.Top})
-			if err != nil {
-				fmt.Fprintln(out, err)
+		case cmd == "/more":
+			id := last.Next()
+			if id == "" {
+				fmt.Fprintln(out, "No more results.")
 				continue
 			}
-			r.answer(ans, false)
-			continue
-		case "/more":
-			if last == "" {
-				fmt.Fprintln(out, "Ask a question first.")
-				continue
+			req.Kind, req.CustomID = bot.ComponentRequest, id
+			if len(last.Embeds) > 0 {
+				req.MessageTitle = last.Embeds[0].Title
 			}
-			offset += chatPage
+		case cmd == "/topic":
+			req.Kind, req.Command, req.Options = bot.CommandRequest, "topic", map[string]string{"name": strings.TrimSpace(arg)}
+		case strings.HasPrefix(cmd, "/"):
+			req.Kind, req.Command = bot.CommandRequest, strings.TrimPrefix(cmd, "/")
 		default:
-			if strings.HasPrefix(cmd, "/") {
-				fmt.Fprintf(out, "Unknown command %s; /help lists them.\n", cmd)
-				continue
+			req.Kind, req.Text = bot.MessageRequest, line
+		}
+		resp := core.Handle(ctx, req).Finish(ctx)
+		if resp.Action != bot.NewMessage && resp.Action != bot.UpdateMessage {
+			continue
+		}
+		fmt.Fprintln(out, resp.Reply.Text())
+		if len(resp.Reply.Embeds) > 0 && req.Command != "help" {
+			last = resp.Reply
+			if last.Next() != "" {
+				fmt.Fprintln(out, "(/more for more)")
 			}
-			last, offset = line, 0
-		}
-		ans, err := e.Answer(last, retrieval.Request{Top: chatPage, Offset: offset})
-		if err != nil {
-			fmt.Fprintln(out, err)
-			last = ""
-			continue
-		}
-		if offset > 0 && len(ans.Results) == 0 && ans.Answered {
-			fmt.Fprintln(out, "No more excerpts.")
-			continue
-		}
-		r.answer(ans, false)
-		if ans.More {
-			fmt.Fprintln(out, r.style("(/more for the next excerpt)", dim))
 		}
 	}
 }

@@ -215,15 +215,23 @@ func TestConfigMasksToken(t *testing.T) {
 	}
 }
 
+// TestChat: chat shows the bot's replies as text (bot.Reply.Text), and
+// /more presses the button that continues the last one.
 func TestChat(t *testing.T) {
-	in := "Where was Stalin buried?\n/more\n/topics\n/topic camp literature\n/source\n/nope\n\n/quit\n"
+	in := "Where was Stalin buried?\n/more\n/topics\n/more\n/topic camp literature\n/source\n/nope\n\n/quit\n"
 	code, out, stderr := lectern(t, in, "chat")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"Red Square and buried in a", "No more excerpts", "topics", "camp literature", "sentences", "Unknown command /nope"} {
+	for _, want := range []string{"Red Square and buried in a", "📖 De-Stalinization — Encyclopedia of Russian History, p. 388",
+		"No more results", "Topics", "Page 1 of", "Page 2 of", "camp literature", "34 sentences", "Unknown command /nope"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("chat output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"**", "\\", "`", "\x1b["} {
+		if strings.Contains(out, bad) {
+			t.Errorf("chat output holds %q:\n%s", bad, out)
 		}
 	}
 }

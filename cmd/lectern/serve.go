@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -32,21 +33,15 @@ LECTERN_DISCORD_TOKEN environment variable. It is never logged or printed.`,
 				return usageError{err}
 			}
 			log := newLogger(a.stderr, a.cfg.Log.Level, a.cfg.Log.Format)
-			e, err := a.engine(cmd.Context())
+			core, err := a.core(cmd.Context(), log)
 			if err != nil {
 				return err
 			}
-			c := e.Corpus()
-			log.Info("text loaded", "documents", len(c.Documents()), "sentences", c.Len(), "bytes", c.Size())
-			b, err := bot.New(e, bot.Options{
-				Token:             a.cfg.Discord.Token,
-				APIURL:            a.cfg.Discord.APIURL,
-				GuildID:           a.cfg.Discord.GuildID,
-				Channels:          a.cfg.Discord.Channels,
-				CooldownQuestions: a.cfg.Discord.CooldownQuestions,
-				CooldownWindow:    a.cfg.Discord.CooldownWindow,
-				Top:               1,
-				Logger:            log,
+			b, err := bot.New(core, bot.Options{
+				Token:   a.cfg.Discord.Token,
+				APIURL:  a.cfg.Discord.APIURL,
+				GuildID: a.cfg.Discord.GuildID,
+				Logger:  log,
 			})
 			if err != nil {
 				return usageError{err}
@@ -61,6 +56,42 @@ LECTERN_DISCORD_TOKEN environment variable. It is never logged or printed.`,
 			return nil
 		},
 	}
+}
+
+// core opens every book the bot answers from (see config.Books; the
+// default book first) and builds the conversation core on them, with the
+// routes of each.
+func (a *app) core(ctx context.Context, log *slog.Logger) (*bot.Core, error) {
+	var books []bot.Book
+	routes := bot.Routes{Channels: map[string]string{}, Guilds: map[string]string{}}
+	for _, b := range orderBooks(a.cfg.Books()) {
+		o, err := a.open(ctx, b, engineOptions(a.cfg), false)
+		if err != nil {
+			return nil, err
+		}
+		c := o.Engine.Corpus()
+		log.Info("text loaded", "book", b.Name, "documents", len(c.Documents()), "sentences", c.Len(), "bytes", c.Size(), "from_index", o.FromIndex)
+		books = append(books, bot.Book{Name: b.Name, Answerer: o.Engine})
+		for _, id := range b.Channels {
+			routes.Channels[id] = b.Name
+		}
+		for _, id := range b.Guilds {
+			routes.Guilds[id] = b.Name
+		}
+	}
+	core, err := bot.NewCore(books, bot.CoreOptions{
+		Results:           a.cfg.Discord.Results,
+		CooldownQuestions: a.cfg.Discord.CooldownQuestions,
+		CooldownWindow:    a.cfg.Discord.CooldownWindow,
+		Channels:          a.cfg.Discord.Channels,
+		Forums:            a.cfg.Discord.Forums,
+		Routes:            routes,
+		Logger:            log,
+	})
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return core, nil
 }
 
 // newLogger returns a structured logger writing to w.
