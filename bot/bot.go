@@ -43,6 +43,24 @@ type Options struct {
 	// connection or command registration; pauses double from there, with
 	// jitter. 0 means DefaultRetryBackoff.
 	RetryBackoff time.Duration
+	// Shards is how many shards (gateway connections) the bot runs in
+	// all, across every process serving it; each shard receives the events
+	// of its share of the servers, and Discord requires sharding from
+	// 2,500 servers. 1 means one connection without sharding; 0 means the
+	// count Discord recommends, asked at start. Every process must use the
+	// same count, so with several processes give a number.
+	Shards int
+	// ShardIDs are the shards this process runs, each below Shards (when
+	// Shards is 0, below Discord's count); empty means all of them. Only
+	// the process running shard 0 registers the slash commands; direct
+	// messages reach shard 0 too.
+	ShardIDs []int
+	// IdentifyWindow is Discord's identify rate limit window: the bot
+	// starts shards with the same rate limit key (shard ID modulo
+	// max_concurrency) at least this far apart. 0 means
+	// DefaultIdentifyWindow; only tests against a server with a shorter
+	// window change it.
+	IdentifyWindow time.Duration
 }
 
 // DefaultAPIURL is Discord's REST API base.
@@ -59,6 +77,8 @@ const (
 var (
 	ErrBadToken         = errors.New("the bot token was rejected by Discord (authentication failed): check discord.token or LECTERN_DISCORD_TOKEN")
 	ErrDisallowedIntent = errors.New("the MESSAGE_CONTENT intent was refused by Discord: enable it on the Bot page of the developer portal, or remove discord.channels and discord.forums")
+	ErrShardingRequired = errors.New("Discord requires sharding for this bot: set discord.shards to auto or a number")
+	ErrInvalidShard     = errors.New("invalid shard: every process must be given the same discord.shards (a number, not auto, when there are several) and discord.shard_ids below it")
 )
 
 // Bot is the gateway door: it connects to Discord's gateway, turns the
@@ -70,23 +90,24 @@ type Bot struct {
 	opts    Options
 	log     *slog.Logger
 	redact  *redactor
-	s       *discordgo.Session
+	intents discordgo.Intent
+	gwHTTP  *http.Client // discordgo's: it only asks for the gateway's URL
 	rest    *restClient
 	threads *threads
+	// shards are the gateway connections this process runs, made by Run.
+	shards []*shard
 
 	// stop ends replies still being delivered when shutdown stops waiting.
 	stopCtx context.Context
 	stop    context.CancelFunc
 
-	dialTracker
-
-	mu        sync.Mutex
-	closing   bool
-	inflight  sync.WaitGroup
-	appID     string
-	userID    string
-	ready     chan struct{}
-	readyOnce sync.Once
+	mu       sync.Mutex
+	closing  bool
+	inflight sync.WaitGroup
+	appID    string
+	userID   string
+	// ready is closed once every shard has received READY.
+	ready chan struct{}
 }
 
 // Start-up limits.
@@ -134,28 +155,23 @@ func New(core *Core, opts Options) (*Bot, error) {
 	if opts.RetryBackoff <= 0 {
 		opts.RetryBackoff = DefaultRetryBackoff
 	}
-	log := slog.New(redactHandler{next: opts.Logger.Handler(), r: red})
-	s, err := discordgo.New("Bot " + opts.Token)
-	if err != nil {
-		return nil, red.Error(fmt.Errorf("bot: %w", err))
+	if opts.Shards < 0 {
+		return nil, fmt.Errorf("bot: %d shards: use 0 (the count Discord recommends) or more", opts.Shards)
 	}
+	if opts.ShardIDs, err = checkShardIDs(opts.Shards, opts.ShardIDs); err != nil {
+		return nil, err
+	}
+	if opts.IdentifyWindow <= 0 {
+		opts.IdentifyWindow = DefaultIdentifyWindow
+	}
+	log := slog.New(redactHandler{next: opts.Logger.Handler(), r: red})
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	transport := &rewriteTransport{base: base, next: tr}
-	// discordgo itself only asks for the gateway's URL: replies, commands
-	// and their retries go through b.rest.
-	s.Client = &http.Client{Timeout: 30 * time.Second, Transport: transport}
-	s.UserAgent = "DiscordBot (https://github.com/lectern, 1.0) lectern"
-	s.Identify.Intents = baseIntents
+	intents := discordgo.Intent(baseIntents)
 	if core.needsMessageContent() {
-		s.Identify.Intents |= discordgo.IntentsMessageContent
+		intents |= discordgo.IntentsMessageContent
 	}
-	s.ShouldReconnectOnError = true
-	s.ShouldRetryOnRateLimit = false
-	s.MaxRestRetries = 0
-	// Nothing reads discordgo's state cache, and its tracking panics on
-	// some payloads.
-	s.StateEnabled = false
 
 	stopCtx, stop := context.WithCancel(context.Background())
 	b := &Bot{
@@ -163,12 +179,15 @@ func New(core *Core, opts Options) (*Bot, error) {
 		opts:    opts,
 		log:     log,
 		redact:  red,
-		s:       s,
+		intents: intents,
+		// discordgo itself only asks for the gateway's URL: replies,
+		// commands and their retries go through b.rest.
+		gwHTTP:  &http.Client{Timeout: 30 * time.Second, Transport: transport},
 		threads: newThreads(),
 		rest: &restClient{
 			http:       &http.Client{Transport: transport},
 			auth:       "Bot " + opts.Token,
-			userAgent:  s.UserAgent,
+			userAgent:  userAgent,
 			log:        log,
 			maxWait:    opts.MaxRateLimitWait,
 			backoff:    opts.RetryBackoff,
@@ -178,10 +197,6 @@ func New(core *Core, opts Options) (*Bot, error) {
 		stop:    stop,
 		ready:   make(chan struct{}),
 	}
-	s.Dialer = b.gatewayDialer()
-	s.AddHandler(b.onReady)
-	s.AddHandler(b.onMessage)
-	s.AddHandler(b.onInteraction)
 	return b, nil
 }
 
@@ -203,7 +218,7 @@ func urlSecrets(raw string) []string {
 }
 
 // Intents returns the gateway intents the bot identifies with.
-func (b *Bot) Intents() discordgo.Intent { return b.s.Identify.Intents }
+func (b *Bot) Intents() discordgo.Intent { return b.intents }
 
 // Run connects to Discord, registers the slash commands and answers until
 // ctx is done; then it stops taking new questions, lets those in flight
@@ -213,7 +228,15 @@ func (b *Bot) Intents() discordgo.Intent { return b.s.Identify.Intents }
 // while registration is retried); ctx ending during the first connection
 // makes it return nil within a second. It returns ErrBadToken or
 // ErrDisallowedIntent at once when Discord refuses the token or the
-// intents.
+// intents, and ErrShardingRequired or ErrInvalidShard when it refuses the
+// shards.
+//
+// Sharded (Options.Shards above 1, or 0 and Discord recommending more
+// than one), Run runs one connection per shard in Options.ShardIDs,
+// started as Discord's session_start_limit allows (see connectShards),
+// registers the commands only if it runs shard 0, and returns an error as
+// soon as any shard meets one. Once connected, each shard reconnects by
+// itself.
 func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("connecting to Discord", "api", b.opts.APIURL, "intents", int(b.Intents()),
 		"message_content", b.Intents()&discordgo.IntentsMessageContent != 0)
@@ -222,45 +245,56 @@ func (b *Bot) Run(ctx context.Context) error {
 			"channels", len(b.core.channels), "forums", len(b.core.forums))
 	}
 	go b.core.warmUp()
-	connected, err := b.connect(ctx)
-	if err != nil {
+	plan, err := b.planShards(ctx)
+	if err != nil || plan == nil {
 		b.stop()
 		return b.redact.Error(err)
 	}
-	if !connected {
+	if b.shards, err = b.newShards(plan); err != nil {
 		b.stop()
-		return nil
+		return b.redact.Error(err)
 	}
+	// Registration starts once shard 0 is connected, while other shards
+	// may still be connecting.
+	regCtx, cancelReg := context.WithCancel(ctx)
+	defer cancelReg()
 	registered := make(chan struct{})
 	go func() {
 		defer close(registered)
-		b.registerCommands(ctx)
+		b.registerWhenReady(regCtx, plan)
 	}()
+	connected, err := b.connectShards(ctx, plan)
+	if err != nil || !connected {
+		cancelReg()
+		<-registered
+		b.abandonShards()
+		return b.redact.Error(err)
+	}
 	<-ctx.Done()
 	<-registered
 	return b.redact.Error(b.shutdown())
 }
 
-// connect opens the gateway connection and waits for READY, retrying with
-// backoff. It reports false when ctx ended first; a connection attempt
-// still running then closes the session when it ends.
-func (b *Bot) connect(ctx context.Context) (bool, error) {
+// connect opens a shard's gateway connection and waits for READY,
+// retrying with backoff. It reports false when ctx ended first; a
+// connection attempt still running then closes the session when it ends.
+func (b *Bot) connect(ctx context.Context, sh *shard) (bool, error) {
 	wait := b.opts.RetryBackoff
 	for attempt := 1; ; attempt++ {
-		ok, err := b.connectOnce(ctx)
+		ok, err := b.connectOnce(ctx, sh)
 		if ok || ctx.Err() != nil {
 			return ok, nil
 		}
-		if errors.Is(err, ErrBadToken) || errors.Is(err, ErrDisallowedIntent) {
+		if fatalOpenError(err) {
 			return false, err
 		}
 		pause := jitter(wait)
 		var rl *discordgo.RateLimitError
 		if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
-			b.log.Warn("rate limited by Discord", "route", "GET /gateway", "bucket", rl.Bucket, "retry_after", rl.RetryAfter.String(), "action", "wait")
+			sh.log.Warn("rate limited by Discord", "route", "GET /gateway", "bucket", rl.Bucket, "retry_after", rl.RetryAfter.String(), "action", "wait")
 			pause = max(pause, rl.RetryAfter)
 		}
-		b.log.Warn("cannot connect to Discord: retrying", "attempt", attempt, "retry_in", pause.Round(time.Millisecond).String(), "error", err)
+		sh.log.Warn("cannot connect to Discord: retrying", "attempt", attempt, "retry_in", pause.Round(time.Millisecond).String(), "error", err)
 		if sleep(ctx, pause) != nil {
 			return false, nil
 		}
@@ -268,20 +302,20 @@ func (b *Bot) connect(ctx context.Context) (bool, error) {
 	}
 }
 
-// connectOnce makes one attempt to open the gateway connection and get
-// READY within connectTimeout.
-func (b *Bot) connectOnce(ctx context.Context) (bool, error) {
+// connectOnce makes one attempt to open a shard's gateway connection and
+// get READY within connectTimeout.
+func (b *Bot) connectOnce(ctx context.Context, sh *shard) (bool, error) {
 	opened := make(chan error, 1)
-	go func() { opened <- b.s.Open() }()
+	go func() { opened <- sh.s.Open() }()
 	timeout := time.NewTimer(connectTimeout)
 	defer timeout.Stop()
 	// abandon leaves an attempt still running to close the session if it
 	// succeeds after all.
 	abandon := func() {
-		b.abortDial()
+		sh.abortDial()
 		go func() {
 			if <-opened == nil {
-				b.s.Close()
+				sh.s.Close()
 			}
 		}()
 	}
@@ -298,13 +332,13 @@ func (b *Bot) connectOnce(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("connect to Discord: no answer from the gateway within %v", connectTimeout)
 	}
 	select {
-	case <-b.ready:
+	case <-sh.ready:
 		return true, nil
 	case <-ctx.Done():
-		go b.s.Close()
+		go sh.s.Close()
 		return false, nil
 	case <-timeout.C:
-		b.s.Close()
+		sh.s.Close()
 		return false, fmt.Errorf("connect to Discord: no READY from the gateway within %v", connectTimeout)
 	}
 }
@@ -316,11 +350,22 @@ func openError(err error) error {
 		switch ce.Code {
 		case 4004:
 			return ErrBadToken
+		case 4010:
+			return ErrInvalidShard
+		case 4011:
+			return ErrShardingRequired
 		case 4014:
 			return ErrDisallowedIntent
 		}
 	}
 	return fmt.Errorf("connect to Discord: %w", err)
+}
+
+// fatalOpenError reports whether an error of openError means Discord
+// refuses the configuration, so that retrying is pointless.
+func fatalOpenError(err error) bool {
+	return errors.Is(err, ErrBadToken) || errors.Is(err, ErrDisallowedIntent) ||
+		errors.Is(err, ErrShardingRequired) || errors.Is(err, ErrInvalidShard)
 }
 
 // registerCommands registers the slash commands, retrying with backoff
@@ -355,7 +400,8 @@ func (b *Bot) registerCommands(ctx context.Context) {
 	}
 }
 
-// shutdown stops taking events, waits for those in flight and closes.
+// shutdown stops taking events, waits for those in flight and closes
+// every shard's connection.
 func (b *Bot) shutdown() error {
 	b.mu.Lock()
 	b.closing = true
@@ -368,14 +414,30 @@ func (b *Bot) shutdown() error {
 		b.log.Warn("shutting down with replies still in flight")
 	}
 	b.stop()
+	errs := make([]error, len(b.shards))
+	var wg sync.WaitGroup
+	for i, sh := range b.shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = sh.close()
+		}()
+	}
+	wg.Wait()
+	b.log.Info("disconnected from Discord")
+	return errors.Join(errs...)
+}
+
+// close closes the shard's connection.
+func (sh *shard) close() error {
 	closed := make(chan error, 1)
-	go func() { closed <- b.s.Close() }()
+	go func() { closed <- sh.s.Close() }()
 	var err error
 	// discordgo sends its close frame, then sleeps a second before it
 	// closes the connection: wait for Discord to answer the close frame
 	// (if discordgo is still reading, it reads the answer), then close the
 	// connection under discordgo, which then finds it closed.
-	closing, ended := b.dialState()
+	closing, ended := sh.dialState()
 	wait := time.NewTimer(closeWait)
 	defer wait.Stop()
 	select {
@@ -389,8 +451,7 @@ func (b *Bot) shutdown() error {
 		}
 	case <-wait.C:
 	}
-	b.abortDial()
-	b.log.Info("disconnected from Discord")
+	sh.abortDial()
 	return err
 }
 
@@ -405,7 +466,7 @@ func (b *Bot) begin() bool {
 	return true
 }
 
-func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
+func (b *Bot) onReady(sh *shard, r *discordgo.Ready) {
 	defer b.recoverPanic("READY")
 	b.mu.Lock()
 	if r.User != nil {
@@ -417,8 +478,8 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 		b.appID = r.User.ID
 	}
 	b.mu.Unlock()
-	b.log.Info("connected", "user", userName(r.User), "session", r.SessionID)
-	b.readyOnce.Do(func() { close(b.ready) })
+	sh.log.Info("connected", "user", userName(r.User), "session", r.SessionID)
+	sh.readyOnce.Do(func() { close(sh.ready) })
 }
 
 func userName(u *discordgo.User) string {

@@ -9,6 +9,6 @@
 // Answerer interface. It never touches the network.
 //
 // Doors turn what they receive into Requests and deliver Responses: Bot is
-// the Discord gateway door, and Reply.Text renders replies for a terminal
-// (lectern chat). This is the only package that imports discordgo.
+// the Discord gateway door, HTTPDoor the HTTP interactions endpoint, and
+// Reply.Text renders replies for a terminal (lectern chat). This is the only package that imports discordgo.
 package bot

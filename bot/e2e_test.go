@@ -43,6 +43,7 @@ func (s *syncBuffer) String() string {
 type harness struct {
 	t    *testing.T
 	srv  *discordtest.Server
+	bot  *bot.Bot
 	logs *syncBuffer
 	stop func() error
 }
@@ -90,15 +91,26 @@ func startWith(t *testing.T, co bot.CoreOptions, opts bot.Options, so discordtes
 	if prepare != nil {
 		prepare(srv)
 	}
+	if opts.GuildID == "" {
+		opts.GuildID = discordtest.DefaultGuildID
+	}
+	h := runBot(t, srv, co, opts, books...)
+	h.waitRequest(func(r discordtest.Request) bool {
+		return r.Method == "PUT" && strings.HasSuffix(r.Route, "/commands") && r.Status == 200
+	})
+	return h
+}
+
+// runBot runs a bot against srv, from now until the test ends, without
+// waiting for anything; the harness's stop ends it.
+func runBot(t *testing.T, srv *discordtest.Server, co bot.CoreOptions, opts bot.Options, books ...bot.Book) *harness {
+	t.Helper()
 	logs := &syncBuffer{}
 	opts.Token = srv.Token()
 	if opts.APIURL == "" {
 		opts.APIURL = srv.APIURL()
 	}
 	opts.Logger = slog.New(slog.NewJSONHandler(logs, nil))
-	if opts.GuildID == "" {
-		opts.GuildID = discordtest.DefaultGuildID
-	}
 	if opts.RetryBackoff == 0 {
 		opts.RetryBackoff = 10 * time.Millisecond
 	}
@@ -130,11 +142,7 @@ func startWith(t *testing.T, co bot.CoreOptions, opts bot.Options, so discordtes
 			t.Logf("bot log:\n%s", logs.String())
 		}
 	})
-	h := &harness{t: t, srv: srv, logs: logs, stop: stop}
-	h.waitRequest(func(r discordtest.Request) bool {
-		return r.Method == "PUT" && strings.HasSuffix(r.Route, "/commands") && r.Status == 200
-	})
-	return h
+	return &harness{t: t, srv: srv, bot: b, logs: logs, stop: stop}
 }
 
 // with returns h for a subtest: failures are reported on t.

@@ -176,13 +176,20 @@ type guardConn struct {
 	// watch, if set, sees each whole message (inflated) before it is
 	// sanitized, in the order Discord sent them.
 	watch func(msg []byte)
+	// invalidPause, if set, returns how long to hold back an op 9
+	// INVALID_SESSION before discordgo sees it: discordgo answers one with
+	// an immediate IDENTIFY, which Discord would refuse again while the
+	// identify window is still open.
+	invalidPause func() time.Duration
 	// ended is closed when Discord sends a close frame or reading fails:
 	// the connection is over. closing is closed when the client has sent
-	// its close frame.
+	// its close frame. done is closed by Close.
 	ended       chan struct{}
 	endedOnce   sync.Once
 	closing     chan struct{}
 	closingOnce sync.Once
+	done        chan struct{}
+	doneOnce    sync.Once
 
 	out        bytes.Buffer // processed bytes for Read
 	headerDone bool
@@ -197,7 +204,13 @@ func newGuardConn(c net.Conn, br *bufio.Reader, log *slog.Logger) *guardConn {
 	if br == nil {
 		br = bufio.NewReader(c)
 	}
-	return &guardConn{Conn: c, br: br, log: log, ended: make(chan struct{}), closing: make(chan struct{})}
+	return &guardConn{Conn: c, br: br, log: log, ended: make(chan struct{}), closing: make(chan struct{}), done: make(chan struct{})}
+}
+
+// Close closes the connection, ending a pause before INVALID_SESSION.
+func (g *guardConn) Close() error {
+	g.doneOnce.Do(func() { close(g.done) })
+	return g.Conn.Close()
 }
 
 // Write passes p on, noting a close frame: gorilla writes a client's close
@@ -314,6 +327,18 @@ func (g *guardConn) emit(op byte, msg []byte) {
 	if g.watch != nil {
 		g.watch(msg)
 	}
+	if g.invalidPause != nil && isInvalidSession(msg) {
+		pause := g.invalidPause()
+		g.log.Warn("Discord invalidated the session (an IDENTIFY over the max_concurrency limit, from this process or another with the same token, or a failed resume): identifying again after a pause",
+			"pause", pause.Round(time.Millisecond).String())
+		t := time.NewTimer(pause)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-g.done:
+			return // closed: reading fails next
+		}
+	}
 	clean, why := sanitizeGateway(msg)
 	if why != "" {
 		g.log.Warn("gateway: ignored a malformed payload from Discord", "reason", why, "bytes", len(msg))
@@ -321,6 +346,18 @@ func (g *guardConn) emit(op byte, msg []byte) {
 	if clean != nil {
 		writeFrame(&g.out, op, clean)
 	}
+}
+
+// isInvalidSession reports whether msg is an op 9 INVALID_SESSION (a
+// short message).
+func isInvalidSession(msg []byte) bool {
+	if len(msg) > 256 {
+		return false
+	}
+	var e struct {
+		Op *int `json:"op"`
+	}
+	return json.Unmarshal(msg, &e) == nil && e.Op != nil && *e.Op == 9
 }
 
 func inflate(msg []byte) ([]byte, error) {
@@ -355,23 +392,23 @@ func writeFrame(w *bytes.Buffer, op byte, payload []byte) {
 	w.Write(payload)
 }
 
-// gatewayDialer returns the websocket dialer for the gateway: it dials
-// (through an HTTP proxy from the environment, if any, as discordgo's
-// default dialer does), does TLS for wss URLs itself, and wraps the
-// connection in a guardConn.
-func (b *Bot) gatewayDialer() *websocket.Dialer {
+// gatewayDialer returns the websocket dialer for a shard's gateway
+// connection: it dials (through an HTTP proxy from the environment, if
+// any, as discordgo's default dialer does), does TLS for wss URLs itself,
+// and wraps the connection in a guardConn.
+func (sh *shard) gatewayDialer() *websocket.Dialer {
 	d := *websocket.DefaultDialer
 	d.Proxy = nil // dialGateway does it, below the guard
 	d.NetDialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return b.dialGateway(ctx, network, addr, false)
+		return sh.dialGateway(ctx, network, addr, false)
 	}
 	d.NetDialTLSContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return b.dialGateway(ctx, network, addr, true)
+		return sh.dialGateway(ctx, network, addr, true)
 	}
 	return &d
 }
 
-func (b *Bot) dialGateway(ctx context.Context, network, addr string, useTLS bool) (net.Conn, error) {
+func (sh *shard) dialGateway(ctx context.Context, network, addr string, useTLS bool) (net.Conn, error) {
 	scheme := "http"
 	if useTLS {
 		scheme = "https"
@@ -404,20 +441,21 @@ func (b *Bot) dialGateway(ctx context.Context, network, addr string, useTLS bool
 		}
 		conn = tc
 	}
-	g := newGuardConn(conn, br, b.log)
-	g.watch = b.threads.watch
-	b.dialMu.Lock()
-	b.dialed = g
-	b.dialMu.Unlock()
+	g := newGuardConn(conn, br, sh.log)
+	g.watch = sh.threads.watch
+	g.invalidPause = sh.invalidPause
+	sh.dialMu.Lock()
+	sh.dialed = g
+	sh.dialMu.Unlock()
 	return g, nil
 }
 
 // abortDial closes the gateway connection last dialed, making a
 // connection attempt stuck on it fail.
-func (b *Bot) abortDial() {
-	b.dialMu.Lock()
-	c := b.dialed
-	b.dialMu.Unlock()
+func (d *dialTracker) abortDial() {
+	d.dialMu.Lock()
+	c := d.dialed
+	d.dialMu.Unlock()
 	if c != nil {
 		c.Close()
 	}
@@ -473,7 +511,7 @@ type bufferedConn struct {
 
 func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
-// dialTracker is embedded in Bot to remember the gateway connection.
+// dialTracker is embedded in a shard to remember its gateway connection.
 type dialTracker struct {
 	dialMu sync.Mutex
 	dialed *guardConn
@@ -482,13 +520,13 @@ type dialTracker struct {
 // dialState returns channels closed once the gateway connection last
 // dialed has sent its close frame, and once it has ended (both at once if
 // none was dialed).
-func (b *Bot) dialState() (closing, ended <-chan struct{}) {
-	b.dialMu.Lock()
-	defer b.dialMu.Unlock()
-	if b.dialed == nil {
+func (d *dialTracker) dialState() (closing, ended <-chan struct{}) {
+	d.dialMu.Lock()
+	defer d.dialMu.Unlock()
+	if d.dialed == nil {
 		ch := make(chan struct{})
 		close(ch)
 		return ch, ch
 	}
-	return b.dialed.closing, b.dialed.ended
+	return d.dialed.closing, d.dialed.ended
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -231,10 +232,10 @@ func TestGuardConn(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	b := &Bot{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	sh := &shard{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, _, err := b.gatewayDialer().DialContext(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	c, _, err := sh.gatewayDialer().DialContext(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,5 +262,73 @@ func TestGuardConn(t *testing.T) {
 	case <-pinged:
 	default:
 		t.Error("the ping between fragments did not reach the client")
+	}
+}
+
+func TestIsInvalidSession(t *testing.T) {
+	for _, tt := range []struct {
+		msg  string
+		want bool
+	}{
+		{`{"op":9,"d":false}`, true},
+		{`{"t":null,"s":null,"op":9,"d":true}`, true},
+		{`{"op":0,"s":9,"t":"MESSAGE_CREATE","d":{"content":"op 9"}}`, false},
+		{`{"op":11}`, false},
+		{`null`, false},
+		{`{"op":"9"}`, false},
+	} {
+		if got := isInvalidSession([]byte(tt.msg)); got != tt.want {
+			t.Errorf("isInvalidSession(%s) = %v; want %v", tt.msg, got, tt.want)
+		}
+	}
+}
+
+// TestInvalidSessionPause: a sharded connection holds INVALID_SESSION back
+// for the pause, and closing the connection ends the pause at once.
+func TestInvalidSessionPause(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		up := websocket.Upgrader{}
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.WriteMessage(websocket.TextMessage, []byte(`{"op":9,"d":false}`))
+		c.WriteMessage(websocket.TextMessage, []byte(`{"op":9,"d":false}`))
+		c.ReadMessage() // until the client closes
+	}))
+	defer srv.Close()
+	const first = 50 * time.Millisecond
+	var pause atomic.Int64
+	pause.Store(int64(first))
+	sh := &shard{log: slog.New(slog.NewTextHandler(io.Discard, nil)), invalidPause: func() time.Duration { return time.Duration(pause.Load()) }}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, err := sh.gatewayDialer().DialContext(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, msg, err := c.ReadMessage(); err != nil || string(msg) != `{"op":9,"d":false}` {
+		t.Fatalf("first message %s, %v; want INVALID_SESSION", msg, err)
+	}
+	if waited := time.Since(start); waited < first {
+		t.Errorf("INVALID_SESSION arrived after %v; want after the pause, %v", waited, first)
+	}
+	pause.Store(int64(time.Hour)) // the second one waits until Close
+	read := make(chan error, 1)
+	go func() {
+		_, _, err := c.ReadMessage()
+		read <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	c.Close()
+	select {
+	case err := <-read:
+		if err == nil {
+			t.Error("read the second INVALID_SESSION after Close; want an error")
+		}
+	case <-time.After(time.Second):
+		t.Fatal("Close did not end the pause within a second")
 	}
 }

@@ -85,10 +85,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	defer b.inflight.Done()
 	received := time.Now()
 	i := ic.Interaction
-	user := i.User
-	if i.Member != nil && i.Member.User != nil {
-		user = i.Member.User
-	}
+	user := interactionUser(i)
 	if user == nil {
 		return
 	}
@@ -107,10 +104,30 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 // interactionRequest describes an interaction for the core; ok is false
 // for a kind the bot does not handle.
 func (b *Bot) interactionRequest(i *discordgo.Interaction, user string) (Request, bool) {
-	req := Request{Door: DoorGateway, User: user, Guild: i.GuildID, Channel: i.ChannelID, DM: i.GuildID == ""}
-	if t, ok := b.threads.get(i.ChannelID); ok {
+	req, ok := requestOfInteraction(i, DoorGateway, user)
+	if t, found := b.threads.get(i.ChannelID); found {
 		req.Thread, req.Parent = true, t.parent
 	}
+	return req, ok
+}
+
+// interactionUser returns who used an interaction: the member's user in a
+// server, the user in a direct message; nil if it names neither.
+func interactionUser(i *discordgo.Interaction) *discordgo.User {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User
+	}
+	return i.User
+}
+
+// requestOfInteraction describes an interaction that user made, received
+// through door, for the core; ok is false for a kind the core does not
+// handle. Both doors that receive interactions use it. Whether the
+// interaction came from a thread is the door's to fill in: the gateway
+// keeps track of threads, the HTTP endpoint reads the interaction's
+// channel.
+func requestOfInteraction(i *discordgo.Interaction, door, user string) (Request, bool) {
+	req := Request{Door: door, User: user, Guild: i.GuildID, Channel: i.ChannelID, DM: i.GuildID == ""}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
 		req.Kind = CommandRequest
