@@ -52,13 +52,13 @@ func (f *settingsFixture) serve(t *testing.T, sc serveCheck) *serveRun {
 	token := fakeToken()
 	opts := discordtest.Options{Token: token, HeartbeatInterval: time.Second,
 		PrivilegedIntents: discordgo.IntentsMessageContent, Guilds: []discordtest.Guild{{
-		ID: discordtest.DefaultGuildID, Name: "test",
-		Channels: []discordtest.Channel{
-			{ID: discordtest.DefaultChannelID, Name: "general"},
-			{ID: zooChannel, Name: "zoo"},
-			{ID: forumChannel, Name: "questions", Type: discordgo.ChannelTypeGuildForum},
-		},
-	}}}
+			ID: discordtest.DefaultGuildID, Name: "test",
+			Channels: []discordtest.Channel{
+				{ID: discordtest.DefaultChannelID, Name: "general"},
+				{ID: zooChannel, Name: "zoo"},
+				{ID: forumChannel, Name: "questions", Type: discordgo.ChannelTypeGuildForum},
+			},
+		}}}
 	if sc.server != nil {
 		sc.server(&opts)
 	}
