@@ -146,20 +146,37 @@ var ErrTooLarge = errors.New("the corpus is too large: over 4 GiB of text or 2 b
 // add parses one file into the corpus. It returns in's error, with the
 // corpus unchanged, once in is cancelled.
 func (b *Builder) add(in *interrupt, name, filePath string, data []byte) error {
+	return b.addText(in, name, filePath, data, nil)
+}
+
+// addText parses data as the document called name; pg, when not nil, says
+// where its pages start and what they are called (AddPages).
+func (b *Builder) addText(in *interrupt, name, filePath string, data []byte, pg *paging) error {
 	if err := checkText(in, data); err != nil {
 		return err
 	}
-	start := 0
-	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
-		start = 3
+	var (
+		meta     Meta
+		unknown  []string
+		body     int
+		markdown bool
+	)
+	if pg != nil {
+		meta, markdown = pg.meta, pg.markdown
+	} else {
+		start := 0
+		if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+			start = 3
+		}
+		var err error
+		meta, unknown, body, err = frontMatter(data[start:])
+		if err != nil {
+			return err
+		}
+		body += start
+		ext := strings.ToLower(path.Ext(name))
+		markdown = ext == ".md" || ext == ".markdown"
 	}
-	meta, unknown, body, err := frontMatter(data[start:])
-	if err != nil {
-		return err
-	}
-	body += start
-	ext := strings.ToLower(path.Ext(name))
-	markdown := ext == ".md" || ext == ".markdown"
 	if n := countLines(data[body:]); n > MaxLines {
 		return fmt.Errorf("%w: %d lines, over the %d a file may have (each takes room while the file is read); split it", ErrTooBig, n, MaxLines)
 	}
@@ -170,6 +187,9 @@ func (b *Builder) add(in *interrupt, name, filePath string, data []byte) error {
 	lay := layoutPages(in, lines, markdown)
 	if err := in.now(); err != nil {
 		return err
+	}
+	if pg != nil {
+		pg.apply(lines, &lay)
 	}
 
 	doc := Document{
