@@ -33,6 +33,11 @@ type Meta struct {
 	// Page is the label of the document's first page, for text whose page
 	// numbers were not printed in it.
 	Page string `json:"page,omitempty" yaml:"page"`
+	// Language is the document's language as its source states it (a
+	// BCP 47 tag such as "en" or "pt-BR", or a name such as "Russian"):
+	// front matter's language:, an EPUB's dc:language, an HTML page's
+	// lang, a PDF's /Lang. "" means unknown.
+	Language string `json:"language,omitempty" yaml:"language"`
 }
 
 // Document is one loaded file.

@@ -231,7 +231,7 @@ func (b *Builder) addText(in *interrupt, name, filePath string, data []byte, pg 
 		return ErrNoText
 	}
 	for _, k := range unknown {
-		b.Warn(fmt.Sprintf("%s: unknown front-matter key %q ignored (known: title, source, author, url, page)", filePath, k))
+		b.Warn(fmt.Sprintf("%s: unknown front-matter key %q ignored (known: title, source, author, url, page, language)", filePath, k))
 	}
 
 	doc.First, doc.End = firstSent, len(b.c.sents)

@@ -139,6 +139,8 @@ func frontMatter(data []byte) (Meta, []string, int, error) {
 					meta.URL = s
 				case "page":
 					meta.Page = s
+				case "language", "lang":
+					meta.Language = s
 				default:
 					unknown = append(unknown, k)
 				}
