@@ -40,11 +40,41 @@ func Default() *Corpus {
 // DefaultText returns the embedded default text as it is stored.
 func DefaultText() []byte { return append([]byte(nil), defaultText...) }
 
-// Extensions are the file name endings Load reads in a folder.
-var Extensions = []string{".txt", ".md", ".markdown", ".text"}
+// Extensions are the file name endings Load reads in a folder: text,
+// Markdown, PDF, EPUB and HTML.
+var Extensions = []string{".txt", ".md", ".markdown", ".text", ".pdf", ".epub", ".html", ".htm", ".xhtml"}
 
-// ErrNoFiles is returned for a folder holding no .txt or .md file.
-var ErrNoFiles = errors.New("no .txt or .md files found")
+// addFile adds the file at path, called name, read as its extension says:
+// PDF, EPUB and HTML through their readers, anything else as text.
+func (b *Builder) addFile(ctx context.Context, name, path string, data []byte) error {
+	var read func(ctx context.Context, name, path string, data []byte) (*Paged, error)
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".pdf":
+		read = readPDF
+	case ".epub":
+		read = readEPUB
+	case ".html", ".htm", ".xhtml":
+		read = readHTML
+	default:
+		return b.addContext(ctx, name, path, data)
+	}
+	d, err := read(ctx, name, path, data)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var fe *FileError
+		if errors.As(err, &fe) {
+			return fe
+		}
+		return &FileError{Path: path, Reason: reasonOf(err), Err: err}
+	}
+	return b.AddPagesContext(ctx, *d)
+}
+
+// ErrNoFiles is returned for a folder holding no file of a type lectern
+// reads (see Extensions).
+var ErrNoFiles = errors.New("no text, Markdown, PDF, EPUB or HTML files found")
 
 // Errors for files skipped before they are parsed; FileError wraps them.
 var (
@@ -247,7 +277,7 @@ func (b *Builder) loadEntry(ctx context.Context, root, f string, maxFile, maxTot
 	}
 	pr.Bytes += int64(len(data))
 	name, _ := filepath.Rel(root, f)
-	return b.addContext(ctx, filepath.ToSlash(name), f, data)
+	return b.addFile(ctx, filepath.ToSlash(name), f, data)
 }
 
 // loadFile loads the one file at path, named directly.
@@ -260,7 +290,7 @@ func loadFile(ctx context.Context, path string, info fs.FileInfo, maxFile, maxTo
 	if err == nil {
 		var b Builder
 		b.Grow(len(data))
-		if err = b.addContext(ctx, filepath.Base(path), path, data); err == nil {
+		if err = b.addFile(ctx, filepath.Base(path), path, data); err == nil {
 			return b.Corpus()
 		}
 	}
@@ -453,7 +483,7 @@ func supported(name string) bool {
 func unsupported(name string) error {
 	kinds := strings.Join(Extensions[:len(Extensions)-1], ", ") + " and " + Extensions[len(Extensions)-1]
 	if ext := filepath.Ext(name); ext != "" {
-		return fmt.Errorf("unsupported type (%s): lectern reads %s files; save it as text to include it", strings.ToLower(ext), kinds)
+		return fmt.Errorf("unsupported type (%s): lectern reads %s files; save it in one of those formats to include it", strings.ToLower(ext), kinds)
 	}
 	return fmt.Errorf("no extension: lectern reads %s files; rename it to include it", kinds)
 }

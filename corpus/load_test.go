@@ -43,7 +43,7 @@ func TestLoadFolder(t *testing.T) {
 		".git/config.txt":     "Hidden folder text.\n",
 		".hidden.txt":         "Hidden file text.\n",
 		"image.png":           "\x89PNG\r\n\x1a\n",
-		"notes.pdf":           "Not read either.\n",
+		"notes.docx":          "Not read either.\n",
 	})
 	c, err := corpus.Load(dir)
 	if err != nil {
@@ -88,7 +88,7 @@ func TestLoadFolder(t *testing.T) {
 		{"furniture.txt", corpus.ReasonNoText, corpus.ErrNoText, "no usable text"},
 		{"frontmatter.md", corpus.ReasonFrontMatter, corpus.ErrFrontMatter, "front matter"},
 		{"image.png", corpus.ReasonUnsupported, nil, "unsupported type (.png)"},
-		{"notes.pdf", corpus.ReasonUnsupported, nil, "unsupported type (.pdf)"},
+		{"notes.docx", corpus.ReasonUnsupported, nil, "unsupported type (.docx)"},
 	}
 	for _, tt := range tests {
 		fe, ok := skipped[tt.file]
@@ -161,8 +161,8 @@ func TestLoadNothingUsable(t *testing.T) {
 		is    error
 		says  []string
 	}{
-		{"empty folder", nil, corpus.ErrNoFiles, []string{"no .txt or .md files"}},
-		{"no text files", map[string]string{"a.pdf": "x", ".hidden/b.txt": "Hidden."}, corpus.ErrNoFiles, nil},
+		{"empty folder", nil, corpus.ErrNoFiles, []string{"no text, Markdown, PDF, EPUB or HTML files"}},
+		{"no text files", map[string]string{"a.docx": "x", ".hidden/b.txt": "Hidden."}, corpus.ErrNoFiles, nil},
 		{"only bad files", map[string]string{"x.txt": "\x00\x01", "empty.md": ""}, corpus.ErrNoText,
 			[]string{"skipped", "x.txt", "empty.md", "binary", "no text"}},
 	}

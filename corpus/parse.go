@@ -184,12 +184,20 @@ func (b *Builder) addText(in *interrupt, name, filePath string, data []byte, pg 
 	if err := in.now(); err != nil {
 		return err
 	}
-	lay := layoutPages(in, lines, markdown)
+	// The outline's headings are found first, and hidden from the
+	// furniture step: "CHAPTER 2" is no page number.
+	var sections map[int][]sectionStart
+	layLines := lines
+	if pg != nil {
+		sections = pg.sectionStarts(lines)
+		layLines = hideHeadings(lines, sections)
+	}
+	lay := layoutPages(in, layLines, markdown)
 	if err := in.now(); err != nil {
 		return err
 	}
 	if pg != nil {
-		pg.apply(lines, &lay)
+		pg.apply(layLines, &lay)
 	}
 
 	doc := Document{
@@ -209,6 +217,7 @@ func (b *Builder) addText(in *interrupt, name, filePath string, data []byte, pg 
 		section:  -1,
 		paras:    len(b.c.paraDoc),
 		gap:      pageGaps(lines, lay.furniture),
+		sections: sections,
 	}
 	p.width, p.wrapped, p.longLines = lineShape(in, lines, lay.furniture)
 	firstSent, firstPara, firstText := len(b.c.sents), len(b.c.paraDoc), len(b.text)
@@ -422,14 +431,28 @@ type parser struct {
 	// tooLarge is set when the corpus cannot take more text.
 	tooLarge bool
 	gap      []bool // per line: see pageGaps
+	// sections are the outline's sections by the line they start at
+	// (AddPages).
+	sections map[int][]sectionStart
 }
 
 func (p *parser) run() {
 	pb := &p.b.pb
 	pb.reset()
+	heading := 0 // lines of an outline's heading still to skip
 	for i, l := range p.lines {
 		if p.in.step() {
 			return
+		}
+		for _, s := range p.sections[i] {
+			p.setSection(s.title)
+			if s.heading {
+				heading = s.lines
+			}
+		}
+		if heading > 0 {
+			heading--
+			continue
 		}
 		if p.lay.furniture[i] {
 			continue // a paragraph runs on across the page break

@@ -143,12 +143,12 @@ func TestLoadSkipsEntries(t *testing.T) {
 			corpus.ReasonNotRegular, corpus.ErrNotRegular, "a socket"},
 		{"symlink to a folder", "more", linkTo(folder(map[string]string{"a.txt": goodText})), corpus.LoadOptions{},
 			corpus.ReasonNotRegular, corpus.ErrNotRegular, "a symbolic link to a folder"},
-		{"unsupported type", "notes.PDF", file("%PDF-1.4"), corpus.LoadOptions{},
-			corpus.ReasonUnsupported, nil, "unsupported type (.pdf)"},
+		{"unsupported type", "notes.ODT", file("PK"), corpus.LoadOptions{},
+			corpus.ReasonUnsupported, nil, "unsupported type (.odt)"},
 		{"no extension", "README", file(goodText), corpus.LoadOptions{},
 			corpus.ReasonUnsupported, nil, "no extension"},
-		{"symlink to an unsupported file", "page.html", linkTo(file("<p>Hi.</p>")), corpus.LoadOptions{},
-			corpus.ReasonUnsupported, nil, "unsupported type (.html)"},
+		{"symlink to an unsupported file", "page.rtf", linkTo(file("{\\rtf1 Hi.}")), corpus.LoadOptions{},
+			corpus.ReasonUnsupported, nil, "unsupported type (.rtf)"},
 		{"over the file limit", "long.txt", file(strings.Repeat(goodText, 30)), corpus.LoadOptions{MaxFileBytes: 1024},
 			corpus.ReasonTooBig, corpus.ErrTooBig, "2.6 KiB, over the limit of 1 KiB per file; split it, or raise limits.max_file_size"},
 		{"sparse 3 GiB file", "huge.txt", sparse(3 << 30), corpus.LoadOptions{},
@@ -481,8 +481,8 @@ func TestSummary(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"good.txt": goodText, "notes.md": "# Notes\n\nA note.\n", "empty.txt": "",
-		"a.pdf": "%PDF", "b.PDF": "%PDF", "index.html": "<p>", "README": "Read me.",
-		".hidden.pdf": "%PDF", ".git/config": "x",
+		"a.docx": "PK", "b.DOCX": "PK", "index.odt": "PK", "README": "Read me.",
+		".hidden.docx": "PK", ".git/config": "x",
 	})
 	fifo(t, dir, "pipe.txt")
 	symlink("nowhere.md")(t, dir, "dangling.md")
@@ -490,14 +490,14 @@ func TestSummary(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LoadContext(%q) = %v", dir, err)
 	}
-	const want = "read 2 files (105 bytes); skipped 7: 4 unsupported type (.pdf 2, .html 1, no extension 1), 1 not a regular file, 1 broken link, 1 empty"
+	const want = "read 2 files (105 bytes); skipped 7: 4 unsupported type (.docx 2, .odt 1, no extension 1), 1 not a regular file, 1 broken link, 1 empty"
 	if got := c.Summary().String(); got != want {
 		t.Errorf("Summary() = %q;\nwant %q", got, want)
 	}
 	wantSum := corpus.Summary{
 		Files: 2, Bytes: 105, Skipped: 7,
 		Reasons:     map[corpus.Reason]int{corpus.ReasonUnsupported: 4, corpus.ReasonNotRegular: 1, corpus.ReasonBrokenLink: 1, corpus.ReasonEmpty: 1},
-		Unsupported: map[string]int{".pdf": 2, ".html": 1, "": 1},
+		Unsupported: map[string]int{".docx": 2, ".odt": 1, "": 1},
 	}
 	if got := c.Summary(); !reflect.DeepEqual(got, wantSum) {
 		t.Errorf("Summary() = %+v; want %+v", got, wantSum)
@@ -552,7 +552,7 @@ func TestSummaryString(t *testing.T) {
 
 func TestStamps(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"good.txt": goodText, "a.pdf": "%PDF"})
+	writeFiles(t, dir, map[string]string{"good.txt": goodText, "a.docx": "PK"})
 	symlink("nowhere.txt")(t, dir, "dangling.txt")
 	fifo(t, dir, "pipe.txt")
 	stamps, err := corpus.Stamps(dir)

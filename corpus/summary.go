@@ -17,7 +17,7 @@ type Reason string
 // The reasons a file is skipped.
 const (
 	// ReasonUnsupported: a regular file whose name does not end in one of
-	// Extensions (.pdf, .html, no extension). Only files in a folder are
+	// Extensions (.docx, .odt, no extension). Only files in a folder are
 	// skipped for this; a file named directly is read whatever its name.
 	ReasonUnsupported Reason = "unsupported type"
 	// ReasonNotRegular: a named pipe, socket or device, a symbolic link to
@@ -48,6 +48,18 @@ const (
 	ReasonNoText Reason = "no usable text"
 	// ReasonFrontMatter: a file whose front matter cannot be used.
 	ReasonFrontMatter Reason = "bad front matter"
+	// ReasonEncrypted: a document that cannot be read without a password
+	// or key: a PDF with a user password, an EPUB with DRM.
+	ReasonEncrypted Reason = "encrypted"
+	// ReasonDamaged: a PDF or EPUB whose structure cannot be read:
+	// truncated, corrupt, or not of its kind at all.
+	ReasonDamaged Reason = "damaged"
+	// ReasonScanned: a PDF with pages but no text on any of them, as a
+	// scanned book has until it is run through OCR.
+	ReasonScanned Reason = "scanned (no text)"
+	// ReasonTimeout: a PDF that took longer to read than its time limit
+	// (see PDFTimeout).
+	ReasonTimeout Reason = "timed out"
 	// ReasonOther: anything else, and files skipped by an index file that
 	// predates reasons.
 	ReasonOther Reason = "other"
@@ -57,7 +69,8 @@ const (
 var reasons = []Reason{
 	ReasonUnsupported, ReasonNotRegular, ReasonBrokenLink, ReasonUnreadable,
 	ReasonVanished, ReasonChanged, ReasonTooBig, ReasonOverLimit, ReasonBinary,
-	ReasonNotUTF8, ReasonEmpty, ReasonNoText, ReasonFrontMatter, ReasonOther,
+	ReasonNotUTF8, ReasonEmpty, ReasonNoText, ReasonFrontMatter,
+	ReasonEncrypted, ReasonDamaged, ReasonScanned, ReasonTimeout, ReasonOther,
 }
 
 // kind returns e's reason, worked out from its error when it has none.

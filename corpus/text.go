@@ -16,7 +16,7 @@ import (
 // Errors a file can fail with; FileError wraps them.
 var (
 	ErrEmpty  = errors.New("the file has no text; add some or remove the file")
-	ErrBinary = errors.New("this looks like a binary file, not text; lectern reads UTF-8 .txt and .md files")
+	ErrBinary = errors.New("this looks like a binary file, not text; lectern reads UTF-8 text and Markdown, and PDF, EPUB and HTML files by their extension")
 	// ErrTooBig is wrapped by the error for a file over a size limit, which
 	// gives the file's size and the limit.
 	ErrTooBig = errors.New("the file is too big")
