@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"lectern/corpus"
+	"lectern/corpus/lang"
 	"lectern/retrieval"
 )
 
@@ -568,7 +569,8 @@ const (
 // sourceReply describes page p (from 0) of what the bot knows from the
 // book with fingerprint fp, named bookName if not "": how many documents
 // and sentences, then a field per document (title; source, pages,
-// sentences, file name), as many as fit on a page within Discord's limits,
+// language when the documents are not all in English, sentences, file
+// name), as many as fit on a page within Discord's limits,
 // with buttons to turn pages when they do not all fit on one.
 func sourceReply(docs []corpus.Document, sentences, p int, fp, bookName string) Reply {
 	e := &discordgo.MessageEmbed{
@@ -577,8 +579,9 @@ func sourceReply(docs []corpus.Document, sentences, p int, fp, bookName string) 
 		Color:       colorInfo,
 	}
 	fields := make([]*discordgo.MessageEmbedField, len(docs))
+	showLang := corpus.ShowLanguages(docs)
 	for i, d := range docs {
-		fields[i] = docField(d)
+		fields[i] = docField(d, showLang)
 	}
 	// Room for the fields: the embed total less the title, the
 	// description and the longest footer "Page N of N".
@@ -609,8 +612,9 @@ func sourceReply(docs []corpus.Document, sentences, p int, fp, bookName string) 
 
 func pageFooter(p, pages int) string { return fmt.Sprintf("Page %d of %d", p, pages) }
 
-// docField describes one document in /source.
-func docField(d corpus.Document) *discordgo.MessageEmbedField {
+// docField describes one document in /source, with its language if
+// showLang.
+func docField(d corpus.Document, showLang bool) *discordgo.MessageEmbedField {
 	name := oneLine(d.Meta.Title)
 	if name == "" {
 		name = oneLine(d.Name)
@@ -627,6 +631,9 @@ func docField(d corpus.Document) *discordgo.MessageEmbedField {
 		v = append(v, fitEscaped("p. "+oneLine(d.Pages[0]), maxDocPages))
 	case n > 1:
 		v = append(v, fitEscaped("pp. "+oneLine(corpus.Pages{First: d.Pages[0], Last: d.Pages[n-1]}.String()), maxDocPages))
+	}
+	if showLang {
+		v = append(v, lang.Name(d.Language))
 	}
 	file := truncate(oneLine(strings.ReplaceAll(d.Name, "`", "'")), maxDocFile)
 	v = append(v, plural(d.End-d.First, "sentence"), "`"+file+"`")

@@ -314,3 +314,29 @@ func TestFeedbackLog(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceLanguages: /source names each document's language when the
+// documents are not all in English, and only then.
+func TestSourceLanguages(t *testing.T) {
+	tests := []struct {
+		name string
+		docs []corpus.Document
+		want []string // in each field's value, in order; nil: no language
+	}{
+		{"English", []corpus.Document{{Name: "a.txt", End: 1, Language: "en"}, {Name: "b.txt", End: 1, Language: "en"}}, nil},
+		{"Russian", []corpus.Document{{Name: "a.txt", End: 1, Language: "ru"}}, []string{"Russian"}},
+		{"mixed", []corpus.Document{{Name: "a.txt", End: 1, Language: "en"}, {Name: "b.txt", End: 1, Language: "es"}}, []string{"English", "Spanish"}},
+	}
+	for _, tt := range tests {
+		r := sourceReply(tt.docs, len(tt.docs), 0, testFP, "")
+		checkBuilt(t, tt.name, r)
+		for i, f := range r.Embeds[0].Fields {
+			switch {
+			case tt.want == nil && (strings.Contains(f.Value, "English") || strings.Contains(f.Value, "Russian")):
+				t.Errorf("%s: field %d = %q; want no language", tt.name, i, f.Value)
+			case tt.want != nil && !strings.HasPrefix(f.Value, tt.want[i]+" · "):
+				t.Errorf("%s: field %d = %q; want the language %s", tt.name, i, f.Value, tt.want[i])
+			}
+		}
+	}
+}

@@ -26,6 +26,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"lectern/corpus"
+	"lectern/corpus/lang"
 	"lectern/internal/regular"
 	"lectern/retrieval"
 )
@@ -38,6 +39,11 @@ type Config struct {
 	// Index is a saved index file: used when it is up to date with Corpus,
 	// rebuilt and rewritten otherwise; "" means none.
 	Index string
+	// Language is the language of the corpus's documents that do not state
+	// their own (front matter's language:, an EPUB's dc:language...), as a
+	// language code ("ru"); "" detects each document's language from its
+	// text.
+	Language string
 	// Corpora are several books for one bot, each with its own corpus,
 	// index file and routes; empty means the one book of Corpus and Index.
 	// See Books.
@@ -66,6 +72,10 @@ type Book struct {
 	// Corpus is the book's file or folder; Index its saved index file, ""
 	// for none.
 	Corpus, Index string
+	// Language is the language of the book's documents that do not state
+	// their own, as Config.Language; Books fills in Config.Language for a
+	// book that names none.
+	Language string
 	// Channels and Guilds are the channel and server IDs where the bot
 	// answers from this book (a channel's threads follow the channel).
 	Channels, Guilds []string
@@ -155,6 +165,7 @@ type setting struct {
 var settings = []setting{
 	{key: "corpus", def: "", set: func(c *Config, v any) (err error) { c.Corpus, err = cast.ToStringE(v); return }},
 	{key: "index", def: "", set: func(c *Config, v any) (err error) { c.Index, err = cast.ToStringE(v); return }},
+	{key: "language", def: "auto", set: func(c *Config, v any) (err error) { c.Language, err = toLanguage(v); return }},
 	{key: "corpora", def: []any{}, set: func(c *Config, v any) (err error) { c.Corpora, err = toBooks(v); return }},
 	{key: "limits.max_file_size", def: formatSize(corpus.DefaultMaxFileBytes), set: func(c *Config, v any) (err error) { c.Limits.MaxFileBytes, err = toSize(v); return }},
 	{key: "limits.max_corpus_size", def: formatSize(corpus.DefaultMaxTotalBytes), set: func(c *Config, v any) (err error) { c.Limits.MaxCorpusBytes, err = toSize(v); return }},
@@ -500,9 +511,16 @@ func (c *Config) Books() []Book {
 		return strings.HasPrefix(s, "flag ") || strings.HasPrefix(s, "environment variable ")
 	}
 	if len(c.Corpora) == 0 || oneOff("corpus") || oneOff("index") {
-		return []Book{{Corpus: c.Corpus, Index: c.Index}}
+		return []Book{{Corpus: c.Corpus, Index: c.Index, Language: c.Language}}
 	}
-	return c.Corpora
+	out := make([]Book, len(c.Corpora))
+	for i, b := range c.Corpora {
+		if b.Language == "" {
+			b.Language = c.Language
+		}
+		out[i] = b
+	}
+	return out
 }
 
 // ErrNoToken is returned by CheckToken when no token is configured.
@@ -601,6 +619,7 @@ func (c *Config) values() map[string]string {
 	return map[string]string{
 		"corpus":                     q(c.Corpus),
 		"index":                      q(c.Index),
+		"language":                   q(language(c.Language)),
 		"limits.max_file_size":       formatSize(c.Limits.MaxFileBytes),
 		"limits.max_corpus_size":     formatSize(c.Limits.MaxCorpusBytes),
 		"retrieval.k1":               fmt.Sprint(c.Retrieval.K1),
@@ -643,11 +662,23 @@ func shards(n int) string {
 	return fmt.Sprint(n)
 }
 
+// language renders a language setting: "auto" for detection.
+func language(code string) string {
+	if code == "" {
+		return "auto"
+	}
+	return code
+}
+
 // books renders corpora on one line, in YAML's flow style.
 func books(bs []Book) string {
 	out := make([]string, len(bs))
 	for i, b := range bs {
-		out[i] = fmt.Sprintf("{name: %q, corpus: %q, index: %q, channels: %s, guilds: %s}", b.Name, b.Corpus, b.Index, quoteList(b.Channels), quoteList(b.Guilds))
+		lang := ""
+		if b.Language != "" {
+			lang = fmt.Sprintf(", language: %s", b.Language)
+		}
+		out[i] = fmt.Sprintf("{name: %q, corpus: %q, index: %q%s, channels: %s, guilds: %s}", b.Name, b.Corpus, b.Index, lang, quoteList(b.Channels), quoteList(b.Guilds))
 	}
 	return "[" + strings.Join(out, ", ") + "]"
 }
@@ -976,7 +1007,7 @@ func toBooks(v any) ([]Book, error) {
 	for i, item := range list {
 		m, ok := item.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("book %d is not a map of name, corpus, index, channels and guilds", i+1)
+			return nil, fmt.Errorf("book %d is not a map of name, corpus, index, language, channels and guilds", i+1)
 		}
 		var b Book
 		for k, val := range m {
@@ -989,12 +1020,14 @@ func toBooks(v any) ([]Book, error) {
 				b.Corpus, err = cast.ToStringE(val)
 			case "index":
 				b.Index, err = cast.ToStringE(val)
+			case "language":
+				b.Language, err = toLanguage(val)
 			case "channels":
 				b.Channels, err = toIDs(val)
 			case "guilds":
 				b.Guilds, err = toIDs(val)
 			default:
-				err = fmt.Errorf("unknown key %q (known: name, corpus, index, channels, guilds)", k)
+				err = fmt.Errorf("unknown key %q (known: name, corpus, index, language, channels, guilds)", k)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("book %d: %s: %w", i+1, k, err)
@@ -1003,6 +1036,24 @@ func toBooks(v any) ([]Book, error) {
 		out = append(out, b)
 	}
 	return out, nil
+}
+
+// toLanguage accepts "auto" or "" (detect each document's language) or a
+// language, as a code ("ru", "pt-BR", "rus") or a name ("Russian",
+// "русский"), and returns its code, "" for auto.
+func toLanguage(v any) (string, error) {
+	s, err := cast.ToStringE(v)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a language", fmt.Sprint(v))
+	}
+	if t := strings.TrimSpace(s); t == "" || strings.EqualFold(t, "auto") {
+		return "", nil
+	}
+	code := lang.Normalize(s)
+	if code == "" {
+		return "", fmt.Errorf("%q is not a language lectern knows: use auto (detect each document's language), a code such as en, es or ru, or a name such as Russian", s)
+	}
+	return code, nil
 }
 
 func toIDs(v any) ([]string, error) {

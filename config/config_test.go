@@ -614,7 +614,7 @@ func TestWarnings(t *testing.T) {
 		{"near miss in file, top level", "corpuss: notes\n", nil,
 			[][]string{{`unknown key "corpuss"`, `did you mean "corpus"?`}}},
 		{"far miss in file", "theme: dark\n", nil,
-			[][]string{{`unknown key "theme"`, "known keys: corpus, index, corpora, limits.max_file_size, limits.max_corpus_size, retrieval.k1"}}},
+			[][]string{{`unknown key "theme"`, "known keys: corpus, index, language, corpora, limits.max_file_size, limits.max_corpus_size, retrieval.k1"}}},
 		{"sorted", "delta: 1\nalpha: 1\ncharlie: 1\nbravo: 1\n", nil,
 			[][]string{{`"alpha"`}, {`"bravo"`}, {`"charlie"`}, {`"delta"`}}},
 		{"near miss in env", "", map[string]string{"LECTERN_DISCORD_TOKNE": "x"},
@@ -895,6 +895,9 @@ func TestBooks(t *testing.T) {
 			{Name: "history", Corpus: "./h", Channels: []string{"1"}}, {Name: "manual", Corpus: "./m"}}},
 		{"a --corpus flag is one book for one run", two, nil, []string{"--corpus", "./other"}, []config.Book{{Corpus: "./other"}}},
 		{"LECTERN_INDEX is one book too", two, map[string]string{"LECTERN_INDEX": "x.idx"}, nil, []config.Book{{Index: "x.idx"}}},
+		{"language", "corpus: ./b\nlanguage: Russian\n", nil, nil, []config.Book{{Corpus: "./b", Language: "ru"}}},
+		{"a book's language wins over language", "language: es\ncorpora:\n  - {name: a, corpus: ./a, language: ru-RU}\n  - {name: b, corpus: ./b}\n", nil, nil,
+			[]config.Book{{Name: "a", Corpus: "./a", Language: "ru"}, {Name: "b", Corpus: "./b", Language: "es"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -906,6 +909,41 @@ func TestBooks(t *testing.T) {
 			}
 			if got := c.Books(); !reflect.DeepEqual(got, tt.books) {
 				t.Errorf("Books() = %+v; want %+v", got, tt.books)
+			}
+		})
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	tests := []struct {
+		value, want string
+		bad         bool
+	}{
+		{"", "", false},
+		{"auto", "", false},
+		{"AUTO", "", false},
+		{"ru", "ru", false},
+		{"ru-RU", "ru", false},
+		{"Russian", "ru", false},
+		{"русский", "ru", false},
+		{"spa", "es", false},
+		{"nb", "no", false},
+		{"klingon", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			setup(t, "", map[string]string{"LECTERN_LANGUAGE": tt.value})
+			c, err := config.Load(config.Options{})
+			switch {
+			case tt.bad:
+				var ve *config.ValidationError
+				if !errors.As(err, &ve) || ve.Key != "language" || !strings.Contains(err.Error(), "LECTERN_LANGUAGE") {
+					t.Errorf("Load with language %q: %v; want a ValidationError for language naming LECTERN_LANGUAGE", tt.value, err)
+				}
+			case err != nil:
+				t.Errorf("Load with language %q: %v", tt.value, err)
+			case c.Language != tt.want:
+				t.Errorf("Load with language %q: Language = %q; want %q", tt.value, c.Language, tt.want)
 			}
 		})
 	}

@@ -23,6 +23,7 @@ func ExampleLoad() {
 	// # configuration file: testdata/lectern.yaml
 	// corpus: "notes/"                               # testdata/lectern.yaml
 	// index: ""                                      # default
+	// language: "auto"                               # default
 	// corpora: []                                    # default
 	// limits.max_file_size: 512MiB                   # default
 	// limits.max_corpus_size: 1GiB                   # default

@@ -2,11 +2,14 @@
 //
 // It owns everything between a file on disk and a sentence that can be
 // quoted with its title, source and page: reading one file or a folder of
-// .txt and .md files, YAML front matter, Markdown headings, page furniture
+// text, Markdown, PDF, EPUB and HTML files, YAML front matter, Markdown
+// headings, a PDF's page labels and outline, an EPUB's chapters and printed
+// pages, an HTML page's sections without its navigation, page furniture
 // (running heads, page numbers and book titles printed on every page),
 // reflowing hard-wrapped lines into paragraphs, rejoining words broken across
-// lines with a hyphen, and splitting paragraphs into sentences with exact
-// byte offsets. The default corpus, embedded in the binary, is page 388 of the
+// lines with a hyphen, splitting paragraphs into sentences with exact byte
+// offsets, and each document's language (WithLanguages; package lang knows
+// the languages). The default corpus, embedded in the binary, is page 388 of the
 // Encyclopedia of Russian History, article "De-Stalinization".
 //
 // Loading is safe against whatever a folder holds: it opens nothing but
@@ -60,6 +63,11 @@ type Document struct {
 	Size int
 	// First and End delimit the document's sentence IDs: [First, End).
 	First, End int
+	// Language is the language the document is written in, as a BCP 47
+	// primary language subtag ("en", "ru"): what its source states, else
+	// the language configured for the corpus, else the one detected in its
+	// text (see WithLanguages). "" until WithLanguages has set it.
+	Language string
 }
 
 // Pages is a range of page labels. A sentence that crosses a page break has
@@ -106,7 +114,7 @@ func (c Citation) String() string {
 		b.WriteString(c.Source)
 	}
 	if c.Page != "" {
-		if strings.ContainsAny(c.Page, "–-") {
+		if strings.Contains(c.Page, "–") {
 			b.WriteString(", pp. ")
 		} else {
 			b.WriteString(", p. ")

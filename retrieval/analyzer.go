@@ -8,8 +8,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/french"
+	"github.com/kljensen/snowball/hungarian"
+	"github.com/kljensen/snowball/norwegian"
+	"github.com/kljensen/snowball/russian"
+	"github.com/kljensen/snowball/spanish"
+	"github.com/kljensen/snowball/swedish"
 	"golang.org/x/text/unicode/norm"
 
+	"lectern/corpus/lang"
 	"lectern/retrieval/lexicon"
 )
 
@@ -28,33 +35,49 @@ type Token struct {
 	Pos int
 }
 
-// Analyzer turns text into terms: it splits Unicode text into words, folds
-// case, diacritics and typographic quotes, strips possessives, drops stop
-// words and stems with the Snowball English stemmer. A hyphenated word gives
-// its whole and its parts, so that "Stalinization" finds "de-Stalinization".
-// The same Analyzer must analyze the corpus and the questions.
+// Analyzer turns text into terms for one language: it splits Unicode text
+// into words, folds case, diacritics and typographic quotes, strips
+// English possessives and French and Italian elisions ("l'", "d'"), drops
+// the language's stop words and stems with its Snowball stemmer (English,
+// Spanish, French, Russian, Swedish, Norwegian, Hungarian). A language
+// without a stemmer is matched word for word, never through another
+// language's stemmer. A hyphenated word gives its whole and its parts, so
+// that "Stalinization" finds "de-Stalinization". The same Analyzer must
+// analyze a language's texts and the questions asked about them.
 //
 // An Analyzer is safe for concurrent use.
 type Analyzer struct {
 	opts      AnalyzerOptions
+	lang      string
 	stop      map[string]bool
-	noStem    bool
+	stemmer   func(string) string // nil: no stemming
 	irregular bool
 	partsOnly bool
-	cache     sync.Map // folded word -> stem
-	cached    atomic.Int64
+	// english folds before stemming, as lectern always has for English;
+	// other languages are stemmed with their letters as written, then
+	// folded, since their stemmers read accents.
+	english bool
+	elision bool            // strip "l'", "d'", "qu'"...
+	keep    func(rune) bool // letters folding leaves alone (Spanish ñ), nil for none
+	cache   sync.Map        // word as stemmed -> term
+	cached  atomic.Int64
 }
 
 // AnalyzerOptions configure an Analyzer. The zero value is lectern's
-// default analyzer but for Irregular.
+// default analyzer (English) but for Irregular.
 type AnalyzerOptions struct {
-	// StopWords are dropped (folded, unstemmed). nil means DefaultStopWords;
-	// an empty non-nil list keeps every word.
+	// Language is the language analyzed, a code as lang.Normalize returns
+	// it ("en", "es", "ru"); "" means English.
+	Language string `json:"language,omitempty"`
+	// StopWords are dropped (lower case, as written or folded). nil means
+	// the language's list: DefaultStopWords for English, lang.StopWords for
+	// the others; an empty non-nil list keeps every word.
 	StopWords []string `json:"stop_words"`
 	// NoStem turns stemming off.
 	NoStem bool `json:"no_stem"`
-	// Irregular maps irregular verb and noun forms to their base form before
-	// stemming, so that "held" finds "hold" and "gave" finds "give".
+	// Irregular maps English irregular verb and noun forms to their base
+	// form before stemming, so that "held" finds "hold" and "gave" finds
+	// "give". Other languages ignore it.
 	Irregular bool `json:"irregular"`
 	// HyphenPartsOnly indexes a hyphenated word by its parts alone, as
 	// Lucene's StandardTokenizer does, not also as a whole.
@@ -68,17 +91,87 @@ const maxCached = 1 << 20
 // are skipped.
 const maxTokenBytes = 64
 
-// NewAnalyzer returns an Analyzer with the given options.
+// NewAnalyzer returns an Analyzer with the given options. A language
+// lang.Normalize does not recognise is analyzed as one without a stemmer or
+// stop words.
 func NewAnalyzer(o AnalyzerOptions) *Analyzer {
+	code := analyzerLanguage(o.Language)
+	a := &Analyzer{opts: o, lang: code, partsOnly: o.HyphenPartsOnly, english: code == lang.English}
+	a.irregular = o.Irregular && a.english
+	if !o.NoStem {
+		a.stemmer = stemmers[code]
+	}
+	switch code {
+	case "fr", "it", "ca":
+		a.elision = true
+	}
+	a.keep = keptLetters[code]
 	stopWords := o.StopWords
 	if stopWords == nil {
-		stopWords = DefaultStopWords
+		stopWords = defaultStopWords(code)
 	}
-	a := &Analyzer{opts: o, stop: make(map[string]bool, len(stopWords)), noStem: o.NoStem, irregular: o.Irregular, partsOnly: o.HyphenPartsOnly}
+	a.stop = make(map[string]bool, 2*len(stopWords))
 	for _, w := range stopWords {
+		key, word := a.normalize(w)
+		a.stop[key] = true
+		a.stop[word] = true
 		a.stop[w] = true
 	}
 	return a
+}
+
+// analyzerLanguage returns the code an Analyzer is for: English for "".
+func analyzerLanguage(s string) string {
+	if s == "" {
+		return lang.English
+	}
+	if code := lang.Normalize(s); code != "" {
+		return code
+	}
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// defaultStopWords returns a language's stop words: DefaultStopWords for
+// English.
+func defaultStopWords(code string) []string {
+	if code == lang.English {
+		return DefaultStopWords
+	}
+	return lang.StopWords(code)
+}
+
+// Language returns the language the Analyzer is for, as a code ("en").
+func (a *Analyzer) Language() string { return a.lang }
+
+// Options returns the options the Analyzer was made with.
+func (a *Analyzer) Options() AnalyzerOptions { return a.opts }
+
+// Stems reports whether the Analyzer stems its words.
+func (a *Analyzer) Stems() bool { return a.stemmer != nil }
+
+// stemmers are the Snowball stemmers, by language.
+var stemmers = map[string]func(string) string{
+	"en": func(w string) string { return english.Stem(w, true) },
+	"es": func(w string) string { return spanish.Stem(w, true) },
+	"fr": func(w string) string { return french.Stem(w, true) },
+	"ru": func(w string) string { return russian.Stem(w, true) },
+	"sv": func(w string) string { return swedish.Stem(w, true) },
+	"no": func(w string) string { return norwegian.Stem(w, true) },
+	"hu": func(w string) string { return hungarian.Stem(w, true) },
+}
+
+// keptLetters are, by language, the letters with diacritics that folding
+// leaves as they are because the language counts them as letters of their
+// own: Spanish ñ ("año" is not "ano"), the Scandinavian å, ä, ö, æ, ø,
+// and all of Hungarian's. Cyrillic letters are never folded (й is not и);
+// ё is read as е.
+var keptLetters = map[string]func(rune) bool{
+	"es": func(r rune) bool { return r == 'ñ' },
+	"sv": func(r rune) bool { return r == 'å' || r == 'ä' || r == 'ö' },
+	"fi": func(r rune) bool { return r == 'å' || r == 'ä' || r == 'ö' },
+	"no": func(r rune) bool { return r == 'å' || r == 'æ' || r == 'ø' },
+	"da": func(r rune) bool { return r == 'å' || r == 'æ' || r == 'ø' },
+	"hu": func(r rune) bool { return strings.ContainsRune("áéíóöőúüű", r) },
 }
 
 // DefaultStopWords is the Snowball English stop list with a few modal verbs
@@ -120,74 +213,224 @@ func (a *Analyzer) AppendTokens(dst []Token, text string) []Token {
 
 // each calls f for every token of text.
 func (a *Analyzer) each(text string, f func(Token)) {
-	a.eachWord(text, func(word string, start, end, pos int) {
-		f(Token{Term: a.stem(word), Word: word, Start: start, End: end, Pos: pos})
+	a.eachWord(text, func(key, word string, start, end, pos, _ int) {
+		f(Token{Term: a.stem(key), Word: word, Start: start, End: end, Pos: pos})
 	})
 }
 
-// eachWord calls f for every indexable word of text, folded but not yet
-// stemmed: a hyphenated word gives its whole and its parts, stop words none.
-func (a *Analyzer) eachWord(text string, f func(word string, start, end, pos int)) {
+// eachWord calls f for every indexable word of text: key is the word as
+// it is stemmed (lower case; for English also folded), word its folded
+// form, part 0 for a word or the whole of a hyphenated one and 1, 2... for
+// its parts. A hyphenated word gives its whole and its parts, stop words
+// none.
+func (a *Analyzer) eachWord(text string, f func(key, word string, start, end, pos, part int)) {
 	pos := 0
 	tokenize(text, func(start, end int) {
-		word := fold(text[start:end])
+		key, word := a.normalize(text[start:end])
 		if word == "" {
 			return
 		}
-		if len(word) > maxTokenBytes {
+		if len(key) > maxTokenBytes {
 			pos++
 			return
 		}
-		if strings.IndexByte(word, '-') < 0 {
-			if !a.stop[word] {
-				f(word, start, end, pos)
+		if strings.IndexByte(key, '-') < 0 {
+			if !a.stopped(key, word) {
+				f(key, word, start, end, pos, 0)
 			}
 			pos++
 			return
 		}
-		var parts [8]string
-		ps := parts[:0]
-		for p := range strings.SplitSeq(word, "-") {
-			if p != "" {
-				ps = append(ps, p)
+		var keys, words [8]string
+		ks, ws := split(keys[:0], key), split(words[:0], word)
+		if len(ks) != len(ws) {
+			// Folding took a part away (one of combining marks alone):
+			// fold the parts one by one.
+			ws = ws[:0]
+			for _, k := range ks {
+				ws = append(ws, a.fold(k))
 			}
 		}
-		if len(ps) > 1 && !a.partsOnly {
-			if whole := strings.Join(ps, ""); !a.stop[whole] {
-				f(whole, start, end, pos)
+		if !a.english && numberEnding(ks) {
+			// "22-м", "1950-х": a number with a grammatical ending.
+			f(ks[0], ws[0], start, end, pos, 0)
+			pos++
+			return
+		}
+		if len(ks) > 1 && !a.partsOnly {
+			if wk, ww := strings.Join(ks, ""), strings.Join(ws, ""); ww != "" && !a.stopped(wk, ww) {
+				f(wk, ww, start, end, pos, 0)
 			}
 		}
-		for _, p := range ps {
-			if !a.stop[p] {
-				f(p, start, end, pos)
+		for i := range ks {
+			if ws[i] != "" && !a.stopped(ks[i], ws[i]) {
+				f(ks[i], ws[i], start, end, pos, i+1)
 			}
 		}
 		pos++
 	})
 }
 
-// stem returns the Snowball stem of a folded word; numbers are kept.
-func (a *Analyzer) stem(word string) string {
-	if a.noStem || len(word) <= 2 {
-		return word
+// numberEnding reports whether the parts of a hyphenated word are a number
+// and an ending of at most three letters, as Russian writes ordinals and
+// decades ("22-м", "1950-х").
+func numberEnding(parts []string) bool {
+	if len(parts) != 2 || !isNumber(parts[0]) || runeLen(parts[1]) > 3 {
+		return false
 	}
-	if c := word[0]; c >= '0' && c <= '9' {
-		return word
+	for _, r := range parts[1] {
+		if !unicode.IsLetter(r) {
+			return false
+		}
 	}
-	if s, ok := a.cache.Load(word); ok {
+	return true
+}
+
+// split appends the non-empty hyphen-separated parts of s to dst.
+func split(dst []string, s string) []string {
+	for p := range strings.SplitSeq(s, "-") {
+		if p != "" {
+			dst = append(dst, p)
+		}
+	}
+	return dst
+}
+
+// stopped reports whether a word is a stop word, as written or folded.
+func (a *Analyzer) stopped(key, word string) bool {
+	return a.stop[key] || a.stop[word]
+}
+
+// stem returns the term of a word as eachWord gives its key: its Snowball
+// stem, folded; numbers are kept.
+func (a *Analyzer) stem(key string) string {
+	if a.stemmer == nil || len(key) <= 2 {
+		return a.fold(key)
+	}
+	if c := key[0]; c >= '0' && c <= '9' {
+		return a.fold(key)
+	}
+	if s, ok := a.cache.Load(key); ok {
 		return s.(string)
 	}
-	base := word
-	if a.irregular {
-		base, _ = lexicon.Base(word)
+	var s string
+	if a.english {
+		base := key
+		if a.irregular {
+			base, _ = lexicon.Base(key)
+		}
+		s = a.stemmer(base)
+	} else if utf8.RuneCountInString(key) <= 2 {
+		s = a.fold(key)
+	} else if s = a.fold(a.stemmer(key)); s == "" {
+		s = a.fold(key)
 	}
-	s := english.Stem(base, true)
 	if a.cached.Load() < maxCached {
-		if _, loaded := a.cache.LoadOrStore(word, s); !loaded {
+		if _, loaded := a.cache.LoadOrStore(key, s); !loaded {
 			a.cached.Add(1)
 		}
 	}
 	return s
+}
+
+// normalize returns a word of text as it is stemmed (key) and folded
+// (word). English words are folded first (fold); other languages' are put
+// in lower case with their accents (Cyrillic stress marks dropped, ё read
+// as е), stripped of elisions and apostrophes, then folded.
+func (a *Analyzer) normalize(w string) (key, word string) {
+	if a.english {
+		f := fold(w)
+		return f, f
+	}
+	key = a.lower(w)
+	return key, a.fold(key)
+}
+
+// elisions are the articles, pronouns and prepositions French, Italian and
+// Catalan join to the next word with an apostrophe.
+var elisions = map[string]bool{
+	"l": true, "d": true, "j": true, "m": true, "n": true, "s": true, "t": true, "c": true,
+	"qu": true, "jusqu": true, "lorsqu": true, "puisqu": true, "quoiqu": true,
+	"un": true, "dell": true, "nell": true, "all": true, "dall": true, "sull": true,
+	"coll": true, "quest": true, "quell": true, "tutt": true, "nessun": true,
+}
+
+// lower puts a word of a language other than English in lower case, with
+// its accents, for stemming.
+func (a *Analyzer) lower(w string) string {
+	var b strings.Builder
+	prevCyrillic := false
+	for _, r := range norm.NFC.String(w) {
+		switch {
+		case r == '’' || r == 'ʼ' || r == '‘':
+			r = '\''
+		case r == '‐' || r == '‑':
+			r = '-'
+		case unicode.Is(unicode.Mn, r) && prevCyrillic:
+			continue // a stress mark: за́мок
+		}
+		r = unicode.ToLower(r)
+		switch r {
+		case 'ё':
+			r = 'е'
+		}
+		prevCyrillic = r >= 0x400 && r <= 0x52F
+		b.WriteRune(r)
+	}
+	s := b.String()
+	if !strings.ContainsAny(s, "'.") {
+		return s
+	}
+	if a.elision {
+		if i := strings.IndexByte(s, '\''); i > 0 && elisions[s[:i]] {
+			s = s[i+1:]
+		}
+	}
+	if isNumber(s) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\'' || r == '.' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// fold removes the diacritics of a lower-case word of a language other than
+// English, but for the letters the language keeps (keptLetters) and
+// Cyrillic letters; ß becomes ss.
+func (a *Analyzer) fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii || a.english {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 0x400 && r <= 0x52F, a.keep != nil && a.keep(r):
+			b.WriteRune(r)
+			continue
+		case r == 'ß':
+			b.WriteString("ss")
+			continue
+		case r < utf8.RuneSelf:
+			b.WriteByte(byte(r))
+			continue
+		}
+		for _, d := range norm.NFKD.String(string(r)) {
+			if !unicode.Is(unicode.Mn, d) {
+				b.WriteRune(unicode.ToLower(d))
+			}
+		}
+	}
+	return b.String()
 }
 
 // tokenize calls f with the byte range of every word of text. A word is a
@@ -268,9 +511,9 @@ func isJoiner(text string, start, i int, r rune, size int) bool {
 	return false
 }
 
-// fold lower-cases a word, removes diacritics, folds typographic apostrophes
-// and hyphens, strips a possessive "'s" and drops the remaining apostrophes
-// and the full stops of initialisms.
+// fold lower-cases an English word, removes diacritics, folds typographic
+// apostrophes and hyphens, strips a possessive "'s" and drops the remaining
+// apostrophes and the full stops of initialisms.
 func fold(w string) string {
 	ascii := true
 	for i := 0; i < len(w); i++ {

@@ -24,7 +24,7 @@ import (
 // binfile); FileVersion changes whenever the layout does.
 const (
 	fileMagic   = "LECTERNINDEX"
-	FileVersion = 1
+	FileVersion = 2
 )
 
 // ErrStale is returned by LoadEngine for an index built with another
@@ -45,12 +45,20 @@ type Saved struct {
 	Limits [2]int64 `json:"limits,omitzero"`
 }
 
+// indexMeta is an index file's header. Version 2 replaced version 1's
+// "analyzer" with "analyzers", one per language (each naming its
+// language), and added "language" (Options.Language) and the sections
+// i.textlang and, in i.words, each word's language.
 type indexMeta struct {
-	N        int             `json:"n"`
-	AvgLen   float64         `json:"avg_len"`
-	Params   BM25            `json:"params"`
-	Analyzer AnalyzerOptions `json:"analyzer"`
-	Saved    Saved           `json:"saved"`
+	N         int               `json:"n"`
+	AvgLen    float64           `json:"avg_len"`
+	Params    BM25              `json:"params"`
+	Analyzers []AnalyzerOptions `json:"analyzers"`
+	// Language is the language the engine was asked to give documents
+	// whose source states none (Options.Language, normalised): "" for
+	// detection.
+	Language string `json:"language"`
+	Saved    Saved  `json:"saved"`
 }
 
 // SaveEngine writes e to path, through a temporary file renamed into place
@@ -74,7 +82,7 @@ func SaveEngineContext(ctx context.Context, path string, e *Engine, saved Saved)
 	if saved.Created.IsZero() {
 		saved.Created = time.Now().UTC()
 	}
-	if err := e.ix.writeSections(w, saved); err != nil {
+	if err := e.ix.writeSections(w, saved, configuredLanguage(e.opts.Language)); err != nil {
 		return 0, err
 	}
 	data := w.Finish()
@@ -107,8 +115,9 @@ func replaceable(f *os.File) error {
 }
 
 // LoadEngine reads an index file written by SaveEngine. opts must ask for
-// the analysis the file was built with (ErrStale otherwise); other options,
-// BM25's parameters included, apply as given. A file that is truncated,
+// the analysis the file was built with (ErrStale otherwise): the same
+// Options.Language, and lectern's analysis of each language the file
+// holds; other options, BM25's parameters included, apply as given. A file that is truncated,
 // corrupt, of another version or not an index at all is an error wrapping
 // one of binfile's, never a crash.
 //
@@ -148,8 +157,14 @@ func readEngine(r *binfile.Reader, opts Options) (*Engine, Saved, error) {
 	if err != nil {
 		return nil, Saved{}, err
 	}
-	ix, meta, err := readIndexSections(r, engineAnalyzer)
+	ix, meta, err := readIndexSections(r, engineAnalyzerFor)
 	if err != nil {
+		return nil, meta.Saved, err
+	}
+	if meta.Language != configuredLanguage(opts.Language) {
+		return nil, meta.Saved, ErrStale
+	}
+	if err := checkLanguages(c, ix); err != nil {
 		return nil, meta.Saved, err
 	}
 	if ix.n != c.Len() {
@@ -172,18 +187,24 @@ func readEngine(r *binfile.Reader, opts Options) (*Engine, Saved, error) {
 // SaveEngine, corpus and all.)
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	bw := binfile.NewWriter(fileMagic, FileVersion)
-	if err := ix.writeSections(bw, Saved{}); err != nil {
+	if err := ix.writeSections(bw, Saved{}, ""); err != nil {
 		return 0, err
 	}
 	n, err := w.Write(bw.Finish())
 	return int64(n), err
 }
 
-func (ix *Index) writeSections(w *binfile.Writer, saved Saved) error {
-	meta, err := json.Marshal(indexMeta{N: ix.n, AvgLen: ix.avgLen, Params: ix.params, Analyzer: ix.an.opts, Saved: saved})
+func (ix *Index) writeSections(w *binfile.Writer, saved Saved, language string) error {
+	ans := make([]AnalyzerOptions, len(ix.ans))
+	for i, an := range ix.ans {
+		ans[i] = an.opts
+		ans[i].Language = an.lang
+	}
+	meta, err := json.Marshal(indexMeta{N: ix.n, AvgLen: ix.avgLen, Params: ix.params, Analyzers: ans, Language: language, Saved: saved})
 	if err != nil {
 		return err
 	}
+	w.Bytes("i.textlang", ix.textLang)
 	w.Bytes("i.meta", meta)
 	w.String("i.terms", ix.terms.blob)
 	w.Uint32s("i.termoff", ix.terms.off)
@@ -206,9 +227,10 @@ func (ix *Index) writeSections(w *binfile.Writer, saved Saved) error {
 	return nil
 }
 
-// readIndexSections reads and checks an index. Every length, offset and
+// readIndexSections reads and checks an index, whose analysis of each
+// language must be want's (ErrStale otherwise). Every length, offset and
 // posting is verified, so that no later search can index out of range.
-func readIndexSections(r *binfile.Reader, want AnalyzerOptions) (*Index, indexMeta, error) {
+func readIndexSections(r *binfile.Reader, want func(code string) AnalyzerOptions) (*Index, indexMeta, error) {
 	var meta indexMeta
 	bad := func(format string, args ...any) (*Index, indexMeta, error) {
 		return nil, meta, fmt.Errorf("%w: index: %s", binfile.ErrCorrupt, fmt.Sprintf(format, args...))
@@ -220,12 +242,19 @@ func readIndexSections(r *binfile.Reader, want AnalyzerOptions) (*Index, indexMe
 	if err := json.Unmarshal(raw, &meta); err != nil {
 		return bad("meta: %v", err)
 	}
-	if !reflect.DeepEqual(normalAnalyzer(meta.Analyzer), normalAnalyzer(want)) {
-		return nil, meta, ErrStale
+	if len(meta.Analyzers) == 0 || len(meta.Analyzers) > MaxAnalyzers {
+		return bad("%d analyzers", len(meta.Analyzers))
 	}
-	ix := &Index{an: NewAnalyzer(meta.Analyzer), params: meta.Params, n: meta.N, avgLen: meta.AvgLen}
+	ix := &Index{params: meta.Params, n: meta.N, avgLen: meta.AvgLen}
+	for _, o := range meta.Analyzers {
+		code := analyzerLanguage(o.Language)
+		if !reflect.DeepEqual(normalAnalyzer(o), normalAnalyzer(want(code))) {
+			return nil, meta, ErrStale
+		}
+		ix.ans = append(ix.ans, NewAnalyzer(o))
+	}
 	var blocks []uint32
-	var e [14]error
+	var e [15]error
 	ix.terms.blob, e[0] = r.String("i.terms")
 	ix.terms.off, e[1] = r.Uint32s("i.termoff")
 	ix.df, e[2] = r.Uint32s("i.df")
@@ -240,8 +269,20 @@ func readIndexSections(r *binfile.Reader, want AnalyzerOptions) (*Index, indexMe
 	ix.words.off, e[11] = r.Uint32s("i.wordoff")
 	ix.wordTerm, e[12] = r.Int32s("i.wordterm")
 	ix.wordSet, e[13] = r.Uint64s("i.wordset")
+	ix.textLang, e[14] = r.Bytes("i.textlang")
 	if err := errors.Join(e[:]...); err != nil {
 		return nil, meta, err
+	}
+	if len(ix.textLang) == 0 {
+		ix.textLang = nil
+	}
+	if ix.textLang != nil && (len(ix.ans) == 1 || len(ix.textLang) != ix.n) || ix.textLang == nil && len(ix.ans) > 1 && ix.n > 0 {
+		return bad("text languages disagree")
+	}
+	for _, l := range ix.textLang {
+		if int(l) >= len(ix.ans) {
+			return bad("text language out of range")
+		}
 	}
 	if ix.n < 0 || ix.avgLen < 0 || math.IsNaN(ix.avgLen) || ix.params.K1 <= 0 {
 		return bad("header out of range")
@@ -258,6 +299,11 @@ func readIndexSections(r *binfile.Reader, want AnalyzerOptions) (*Index, indexMe
 	}
 	if err := checkStrtab(&ix.words); err != nil {
 		return bad("words: %v", err)
+	}
+	for i := 0; i < ix.words.len(); i++ {
+		if w := ix.words.at(i); len(w) < 2 || int(w[0]) < 1 || int(w[0]) > len(ix.ans) {
+			return bad("word %d's language out of range", i)
+		}
 	}
 	for _, t := range ix.wordTerm {
 		if t < 0 || int(t) >= nt {
@@ -324,13 +370,37 @@ func checkStrtab(t *strtab) error {
 	return nil
 }
 
-// normalAnalyzer makes analyzer options comparable: nil stop words mean the
-// default list.
+// normalAnalyzer makes analyzer options comparable: "" means English, nil
+// stop words the language's list, and Irregular counts for English only.
 func normalAnalyzer(o AnalyzerOptions) AnalyzerOptions {
+	o.Language = analyzerLanguage(o.Language)
 	if o.StopWords == nil {
-		o.StopWords = DefaultStopWords
+		o.StopWords = defaultStopWords(o.Language)
 	}
+	if o.StopWords == nil {
+		o.StopWords = []string{}
+	}
+	o.Irregular = o.Irregular && o.Language == "en"
 	return o
+}
+
+// configuredLanguage normalises Options.Language: "" for detection.
+func configuredLanguage(s string) string {
+	return corpus.LanguageOptions{Language: s}.Configured()
+}
+
+// checkLanguages verifies that an index's analyzers are its corpus's
+// languages, each sentence analyzed with its document's.
+func checkLanguages(c *corpus.Corpus, ix *Index) error {
+	bad := fmt.Errorf("%w: index: analyzers disagree with the documents' languages", binfile.ErrCorrupt)
+	for _, d := range c.Documents() {
+		for id := d.First; id < d.End; id++ {
+			if an := ix.AnalyzerOf(id); an.lang != d.Language && an.lang != sharedLanguage {
+				return bad
+			}
+		}
+	}
+	return nil
 }
 
 // blocks are read in place from the file's three uint32s each: the block

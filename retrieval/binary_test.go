@@ -112,13 +112,13 @@ func TestLoadEngineBadFiles(t *testing.T) {
 			t.Errorf("%s: LoadEngine error = %v; want %v", tt.name, err, tt.want)
 		}
 	}
-	if _, _, err := decodeEngineAnalyzer(data, AnalyzerOptions{}); !errors.Is(err, ErrStale) {
+	if _, _, err := decodeEngineAnalyzer(data, func(string) AnalyzerOptions { return AnalyzerOptions{} }); !errors.Is(err, ErrStale) {
 		t.Errorf("loading with another analyzer: %v; want ErrStale", err)
 	}
 }
 
 // decodeEngineAnalyzer reads an index file asking for other analysis.
-func decodeEngineAnalyzer(data []byte, want AnalyzerOptions) (*Index, indexMeta, error) {
+func decodeEngineAnalyzer(data []byte, want func(string) AnalyzerOptions) (*Index, indexMeta, error) {
 	r, err := binfile.Open(data, fileMagic, FileVersion)
 	if err != nil {
 		return nil, indexMeta{}, err

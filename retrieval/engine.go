@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"lectern/corpus"
+	"lectern/corpus/lang"
 )
 
 // Options configure an Engine. The zero value means the defaults.
@@ -36,6 +37,11 @@ type Options struct {
 	// NoFuzzy turns off the fuzzy match of question words that are not in
 	// the text ("burried" for "buried").
 	NoFuzzy bool
+	// Language is the language of the corpus's documents whose source
+	// states none, as a code or name lang.Normalize reads ("ru",
+	// "Russian"); "" or "auto" detects each document's language from its
+	// text (see corpus.Corpus.WithLanguages).
+	Language string
 }
 
 // Defaults for Options.
@@ -98,11 +104,13 @@ type Engine struct {
 	topics     []Topic
 }
 
-// NewEngine indexes the corpus's sentences.
+// NewEngine indexes the corpus's sentences, each with its document's
+// language, which it first sets as opts.Language says (see
+// corpus.Corpus.WithLanguages). Engine.Corpus returns the corpus with the
+// languages set.
 func NewEngine(c *corpus.Corpus, opts Options) *Engine {
-	opts = opts.withDefaults()
-	ix := BuildIndex(c.Len(), c.Text, NewAnalyzer(engineAnalyzer), opts.BM25)
-	return newEngine(c, ix, opts)
+	e, _ := NewEngineContext(context.Background(), c, opts, nil)
+	return e
 }
 
 // NewEngineProgress is NewEngine reporting indexing progress as
@@ -116,15 +124,53 @@ func NewEngineProgress(c *corpus.Corpus, opts Options, progress func(done int)) 
 // when ctx is done.
 func NewEngineContext(ctx context.Context, c *corpus.Corpus, opts Options, progress func(done int)) (*Engine, error) {
 	opts = opts.withDefaults()
-	ix, err := BuildIndexContext(ctx, c.Len(), c.Text, NewAnalyzer(engineAnalyzer), opts.BM25, progress)
+	c = c.WithLanguages(corpus.LanguageOptions{Language: opts.Language})
+	ans, textLang := engineAnalyzers(c)
+	ix, err := BuildIndexLanguages(ctx, c.Len(), c.Text, ans, textLang, opts.BM25, progress)
 	if err != nil {
 		return nil, err
 	}
 	return newEngine(c, ix, opts), nil
 }
 
-// engineAnalyzer is the analysis an Engine indexes sentences with.
-var engineAnalyzer = AnalyzerOptions{Irregular: true}
+// sharedLanguage is the language of the analyzer the least used languages
+// of a corpus of over MaxAnalyzers share: "und", undetermined, which is
+// neither stemmed nor has stop words.
+const sharedLanguage = "und"
+
+// engineAnalyzers returns an analyzer for each of the corpus's languages,
+// the one with most sentences first, and the analyzer of each sentence
+// (nil for a corpus of one language). Past MaxAnalyzers languages, the
+// least used share an analyzer that neither stems nor drops stop words.
+func engineAnalyzers(c *corpus.Corpus) ([]*Analyzer, func(int) int) {
+	codes := c.Languages()
+	if len(codes) == 0 {
+		codes = []string{lang.English}
+	}
+	index := map[string]int{}
+	var ans []*Analyzer
+	for i, code := range codes {
+		if i == MaxAnalyzers-1 && len(codes) > MaxAnalyzers {
+			ans = append(ans, NewAnalyzer(engineAnalyzerFor(sharedLanguage)))
+			for _, rest := range codes[i:] {
+				index[rest] = i
+			}
+			break
+		}
+		index[code] = i
+		ans = append(ans, NewAnalyzer(engineAnalyzerFor(code)))
+	}
+	if len(ans) == 1 {
+		return ans, nil
+	}
+	sentLang := make([]uint8, c.Len())
+	for _, d := range c.Documents() {
+		for id := d.First; id < d.End; id++ {
+			sentLang[id] = uint8(index[d.Language])
+		}
+	}
+	return ans, func(i int) int { return int(sentLang[i]) }
+}
 
 // newEngine assembles an engine from a corpus and its index.
 func newEngine(c *corpus.Corpus, ix *Index, opts Options) *Engine {
@@ -221,7 +267,12 @@ type SearchTerm struct {
 	// Synonyms are the terms of the word's synonyms searched for it, when
 	// the text does not hold the word itself.
 	Synonyms []string
-	count    int
+	// Also are the other terms searched for the word, when the question is
+	// analyzed for several languages and they make different terms of it.
+	Also   []string
+	words  []string // the word as each language folds it
+	filler bool     // a word questions are phrased with (fillerWords)
+	count  int
 }
 
 // Request says what to return for a question.
@@ -408,12 +459,15 @@ func (e *Engine) highlight(r *Result, terms []SearchTerm) {
 		if t.Found != "" {
 			want[t.Found] = true
 		}
+		for _, a := range t.Also {
+			want[a] = true
+		}
 		for _, syn := range t.Synonyms {
 			want[syn] = true
 		}
 	}
 	r.Highlights = r.Highlights[:0]
-	for _, tok := range e.ix.an.Analyze(r.Excerpt) {
+	for _, tok := range e.ix.AnalyzerOf(r.ID).Analyze(r.Excerpt) {
 		if !want[tok.Term] {
 			continue
 		}

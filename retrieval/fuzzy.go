@@ -1,14 +1,20 @@
 package retrieval
 
-// closest returns the indexed term for the word nearest to a question
-// word the text does not hold, by edit distance (insertions, deletions,
-// substitutions and swaps of neighbouring letters): "burried" finds "buried",
-// "rehabilitaton" finds "rehabilitation". One edit is allowed for words of
-// four to seven letters and two from eight; shorter words and numbers are
-// not matched. On a tie the more frequent term wins. sim is 1 minus the edits
-// over the word's length. Words whose length or set of letters differ too
-// much are ruled out before the edit distance is computed.
-func (ix *Index) closest(word string) (found string, sim float64) {
+// closest returns the indexed term for the word of analyzer l's texts
+// nearest to a question word the text does not hold, by edit distance
+// (insertions, deletions, substitutions and swaps of neighbouring letters):
+// "burried" finds "buried", "rehabilitaton" finds "rehabilitation". One
+// edit is allowed for words of four to seven letters and two from eight;
+// shorter words and numbers are not matched. On a tie the more frequent
+// term wins. sim is 1 minus the edits over the word's length. Words whose
+// length or set of letters differ too much are ruled out before the edit
+// distance is computed.
+//
+// When no word is near and term is not "", the question word's term is
+// compared with the terms of the language's words in the same way: in a
+// language of many endings a misspelt word seldom has the ending of the
+// text's ("радина" for "родины": "радин" is one edit from "родин").
+func (ix *Index) closest(l int, word, term string) (found string, sim float64) {
 	bestID, bestD, bestN := int32(-1), 0, 0
 	consider := func(q string, n, d int, t int32) {
 		better := bestID < 0 || float64(d)/float64(n) < float64(bestD)/float64(bestN)
@@ -24,6 +30,7 @@ func (ix *Index) closest(word string) (found string, sim float64) {
 		if n < 4 || !hasLetter(q) {
 			return
 		}
+		lo, hi := ix.wordsOf(l)
 		maxd := 1
 		if n >= 8 {
 			maxd = 2
@@ -31,8 +38,8 @@ func (ix *Index) closest(word string) (found string, sim float64) {
 		qset := letterSet(q)
 		a := []rune(q)
 		var b []rune
-		for i := 0; i < tab.len(); i++ {
-			c := tab.at(i)
+		for i := lo; i < hi; i++ {
+			c := tab.at(i)[1:] // after its language
 			if d := len(c) - len(q); d > 2*maxd || d < -2*maxd {
 				continue // no rune distance within maxd
 			}
@@ -46,10 +53,53 @@ func (ix *Index) closest(word string) (found string, sim float64) {
 		}
 	}
 	try(word, &ix.words, ix.wordSet, func(i int) int32 { return ix.wordTerm[i] })
+	if bestID < 0 && term != "" {
+		ix.closestTerm(l, term, consider)
+	}
 	if bestID < 0 {
 		return "", 0
 	}
 	return ix.terms.at(int(bestID)), 1 - float64(bestD)/float64(bestN)
+}
+
+// minTermCorrect is the shortest term closestTerm corrects: shorter stems
+// have too many neighbours one edit away ("уход" and "ход").
+const minTermCorrect = 5
+
+// closestTerm offers consider the terms of analyzer l's words within the
+// edit distance closest allows of term.
+func (ix *Index) closestTerm(l int, term string, consider func(q string, n, d int, t int32)) {
+	n := runeLen(term)
+	if n < minTermCorrect || !hasLetter(term) {
+		return
+	}
+	maxd := 1
+	if n >= 8 {
+		maxd = 2
+	}
+	qset := letterSet(term)
+	a := []rune(term)
+	var b []rune
+	lo, hi := ix.wordsOf(l)
+	last := int32(-1)
+	for i := lo; i < hi; i++ {
+		t := ix.wordTerm[i]
+		if t == last {
+			continue
+		}
+		last = t
+		c := ix.terms.at(int(t))
+		if d := len(c) - len(term); d > 2*maxd || d < -2*maxd {
+			continue
+		}
+		if setDistance(qset, letterSet(c)) > 2*maxd {
+			continue
+		}
+		b = append(b[:0], []rune(c)...)
+		if d := osa(a, b, maxd); d <= maxd {
+			consider(term, n, d, t)
+		}
+	}
 }
 
 func hasLetter(s string) bool {

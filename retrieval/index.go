@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"runtime"
 	"sort"
@@ -76,10 +77,11 @@ func (p BM25) TF(tf, dl, avgdl float64) float64 {
 // skips what cannot reach the top k. Build it once; it is then safe for
 // concurrent searches.
 type Index struct {
-	an     *Analyzer
-	params BM25
-	n      int
-	avgLen float64
+	ans      []*Analyzer // one per language, the first the default
+	textLang []uint8     // per text: its analyzer in ans; nil when there is one
+	params   BM25
+	n        int
+	avgLen   float64
 
 	terms   strtab    // the vocabulary, sorted
 	df      []uint32  // per term
@@ -93,8 +95,10 @@ type Index struct {
 	// K1·(1 − B + B·|d|/avgdl) = normA + normC·|d|, the length norm.
 	normA, normC float32
 
-	// The distinct folded words of the texts, sorted, with the term each
-	// indexes as and its letter set: for matching misspelt words.
+	// The distinct folded words of the texts, each after a byte that is
+	// its analyzer's number plus one, sorted, with the term each indexes as
+	// and its letter set: for matching misspelt words among the words of
+	// one language.
 	words    strtab
 	wordTerm []int32
 	wordSet  []uint64
@@ -137,6 +141,31 @@ func BuildIndexProgress(n int, text func(i int) string, an *Analyzer, params BM2
 // when ctx is done: it checks every few thousand texts and terms, so that
 // an interrupt takes effect at once even on millions of sentences.
 func BuildIndexContext(ctx context.Context, n int, text func(i int) string, an *Analyzer, params BM25, progress func(done int)) (*Index, error) {
+	return BuildIndexLanguages(ctx, n, text, []*Analyzer{an}, nil, params, progress)
+}
+
+// MaxAnalyzers is the most analyzers (languages) one index holds.
+const MaxAnalyzers = 64
+
+// BuildIndexLanguages is BuildIndexContext for texts in several languages:
+// text i is analyzed with ans[lang(i)] (with ans[0] when lang is nil). ans
+// must hold between 1 and MaxAnalyzers analyzers, and lang return an index
+// into it; it panics otherwise.
+func BuildIndexLanguages(ctx context.Context, n int, text func(i int) string, ans []*Analyzer, lang func(i int) int, params BM25, progress func(done int)) (*Index, error) {
+	if len(ans) == 0 || len(ans) > MaxAnalyzers {
+		panic(fmt.Sprintf("retrieval: %d analyzers; an index takes 1 to %d", len(ans), MaxAnalyzers))
+	}
+	var textLang []uint8
+	if len(ans) > 1 && lang != nil {
+		textLang = make([]uint8, n)
+		for i := range textLang {
+			l := lang(i)
+			if l < 0 || l >= len(ans) {
+				panic(fmt.Sprintf("retrieval: text %d's analyzer %d out of range", i, l))
+			}
+			textLang[i] = uint8(l)
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), max(1, n/2000))
 	chunks := make([]*partial, workers)
 	var wg sync.WaitGroup
@@ -147,7 +176,7 @@ func BuildIndexContext(ctx context.Context, n int, text func(i int) string, an *
 		wg.Add(1)
 		go func(w, lo, hi int) {
 			defer wg.Done()
-			chunks[w] = analyzeRange(ctx, lo, hi, text, an, func(k int) {
+			chunks[w] = analyzeRange(ctx, lo, hi, text, ans, textLang, func(k int) {
 				if progress == nil {
 					return
 				}
@@ -162,7 +191,11 @@ func BuildIndexContext(ctx context.Context, n int, text func(i int) string, an *
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return merge(ctx, chunks, n, an, params)
+	ix, err := merge(ctx, chunks, n, ans[0], params)
+	if ix != nil {
+		ix.ans, ix.textLang = ans, textLang
+	}
+	return ix, err
 }
 
 // partial is the postings of a contiguous range of documents.
@@ -173,30 +206,60 @@ type partial struct {
 	docs   [][]uint32
 	freqs  [][]uint16 // at most 65,535
 	lens   []uint16
-	words  map[string]int32 // folded word -> local term
+	langs  []langWords // per analyzer
 }
 
-func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, an *Analyzer, progress func(int)) *partial {
-	p := &partial{lo: lo, hi: hi, dict: map[string]int32{}, words: map[string]int32{}, lens: make([]uint16, hi-lo)}
+// langWords are one analyzer's words in a partial index.
+type langWords struct {
+	words map[string]int32 // folded word -> local term
+	keys  map[string]int32 // word as stemmed, when not its folded form -> local term
+}
+
+func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []*Analyzer, textLang []uint8, progress func(int)) *partial {
+	p := &partial{lo: lo, hi: hi, dict: map[string]int32{}, lens: make([]uint16, hi-lo), langs: make([]langWords, len(ans))}
+	for i := range p.langs {
+		p.langs[i] = langWords{words: map[string]int32{}, keys: map[string]int32{}}
+	}
 	counts := map[int32]uint32{}
 	var order []int32
+	intern := func(term string) int32 {
+		id, ok := p.dict[term]
+		if !ok {
+			id = int32(len(p.terms))
+			p.dict[term] = id
+			p.terms = append(p.terms, term)
+			p.docs = append(p.docs, nil)
+			p.freqs = append(p.freqs, nil)
+		}
+		return id
+	}
 	for d := lo; d < hi; d++ {
 		n := 0
 		order = order[:0]
-		an.eachWord(text(d), func(word string, _, _, _ int) {
+		l := 0
+		if textLang != nil {
+			l = int(textLang[d])
+		}
+		an, lw := ans[l], &p.langs[l]
+		an.eachWord(text(d), func(key, word string, _, _, _, _ int) {
 			n++
 			// One lookup per word: the word's term, stemmed once.
-			id, ok := p.words[word]
-			if !ok {
-				term := an.stem(word)
-				if id, ok = p.dict[term]; !ok {
-					id = int32(len(p.terms))
-					p.dict[term] = id
-					p.terms = append(p.terms, term)
-					p.docs = append(p.docs, nil)
-					p.freqs = append(p.freqs, nil)
+			var id int32
+			if key == word {
+				var ok bool
+				if id, ok = lw.words[word]; !ok {
+					id = intern(an.stem(key))
+					lw.words[strings.Clone(word)] = id
 				}
-				p.words[strings.Clone(word)] = id
+			} else {
+				var ok bool
+				if id, ok = lw.keys[key]; !ok {
+					id = intern(an.stem(key))
+					lw.keys[strings.Clone(key)] = id
+				}
+				if _, ok := lw.words[word]; !ok {
+					lw.words[strings.Clone(word)] = id
+				}
 			}
 			if counts[id] == 0 {
 				order = append(order, id)
@@ -224,7 +287,7 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, an *An
 // their vocabularies in sorted order together and freeing each term's
 // postings once they are encoded, so that memory does not double.
 func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM25) (*Index, error) {
-	ix := &Index{an: an, params: params, n: n, lens: make([]uint16, n)}
+	ix := &Index{ans: []*Analyzer{an}, params: params, n: n, lens: make([]uint16, n)}
 	var total uint64
 	for _, p := range parts {
 		copy(ix.lens[p.lo:p.hi], p.lens)
@@ -295,12 +358,15 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 		return nil, err
 	}
 	for i, p := range parts {
-		for w, local := range p.words {
-			if _, ok := wordTerm[w]; !ok {
-				wordTerm[w] = global[i][local]
+		for l, lw := range p.langs {
+			prefix := string(rune(l + 1))
+			for w, local := range lw.words {
+				if _, ok := wordTerm[prefix+w]; !ok {
+					wordTerm[prefix+w] = global[i][local]
+				}
 			}
 		}
-		p.words, p.dict, p.docs, p.freqs, p.terms = nil, nil, nil, nil, nil
+		p.langs, p.dict, p.docs, p.freqs, p.terms = nil, nil, nil, nil, nil
 	}
 	words := make([]string, 0, len(wordTerm))
 	for w := range wordTerm {
@@ -315,7 +381,7 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 	ix.wordSet = make([]uint64, len(words))
 	for i, w := range words {
 		ix.wordTerm[i] = wordTerm[w]
-		ix.wordSet[i] = letterSet(w)
+		ix.wordSet[i] = letterSet(w[1:])
 	}
 	if n > 0 {
 		ix.avgLen = float64(total) / float64(n)
@@ -486,8 +552,39 @@ func (ix *Index) Len() int { return ix.n }
 // Params returns the BM25 parameters the index scores with.
 func (ix *Index) Params() BM25 { return ix.params }
 
-// Analyzer returns the analyzer the index was built with.
-func (ix *Index) Analyzer() *Analyzer { return ix.an }
+// Analyzer returns the analyzer the index was built with: the first of
+// Analyzers, when it was built with several.
+func (ix *Index) Analyzer() *Analyzer { return ix.ans[0] }
+
+// Analyzers returns the analyzers the index was built with, one per
+// language. The slice must not be modified.
+func (ix *Index) Analyzers() []*Analyzer { return ix.ans }
+
+// AnalyzerOf returns the analyzer text d was analyzed with.
+func (ix *Index) AnalyzerOf(d int) *Analyzer {
+	if ix.textLang == nil {
+		return ix.ans[0]
+	}
+	return ix.ans[ix.textLang[d]]
+}
+
+// wordsOf returns the range of ix.words holding analyzer l's words.
+func (ix *Index) wordsOf(l int) (lo, hi int) {
+	n := ix.words.len()
+	lo = sort.Search(n, func(i int) bool { return ix.words.at(i) >= string(rune(l+1)) })
+	hi = sort.Search(n, func(i int) bool { return ix.words.at(i) >= string(rune(l+2)) })
+	return lo, hi
+}
+
+// wordTermOf returns the term analyzer l's folded word indexes as, "" if
+// no text of that language holds it.
+func (ix *Index) wordTermOf(l int, word string) string {
+	i := ix.words.find(string(rune(l+1)) + word)
+	if i < 0 {
+		return ""
+	}
+	return ix.terms.at(int(ix.wordTerm[i]))
+}
 
 // AvgLen returns the average document length in terms.
 func (ix *Index) AvgLen() float64 { return ix.avgLen }

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"lectern/corpus/lang"
 	"lectern/retrieval/lexicon"
 )
 
@@ -74,35 +75,82 @@ func NewSearcher(ix *Index, text func(int) string, opts SearchOptions) *Searcher
 // Query is an analyzed question.
 type Query struct {
 	// Terms are the question's terms, de-duplicated, with their weights.
-	Terms    []SearchTerm
-	total    float64
-	synonyms float64 // the weight of synonyms
+	Terms []SearchTerm
+	// Languages are the languages the question was analyzed for: the
+	// index's language, or, in an index of several, the question's when
+	// it is clear (lang.DetectAmong), else all of them.
+	Languages []string
+	total     float64
+	synonyms  float64 // the weight of synonyms
 }
 
 // Parse analyzes a question into weighted, de-duplicated terms, with fuzzy
 // replacements for words the texts do not hold.
+//
+// A question is analyzed for the languages of the texts: with their
+// analyzer when the index has one language, or when the question is
+// clearly in one of the index's languages; otherwise with each of them,
+// a word being searched as every term they make of it (a term two of them
+// make being searched once), and dropped when any of them takes it for a
+// stop word. Misspelt words are matched only among the words of the
+// question's language, and WordNet's synonyms only for English questions:
+// neither step turns a word of one language into a word of another, and
+// neither is taken when the question's language is unclear.
 func (s *Searcher) Parse(question string) Query {
+	ls, strict := s.languagesFor(question)
+	q := Query{synonyms: s.opts.Synonyms}
+	for _, l := range ls {
+		q.Languages = append(q.Languages, s.ix.ans[l].Language())
+	}
+	english := strict && s.ix.ans[ls[0]].english
 	var terms []SearchTerm
 	seen := map[string]int{}
-	for _, tok := range s.ix.an.Analyze(question) {
+	for _, toks := range s.analyzeQuestion(question, ls) {
+		tok := toks[0]
 		if i, ok := seen[tok.Term]; ok {
 			terms[i].count++
 			continue
 		}
 		seen[tok.Term] = len(terms)
 		st := SearchTerm{Term: tok.Term, Word: tok.Word, count: 1}
-		filler := fillerWords()[tok.Term]
-		if s.ix.DF(tok.Term) > 0 {
-			st.Found, st.Fuzzy = tok.Term, 1
-		} else if s.opts.Fuzzy && !filler && !lexicon.IsWord(tok.Word) {
-			if f, sim := s.ix.closest(tok.Word); f != "" {
+		for k, t := range toks {
+			st.filler = st.filler || fillerWords(s.ix.ans[ls[k]].Language())[t.Term]
+			if !slices.Contains(st.words, t.Word) {
+				st.words = append(st.words, t.Word)
+			}
+		}
+		// What the texts hold of the word: its term in each language, or
+		// the term the same word, accents aside, indexes as.
+		var found []string
+		for k, t := range toks {
+			term := t.Term
+			if s.ix.DF(term) == 0 {
+				if wt := s.ix.wordTermOf(ls[k], t.Word); wt != "" {
+					term = wt
+				}
+			}
+			if s.ix.DF(term) > 0 && !slices.Contains(found, term) {
+				found = append(found, term)
+			}
+		}
+		sort.SliceStable(found, func(i, j int) bool { return s.ix.DF(found[i]) > s.ix.DF(found[j]) })
+		an := s.ix.ans[ls[0]]
+		switch {
+		case len(found) > 0:
+			st.Found, st.Fuzzy, st.Also = found[0], 1, found[1:]
+		case strict && s.opts.Fuzzy && !st.filler && s.mayCorrect(an, tok.Word):
+			stem := ""
+			if !an.english && an.Stems() {
+				stem = tok.Term // for languages of many endings, see closest
+			}
+			if f, sim := s.ix.closest(ls[0], tok.Word, stem); f != "" {
 				st.Found, st.Fuzzy = f, sim
 			}
 		}
 		switch {
-		case st.Found == "" && filler:
+		case st.Found == "" && st.filler:
 			st.Weight = 0 // "explain", "tell": only count when the text has them
-		case st.Found == "" && nameLike(question, tok):
+		case st.Found == "" && nameLike(question, tok, english):
 			// A name, number or term the text never mentions ("Beria",
 			// "Hungary", "1964") is the surest sign it is not about this.
 			st.Weight = absentNameWeight * s.ix.IDF(tok.Term)
@@ -111,29 +159,95 @@ func (s *Searcher) Parse(question string) Query {
 		default:
 			st.Weight = s.ix.IDF(st.Found)
 		}
-		if filler {
+		if st.filler {
 			st.Weight *= fillerWeight
 		}
-		if st.Found == "" && s.opts.Synonyms > 0 && !filler {
-			st.Synonyms = s.synonyms(tok)
+		if st.Found == "" && english && s.opts.Synonyms > 0 && !st.filler {
+			st.Synonyms = s.synonyms(an, tok)
 		}
 		terms = append(terms, st)
 	}
-	q := Query{Terms: terms, synonyms: s.opts.Synonyms}
+	q.Terms = terms
 	for _, t := range terms {
 		q.total += t.Weight
 	}
 	return q
 }
 
-// synonyms returns the terms of a word's synonyms that the texts hold,
-// looking the word up as it is and as its dictionary forms ("printed" is
-// looked up as "print").
-func (s *Searcher) synonyms(tok Token) []string {
+// mayCorrect reports whether a question word the texts lack may be
+// matched to a similar word of theirs: not a real English word (for
+// English), and of at least minCorrect letters in languages without a
+// word list to tell real words from misspelt ones.
+func (s *Searcher) mayCorrect(an *Analyzer, word string) bool {
+	if an.english {
+		return !lexicon.IsWord(word)
+	}
+	return runeLen(word) >= minCorrect
+}
+
+// minCorrect is the shortest word of a language other than English that
+// fuzzy matching corrects.
+const minCorrect = 5
+
+// languagesFor returns the analyzers (indexes into the index's) to analyze
+// a question with, and whether the question's language is clear: the
+// index has one language, or the question is surely in one of them.
+func (s *Searcher) languagesFor(question string) ([]int, bool) {
+	if len(s.ix.ans) == 1 {
+		return []int{0}, true
+	}
+	codes := make([]string, len(s.ix.ans))
+	for i, an := range s.ix.ans {
+		codes[i] = an.Language()
+	}
+	if g := lang.DetectAmong(question, codes); g.IsSure() {
+		if i := slices.Index(codes, g.Language); i >= 0 {
+			return []int{i}, true
+		}
+	}
+	all := make([]int, len(codes))
+	for i := range all {
+		all[i] = i
+	}
+	return all, false
+}
+
+// analyzeQuestion returns the words of a question as each of the
+// analyzers ls makes them, one token per analyzer, in the first's order:
+// only the words none of them takes for a stop word.
+func (s *Searcher) analyzeQuestion(question string, ls []int) [][]Token {
+	type at struct{ pos, part int }
+	var order []at
+	byAt := map[at][]Token{}
+	for k, l := range ls {
+		an := s.ix.ans[l]
+		an.eachWord(question, func(key, word string, start, end, pos, part int) {
+			p := at{pos, part}
+			if k == 0 {
+				order = append(order, p)
+			} else if len(byAt[p]) != k {
+				return // another analyzer dropped it
+			}
+			byAt[p] = append(byAt[p], Token{Term: an.stem(key), Word: word, Start: start, End: end, Pos: pos})
+		})
+	}
+	out := make([][]Token, 0, len(order))
+	for _, p := range order {
+		if toks := byAt[p]; len(toks) == len(ls) {
+			out = append(out, toks)
+		}
+	}
+	return out
+}
+
+// synonyms returns the terms of an English word's synonyms that the texts
+// hold, looking the word up as it is and as its dictionary forms
+// ("printed" is looked up as "print").
+func (s *Searcher) synonyms(an *Analyzer, tok Token) []string {
 	var out []string
 	for _, lemma := range lemmas(tok.Word) {
 		for _, w := range lexicon.Synonyms(lemma) {
-			for _, t := range s.ix.an.Terms(w) {
+			for _, t := range an.Terms(w) {
 				if t != tok.Term && s.ix.DF(t) > 0 && !slices.Contains(out, t) {
 					out = append(out, t)
 				}
@@ -178,12 +292,9 @@ func undouble(s string) string {
 const absentNameWeight = 2
 
 // nameLike reports whether a question's token looks like a name, number or
-// technical term: capitalised inside the question, made of digits, or not an
-// English word at all.
-func nameLike(question string, tok Token) bool {
-	if fillerWords()[tok.Term] {
-		return false
-	}
+// technical term: capitalised inside the question, made of digits, or, in
+// an English question, not an English word at all.
+func nameLike(question string, tok Token, english bool) bool {
 	if r, _ := utf8.DecodeRuneInString(tok.Word); r >= '0' && r <= '9' {
 		return true
 	}
@@ -192,27 +303,31 @@ func nameLike(question string, tok Token) bool {
 			return true
 		}
 	}
-	return !lexicon.IsWord(tok.Word) && !strings.Contains(tok.Word, "-")
+	return english && !lexicon.IsWord(tok.Word) && !strings.Contains(tok.Word, "-")
 }
 
-// fillerWords are stems of words questions are phrased with rather than
-// words they ask about. They count when the text holds them and are ignored
-// otherwise. They are found on first use, since analyzing them loads the
-// lexicon.
-var fillerWords = sync.OnceValue(func() map[string]bool {
-	m := map[string]bool{}
-	an := NewAnalyzer(AnalyzerOptions{Irregular: true})
-	for _, t := range an.Terms(`explain explanation describe description tell
-	say happen happened mean meaning please know think talk information info
-	detail details learn anything something everything nothing thing things
-	stuff example give show list summary summarize summarise overview question
-	answer text book page article read find want need like kind sort type way
-	ways get got getting go goes going gone went come came make made take
-	took put use used try tried trying keep kept really actually just right
-	away still ever else much lot lots big deal whole guy guys basically
-	exactly completely anyway okay ok yeah hey hi hello thanks thank please
-	sure maybe perhaps probably again back also even quite bit`) {
-		m[t] = true
+// fillerWords returns, for a language, the stems of words questions are
+// phrased with rather than words they ask about ("explain", "tell",
+// "happen"). They count when the text holds them and are ignored
+// otherwise. Each language's are found on first use, since analyzing them
+// loads the lexicon.
+func fillerWords(code string) map[string]bool {
+	if f, ok := fillerSets()[code]; ok {
+		return f()
+	}
+	return nil
+}
+
+var fillerSets = sync.OnceValue(func() map[string]func() map[string]bool {
+	m := map[string]func() map[string]bool{}
+	for code, words := range fillerLists {
+		m[code] = sync.OnceValue(func() map[string]bool {
+			set := map[string]bool{}
+			for _, t := range NewAnalyzer(engineAnalyzerFor(code)).Terms(words) {
+				set[t] = true
+			}
+			return set
+		})
 	}
 	return m
 })
@@ -228,10 +343,13 @@ func (q Query) BM25() []QueryTerm {
 			continue
 		}
 		w := float64(t.count) * t.Fuzzy
-		if fillerWords()[t.Term] {
+		if t.filler {
 			w *= fillerWeight
 		}
 		out = append(out, QueryTerm{Term: t.Found, Weight: w})
+		for _, a := range t.Also {
+			out = append(out, QueryTerm{Term: a, Weight: w})
+		}
 	}
 	for _, t := range q.Terms {
 		for _, syn := range t.Synonyms {
@@ -271,15 +389,15 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		c.Coverage, c.Matched = s.coverage(h.Doc, q)
 		bonus := 0.0
 		if s.opts.Exact > 0 || s.opts.Proximity > 0 {
-			toks = s.ix.an.AppendTokens(toks[:0], s.text(h.Doc))
+			toks = s.ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], s.text(h.Doc))
 		}
 		if s.opts.Exact > 0 {
 			for _, t := range q.Terms {
-				if t.Found != t.Term {
+				if t.Found == "" || t.Fuzzy != 1 {
 					continue
 				}
 				for _, tok := range toks {
-					if tok.Word == t.Word {
+					if slices.Contains(t.words, tok.Word) {
 						bonus += s.opts.Exact * t.Weight
 						break
 					}
@@ -318,7 +436,7 @@ func (s *Searcher) coverage(d int, q Query) (float64, []string) {
 	got := 0.0
 	var words []string
 	for _, t := range q.Terms {
-		if t.Found != "" && s.ix.TF(t.Found, d) > 0 {
+		if t.Found != "" && s.holds(d, t) {
 			got += t.Weight * t.Fuzzy
 			words = append(words, t.Word)
 			continue
@@ -332,6 +450,19 @@ func (s *Searcher) coverage(d int, q Query) (float64, []string) {
 		}
 	}
 	return got / q.total, words
+}
+
+// holds reports whether text d holds a term found for t.
+func (s *Searcher) holds(d int, t SearchTerm) bool {
+	if s.ix.TF(t.Found, d) > 0 {
+		return true
+	}
+	for _, a := range t.Also {
+		if s.ix.TF(a, d) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // proximity sums, over pairs of distinct question terms found in toks, the
@@ -401,7 +532,7 @@ func (s *Searcher) feedback(q []QueryTerm, hits []Hit) []QueryTerm {
 	rel := map[string]float64{}
 	var toks []Token
 	for _, h := range docs {
-		toks = s.ix.an.AppendTokens(toks[:0], s.text(h.Doc))
+		toks = s.ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], s.text(h.Doc))
 		if len(toks) == 0 {
 			continue
 		}

@@ -80,7 +80,7 @@ func (e *Engine) sectionTopics() []Topic {
 		// The section's sentences that match its heading best, else its
 		// first ones (among its first hundred: a long section starts with
 		// what it is about).
-		q := queryTerms(e.ix.an.Terms(s.name))
+		q := queryTerms(e.ix.AnalyzerOf(s.sents[0]).Terms(s.name))
 		type scored struct {
 			id    int
 			score float64
@@ -114,6 +114,7 @@ func queryTerms(terms []string) []QueryTerm {
 type word struct {
 	surface string // as printed, possessive stripped
 	folded  string
+	english bool // of an English sentence
 	cap     bool // starts with a capital letter
 	stop    bool
 	first   bool // first word of its sentence
@@ -124,6 +125,7 @@ type word struct {
 // topicCandidate is a name, phrase or term found in the text.
 type topicCandidate struct {
 	kind     string
+	an       *Analyzer // of the sentence it was first found in
 	terms    []string
 	surfaces map[string]int
 	sents    map[int]bool
@@ -150,7 +152,7 @@ func (e *Engine) keyTopics() []Topic {
 	midCap := map[string]bool{} // words capitalised inside a sentence
 	step := max(1, (e.c.Len()+topicSample-1)/topicSample)
 	for i := 0; i < e.c.Len(); i += step {
-		for _, w := range e.words(e.c.Text(i)) {
+		for _, w := range e.words(e.ix.AnalyzerOf(i), e.c.Text(i)) {
 			switch {
 			case !w.cap:
 				lower[w.folded] = true
@@ -160,10 +162,10 @@ func (e *Engine) keyTopics() []Topic {
 		}
 	}
 	cands := map[string]*topicCandidate{}
-	add := func(kind string, ws []word, sent int) {
+	add := func(kind string, an *Analyzer, ws []word, sent int) {
 		var terms, surf []string
 		for _, w := range ws {
-			terms = append(terms, e.ix.an.Terms(w.folded)...)
+			terms = append(terms, an.Terms(w.surface)...)
 			surf = append(surf, w.surface)
 		}
 		if len(terms) == 0 {
@@ -172,14 +174,15 @@ func (e *Engine) keyTopics() []Topic {
 		key := kind + ":" + strings.Join(terms, " ")
 		c, ok := cands[key]
 		if !ok {
-			c = &topicCandidate{kind: kind, terms: terms, surfaces: map[string]int{}, sents: map[int]bool{}}
+			c = &topicCandidate{kind: kind, an: an, terms: terms, surfaces: map[string]int{}, sents: map[int]bool{}}
 			cands[key] = c
 		}
 		c.surfaces[strings.Join(surf, " ")]++
 		c.sents[sent] = true
 	}
 	for sent := 0; sent < e.c.Len(); sent += step {
-		ws := e.words(e.c.Text(sent))
+		an := e.ix.AnalyzerOf(sent)
+		ws := e.words(an, e.c.Text(sent))
 		for i := 0; i < len(ws); {
 			// A run of capitalised words, ended by a possessive.
 			j := i
@@ -195,7 +198,7 @@ func (e *Engine) keyTopics() []Topic {
 				run = run[1:]
 			}
 			if len(run) > 0 && len(run) <= 4 && !(len(run) == 1 && runeLen(run[0].folded) < 3) {
-				add("name", run, sent)
+				add("name", an, run, sent)
 			}
 			i = j
 		}
@@ -205,11 +208,11 @@ func (e *Engine) keyTopics() []Topic {
 				j++
 			}
 			if j-i >= 2 {
-				add("phrase", ws[j-2:j], sent)
+				add("phrase", an, ws[j-2:j], sent)
 			}
 			for _, w := range ws[i:j] {
 				if utf8.RuneCountInString(w.folded) > 3 {
-					add("term", []word{w}, sent)
+					add("term", an, []word{w}, sent)
 				}
 			}
 			i = max(j, i+1)
@@ -231,9 +234,13 @@ func (e *Engine) keyTopics() []Topic {
 		}
 	}
 	var topics []Topic
+	analyzerOf := map[string]*Analyzer{} // topic name -> its analyzer
 	for _, c := range cands {
 		n := len(c.sents)
 		t := Topic{Name: c.name(), Kind: c.kind, Count: n}
+		if _, ok := analyzerOf[t.Name]; !ok {
+			analyzerOf[t.Name] = c.an
+		}
 		switch c.kind {
 		case "name":
 			t.score = 2*float64(n) + float64(len(c.terms)-1)
@@ -245,12 +252,12 @@ func (e *Engine) keyTopics() []Topic {
 		case "term":
 			// A term mostly seen inside a phrase that is a topic itself
 			// ("camps" in "labor camps") is left to the phrase.
-			if n < 3 || 2*inPhrase[c.terms[0]] >= n || verbLike(t.Name) {
+			if n < 3 || 2*inPhrase[c.terms[0]] >= n || c.an.english && verbLike(t.Name) {
 				continue
 			}
 			t.score = 0.75 * float64(n)
 		}
-		if c.kind == "phrase" && verbLike(t.Name[strings.LastIndexByte(t.Name, ' ')+1:]) {
+		if c.kind == "phrase" && c.an.english && verbLike(t.Name[strings.LastIndexByte(t.Name, ' ')+1:]) {
 			continue // "policies embarked": a verb ends it, no noun
 		}
 		topics = append(topics, t)
@@ -265,7 +272,7 @@ func (e *Engine) keyTopics() []Topic {
 		topics = topics[:MaxTopics]
 	}
 	for i := range topics {
-		for _, h := range e.ix.Search(queryTerms(e.ix.an.Terms(topics[i].Name)), topicSentences) {
+		for _, h := range e.ix.Search(queryTerms(analyzerOf[topics[i].Name].Terms(topics[i].Name)), topicSentences) {
 			topics[i].Sentences = append(topics[i].Sentences, h.Doc)
 		}
 	}
@@ -279,8 +286,9 @@ func verbLike(w string) bool {
 	return len(w) > 5 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
 }
 
-// words splits a sentence into words with their case and punctuation.
-func (e *Engine) words(text string) []word {
+// words splits a sentence, analyzed by an, into words with their case and
+// punctuation.
+func (e *Engine) words(an *Analyzer, text string) []word {
 	var ws []word
 	prevEnd := 0
 	tokenize(text, func(start, end int) {
@@ -290,13 +298,14 @@ func (e *Engine) words(text string) []word {
 		}
 		poss := len(s) < end-start
 		r, _ := utf8.DecodeRuneInString(s)
-		f := fold(s)
+		key, f := an.normalize(s)
 		w := word{
 			poss:    poss,
 			surface: s,
 			folded:  f,
+			english: an.english,
 			cap:     unicode.IsUpper(r),
-			stop:    e.ix.an.stop[f] || unicode.IsDigit(r),
+			stop:    an.stopped(key, f) || unicode.IsDigit(r),
 			first:   len(ws) == 0,
 			joined:  strings.TrimSpace(text[prevEnd:start]) == "",
 		}
@@ -313,7 +322,7 @@ func isAcronym(s string) bool {
 // phraseWord reports whether w can be part of a key phrase: a lower-case
 // content word that is not a vague modifier.
 func phraseWord(w word) bool {
-	if w.cap || w.stop || len(w.folded) < 3 || strings.HasSuffix(w.folded, "ly") {
+	if w.cap || w.stop || len(w.folded) < 3 || w.english && strings.HasSuffix(w.folded, "ly") {
 		return false
 	}
 	return !vague[w.folded]

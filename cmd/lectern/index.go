@@ -76,6 +76,9 @@ rebuild it, say so, and save it again.`,
 				}
 				fmt.Fprintf(a.stdout, "%sindexed %d documents, %d sentences, %d terms, %d postings in %.1fs; wrote %s (%.1f MB)\n",
 					name, len(c.Documents()), c.Len(), ix.NumTerms(), ix.NumPostings(), time.Since(start).Seconds(), b.Index, float64(o.Wrote)/1e6)
+				if l := languagesLine(c); l != "" {
+					fmt.Fprintf(a.stdout, "%s%s\n", name, l)
+				}
 			}
 			return nil
 		},

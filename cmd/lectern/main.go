@@ -151,7 +151,7 @@ Russian History, p. 388, article "De-Stalinization".`,
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.configFile, "config", "", "configuration file (default: lectern.yaml in ., $XDG_CONFIG_HOME/lectern, /etc/lectern)")
-	pf.String("corpus", "", "text file or folder of .txt/.md files to answer from (default: the embedded page)")
+	pf.String("corpus", "", "file or folder to answer from: text, Markdown, PDF, EPUB, HTML (default: the embedded page)")
 	pf.String("index", "", "saved index file to use when up to date with the corpus (see 'lectern index')")
 	pf.StringVar(&a.bookName, "book", "", "which book to use, by name, when lectern.yaml lists several under corpora (default: the first without routes)")
 	root.AddCommand(a.askCmd(), a.chatCmd(), a.topicsCmd(), a.serveCmd(), a.evalCmd(), a.indexCmd(), a.configCmd(), versionCmd())
@@ -239,6 +239,7 @@ func (a *app) open(ctx context.Context, b config.Book, opts retrieval.Options, f
 	if b.Name != "" {
 		prefix = "lectern: " + b.Name + ": "
 	}
+	opts.Language = b.Language
 	src := retrieval.Source{
 		Corpus:  b.Corpus,
 		Index:   b.Index,

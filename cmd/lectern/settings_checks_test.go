@@ -138,6 +138,9 @@ var settingChecks = func() map[string]map[string]settingCheck {
 		}
 	}
 	saved := with("LECTERN_INDEX", "DIR/books.idx")
+	// language: the Spanish text, detected, and taken for another language.
+	spanish := with("LECTERN_CORPUS", "DIR/es")
+	taken := func(code string) map[string]string { return with("LECTERN_LANGUAGE", code) }
 	return map[string]map[string]settingCheck{
 		"corpus":  text(books, index, "indexed 3 documents"),
 		"corpora": text(with("LECTERN_CORPORA", `[{name: zoo, corpus: "BOOKS", index: "DIR/zoo.idx"}]`), cmd("", "index"), "zoo: indexed 3 documents"),
@@ -181,6 +184,15 @@ var settingChecks = func() map[string]map[string]settingCheck {
 				return chatFirst(without) == "Zebra lion tiger." && chatFirst(with) != "Zebra lion tiger."
 			}),
 			"eval": contrast(cmd("", "eval", "--questions", "DIR/typo.tsv"), books, with("LECTERN_RETRIEVAL_FUZZY", "false"), becomes(evalRow("typo"), "1 1", "1 0")),
+		},
+		"language": {
+			"ask":  contrast(askText("canción"), spanish, taken("ru"), loses("Las canciones populares")),
+			"chat": contrast(chat("canción"), spanish, taken("ru"), loses("Las canciones populares")),
+			"topics": contrast(topics, spanish, taken("ru"), func(without, with string) bool {
+				return gains("Russian")(without, with) && strings.Contains(without, "Spanish")
+			}),
+			"index": contrast(index, spanish, taken("ru"), gains("languages: Russian (1 document)")),
+			"eval":  contrast(cmd("", "eval", "--questions", "DIR/es.tsv"), spanish, taken("ru"), becomes(evalRow("k"), "1 1", "1 0")),
 		},
 		"discord.results": {
 			"chat": contrast(chat("lion"), books, with("LECTERN_DISCORD_RESULTS", "2"), func(without, with string) bool {

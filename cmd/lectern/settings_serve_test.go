@@ -289,6 +289,9 @@ var serveChecks = map[string]serveCheck{
 	"retrieval.fuzzy": {settings: map[string]any{"retrieval.fuzzy": false}, check: asked("zebbra lionn tigger", func(r string) bool {
 		return r != "" && !strings.Contains(r, "Zebra lion tiger.")
 	})},
+	"language": {settings: map[string]any{"corpus": "DIR/es", "language": "ru"}, check: asked("canción", func(r string) bool {
+		return r != "" && !strings.Contains(r, "Las canciones populares")
+	})},
 	"discord.token": {check: func(t *testing.T, s *serveRun) {
 		if ids := s.srv.Identifies(); len(ids) == 0 || ids[0].SessionID == "" {
 			t.Errorf("no session started with the token: %+v", ids)

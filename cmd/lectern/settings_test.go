@@ -99,6 +99,14 @@ func newSettingsFixture(t *testing.T) *settingsFixture {
 	f.questions = filepath.Join(dir, "q.tsv")
 	os.WriteFile(f.questions, []byte("k\tzebra lion tiger\tZebra lion tiger.\nb\tquagga hides\tQuagga hides.\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "typo.tsv"), []byte("typo\tzebbra lionn tigger\tZebra lion tiger.\n"), 0o644)
+	// language: a Spanish text, detected as Spanish, where "canción" finds
+	// "canciones" by the Spanish stemmer, and does not when the text is
+	// taken for another language.
+	os.MkdirAll(filepath.Join(dir, "es"), 0o755)
+	os.WriteFile(filepath.Join(dir, "es", "canciones.txt"), []byte("Las canciones populares de la región se cantaban en las fiestas del pueblo. "+
+		"Los músicos tocaban la guitarra y el acordeón hasta el amanecer. "+
+		"Cada familia guardaba sus propias canciones y las enseñaba a los niños.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "es.tsv"), []byte("k\tcanción\tcanciones\n"), 0o644)
 	return f
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"lectern/corpus"
+	"lectern/corpus/lang"
 	"lectern/retrieval"
 )
 
@@ -80,6 +81,10 @@ func topicsJSON(e *retrieval.Engine) []topicJSON {
 }
 
 func (a *app) printTopics(r *renderer, e *retrieval.Engine) {
+	if docs := e.Corpus().Documents(); corpus.ShowLanguages(docs) {
+		a.printSource(e)
+		fmt.Fprintln(r.w)
+	}
 	topics := e.Topics()
 	if len(topics) == 0 {
 		fmt.Fprintln(r.w, "No topics found.")
@@ -91,13 +96,68 @@ func (a *app) printTopics(r *renderer, e *retrieval.Engine) {
 	}
 }
 
-// printSource describes the loaded text, like the bot's /source.
+// printSource describes the loaded text, like the bot's /source: its
+// documents, each with its language when the corpus is not all English,
+// the first maxListed of them one by one and the rest counted by language.
 func (a *app) printSource(e *retrieval.Engine) {
 	c := e.Corpus()
-	fmt.Fprintf(a.stdout, "%d documents, %d sentences:\n", len(c.Documents()), c.Len())
-	for _, d := range c.Documents() {
-		fmt.Fprintf(a.stdout, "  %s\n", describeDoc(d))
+	docs := c.Documents()
+	showLang := corpus.ShowLanguages(docs)
+	fmt.Fprintf(a.stdout, "%d documents, %d sentences:\n", len(docs), c.Len())
+	for _, d := range docs[:min(len(docs), maxListed)] {
+		s := describeDoc(d)
+		if showLang {
+			s += ", " + lang.Name(d.Language)
+		}
+		fmt.Fprintf(a.stdout, "  %s\n", s)
 	}
+	if len(docs) > maxListed {
+		fmt.Fprintf(a.stdout, "  ... and %d more%s\n", len(docs)-maxListed, languageCounts(docs[maxListed:], showLang))
+	}
+}
+
+// languageCounts says how many of docs are in each language, as
+// " (Russian: 3, English: 1)", or "" when languages are not shown.
+func languageCounts(docs []corpus.Document, show bool) string {
+	if !show {
+		return ""
+	}
+	n := map[string]int{}
+	var order []string
+	for _, d := range docs {
+		if n[d.Language] == 0 {
+			order = append(order, d.Language)
+		}
+		n[d.Language]++
+	}
+	parts := make([]string, len(order))
+	for i, code := range order {
+		parts[i] = fmt.Sprintf("%s: %d", lang.Name(code), n[code])
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// languagesLine says which languages a corpus's documents are in, as
+// "languages: Russian (2 documents), English (1 document)", or "" for a
+// corpus all in English.
+func languagesLine(c *corpus.Corpus) string {
+	docs := c.Documents()
+	if !corpus.ShowLanguages(docs) {
+		return ""
+	}
+	n := map[string]int{}
+	for _, d := range docs {
+		n[d.Language]++
+	}
+	var parts []string
+	for _, code := range c.Languages() {
+		unit := "documents"
+		if n[code] == 1 {
+			unit = "document"
+		}
+		parts = append(parts, fmt.Sprintf("%s (%d %s)", lang.Name(code), n[code], unit))
+	}
+	return "languages: " + strings.Join(parts, ", ")
 }
 
 func describeDoc(d corpus.Document) string {
