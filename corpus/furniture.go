@@ -122,7 +122,7 @@ func layoutPages(in *interrupt, lines []rawLine, markdown bool) pageLayout {
 	}
 	// Copied: the lines share the file's bytes, which must not be kept.
 	lay.head = strings.Clone(titleCase(mostCommon(heads, len(blocks))))
-	lay.source = strings.Clone(titleCase(mostCommon(sources, 0)))
+	lay.source = strings.Clone(titleCase(mostCommon(sources, len(blocks))))
 	return lay
 }
 
