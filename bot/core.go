@@ -9,6 +9,7 @@ import (
 	"math"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -77,6 +78,9 @@ type CoreOptions struct {
 	Logger *slog.Logger
 	// Now tells the time, for cooldowns and latencies; nil means time.Now.
 	Now func() time.Time
+	// Observers are told of every question, cooldown and vote (metrics,
+	// the feedback file).
+	Observers []Observer
 }
 
 // Default button cooldown.
@@ -97,10 +101,7 @@ const (
 // turns what it receives into a Request, calls Handle, and delivers the
 // Response. It is safe for concurrent use.
 type Core struct {
-	books  []*book // books[0] is the default
-	byName map[string]*book
-	byFP   map[string]*book
-	multi  bool // several books: replies name the one that answered
+	shelf  atomic.Pointer[shelf] // the books, swapped whole by SetBooks
 	routes Routes
 
 	results   int
@@ -111,7 +112,20 @@ type Core struct {
 	questions *cooldown
 	buttons   *cooldown
 	feedback  *feedbackLog
+	observers []Observer
 }
+
+// shelf is the set of books the core answers from. It never changes once
+// made: SetBooks replaces it whole, so that a request sees one set.
+type shelf struct {
+	books  []*book // books[0] is the default
+	byName map[string]*book
+	byFP   map[string]*book
+	multi  bool // several books: replies name the one that answered
+}
+
+// s returns the current books.
+func (c *Core) s() *shelf { return c.shelf.Load() }
 
 // book is a Book with the fingerprint of its corpus, which button IDs
 // carry.
@@ -145,9 +159,6 @@ func NewCore(books []Book, opts CoreOptions) (*Core, error) {
 		opts.ButtonWindow = defaultButtonWindow
 	}
 	c := &Core{
-		byName:    map[string]*book{},
-		byFP:      map[string]*book{},
-		multi:     len(books) > 1,
 		routes:    opts.Routes,
 		results:   max(1, opts.Results),
 		channels:  set(opts.Channels),
@@ -157,41 +168,59 @@ func NewCore(books []Book, opts CoreOptions) (*Core, error) {
 		questions: newCooldown(opts.CooldownQuestions, opts.CooldownWindow),
 		buttons:   newCooldown(opts.ButtonClicks, opts.ButtonWindow),
 		feedback:  newFeedbackLog(),
+		observers: opts.Observers,
 	}
+	if err := c.SetBooks(books); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// SetBooks replaces the books the core answers from, as a reload does:
+// requests already being answered finish with the books they started
+// with, later ones see the new books. The books are checked as NewCore
+// checks them, routes included; on an error the books stay as they were.
+// Buttons made for a text that is no longer there say so.
+func (c *Core) SetBooks(books []Book) error {
+	if len(books) == 0 {
+		return errors.New("bot: no book to answer from")
+	}
+	sh := &shelf{byName: map[string]*book{}, byFP: map[string]*book{}, multi: len(books) > 1}
 	for i, bk := range books {
 		if bk.Answerer == nil {
-			return nil, fmt.Errorf("bot: book %d (%q) has nothing to answer from", i+1, bk.Name)
+			return fmt.Errorf("bot: book %d (%q) has nothing to answer from", i+1, bk.Name)
 		}
 		name := bk.Name
 		switch {
-		case c.multi && strings.TrimSpace(name) == "":
-			return nil, fmt.Errorf("bot: book %d has no name: with several books, each needs one", i+1)
+		case sh.multi && strings.TrimSpace(name) == "":
+			return fmt.Errorf("bot: book %d has no name: with several books, each needs one", i+1)
 		case name != oneLine(name):
-			return nil, fmt.Errorf("bot: book name %q: use one line without leading or trailing spaces", name)
+			return fmt.Errorf("bot: book name %q: use one line without leading or trailing spaces", name)
 		case width(name) > maxBookName:
-			return nil, fmt.Errorf("bot: book name %q is longer than %d characters", name, maxBookName)
+			return fmt.Errorf("bot: book name %q is longer than %d characters", name, maxBookName)
 		}
 		key := strings.ToLower(name)
-		if _, dup := c.byName[key]; dup {
-			return nil, fmt.Errorf("bot: two books are named %q", name)
+		if _, dup := sh.byName[key]; dup {
+			return fmt.Errorf("bot: two books are named %q", name)
 		}
 		b := &book{name: name, a: bk.Answerer, fp: fingerprint(bk.Answerer.Corpus())}
-		c.books = append(c.books, b)
-		c.byName[key] = b
-		if first, dup := c.byFP[b.fp]; dup {
+		sh.books = append(sh.books, b)
+		sh.byName[key] = b
+		if first, dup := sh.byFP[b.fp]; dup {
 			c.log.Warn("two books hold the same text: their buttons answer from the first", "book", b.name, "first", first.name)
 			continue
 		}
-		c.byFP[b.fp] = b
+		sh.byFP[b.fp] = b
 	}
-	for what, routes := range map[string]map[string]string{"channel": opts.Routes.Channels, "guild": opts.Routes.Guilds} {
+	for what, routes := range map[string]map[string]string{"channel": c.routes.Channels, "guild": c.routes.Guilds} {
 		for id, name := range routes {
-			if c.byName[strings.ToLower(name)] == nil {
-				return nil, fmt.Errorf("bot: the route for %s %s names no book: %q (books: %s)", what, id, name, c.bookNames())
+			if sh.byName[strings.ToLower(name)] == nil {
+				return fmt.Errorf("bot: the route for %s %s names no book: %q (books: %s)", what, id, name, sh.names())
 			}
 		}
 	}
-	return c, nil
+	c.shelf.Store(sh)
+	return nil
 }
 
 // fingerprint identifies a corpus in button IDs: 8 hex digits.
@@ -213,9 +242,11 @@ func set(ids []string) map[string]bool {
 }
 
 // bookNames lists the books' names for people.
-func (c *Core) bookNames() string {
-	names := make([]string, len(c.books))
-	for i, b := range c.books {
+func (c *Core) bookNames() string { return c.s().names() }
+
+func (sh *shelf) names() string {
+	names := make([]string, len(sh.books))
+	for i, b := range sh.books {
 		names[i] = b.name
 	}
 	return strings.Join(names, ", ")
@@ -229,7 +260,7 @@ func (c *Core) needsMessageContent() bool { return len(c.channels) > 0 || len(c.
 // warmUp finds each book's topics, which take a moment on a large text,
 // before anyone asks.
 func (c *Core) warmUp() {
-	for _, b := range c.books {
+	for _, b := range c.s().books {
 		b.a.Topics()
 	}
 }
@@ -473,6 +504,7 @@ func (c *Core) failure(req Request, err error) Response {
 	switch {
 	case errors.As(err, &sd):
 		c.log.Info("cooldown", c.where(req, "what", sd.what)...)
+		c.observe(func(o Observer) { o.CooledDown(req.Door, sd.what) })
 		if sd.quiet {
 			return Response{}
 		}
@@ -542,9 +574,24 @@ func (c *Core) logQuestion(req Request, via string, b *book, q string, ans retri
 	if b.name != "" {
 		attrs = append(attrs, "book", b.name)
 	}
+	now := c.now()
 	attrs = append(attrs, "guild", req.Guild, "channel", req.Channel, "user", req.User,
 		"question_len", len(q), "answered", ans.Answered, "results", len(ans.Results),
-		"top_score", top, "latency_ms", float64(c.now().Sub(start).Microseconds())/1000)
+		"top_score", top, "latency_ms", float64(now.Sub(start).Microseconds())/1000)
+	if len(c.observers) > 0 {
+		outcome := OutcomeAnswered
+		switch {
+		case err != nil && expected(err):
+			outcome = OutcomeRefused
+		case err != nil:
+			outcome = OutcomeFailed
+		case !ans.Answered:
+			outcome = OutcomeNotFound
+		}
+		a := Asked{Time: now, Door: req.Door, Via: via, Book: b.name, Question: q, Outcome: outcome,
+			Latency: now.Sub(start), Guild: req.Guild, Channel: req.Channel, User: req.User}
+		c.observe(func(o Observer) { o.Asked(a) })
+	}
 	if err == nil {
 		c.log.Info("question", attrs...)
 		return nil
@@ -574,7 +621,7 @@ func (c *Core) Commands() []*discordgo.ApplicationCommand {
 		{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question", Required: true, MinLength: &minLen, MaxLength: 1000},
 		{Type: discordgo.ApplicationCommandOptionBoolean, Name: "public", Description: "Show the answer to everyone in the channel (default: only you)"},
 	}
-	if c.multi {
+	if c.s().multi {
 		ask = append(ask, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "book",
 			Description: "Which book to ask (default: this channel's)", Autocomplete: true, MinLength: &minLen, MaxLength: maxBookName})
 	}

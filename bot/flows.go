@@ -106,7 +106,7 @@ func unknownCommand(name string) string {
 // returns a Deferrable response whose reply answer makes.
 func (c *Core) search(req Request, b *book, via, q string, private bool, start time.Time, answer func() (retrieval.Answer, error)) (Response, error) {
 	if err := retrieval.CheckQuestion(q); err != nil {
-		return Response{}, err
+		return Response{}, c.logQuestion(req, via, b, q, retrieval.Answer{}, start, err)
 	}
 	if wait, ok := c.questions.allow(req.User, start); !ok {
 		return Response{}, &slowDown{wait: wait, c: c.questions, what: "question"}
@@ -126,21 +126,21 @@ func (c *Core) search(req Request, b *book, via, q string, private bool, start t
 // channel's, the thread's parent channel's, the server's, or the first.
 func (c *Core) route(req Request) *book {
 	for _, name := range []string{c.routes.Channels[req.Channel], c.routes.Channels[req.Parent], c.routes.Guilds[req.Guild]} {
-		if b := c.byName[strings.ToLower(name)]; name != "" && b != nil {
+		if b := c.s().byName[strings.ToLower(name)]; name != "" && b != nil {
 			return b
 		}
 	}
-	return c.books[0]
+	return c.s().books[0]
 }
 
 // choose returns the book a command asks: the one its "book" option names,
 // else the routed one.
 func (c *Core) choose(req Request) (*book, error) {
 	name := strings.TrimSpace(req.Options["book"])
-	if name == "" || !c.multi {
+	if name == "" || !c.s().multi {
 		return c.route(req), nil
 	}
-	if b := c.byName[strings.ToLower(name)]; b != nil {
+	if b := c.s().byName[strings.ToLower(name)]; b != nil {
 		return b, nil
 	}
 	return nil, &userError{"I have no book called “" + fitEscaped(oneLine(name), maxBookName) + "”. My books: " +
@@ -166,7 +166,7 @@ func (c *Core) autocomplete(req Request) Response {
 func (c *Core) bookChoices(typed string) []Choice {
 	typed = strings.ToLower(strings.TrimSpace(typed))
 	var first, then []Choice
-	for _, b := range c.books {
+	for _, b := range c.s().books {
 		name := strings.ToLower(b.name)
 		switch {
 		case strings.HasPrefix(name, typed):
@@ -191,7 +191,7 @@ func (c *Core) component(req Request, now time.Time) (Response, error) {
 	}
 	switch v := id.(type) {
 	case moreID:
-		b := c.byFP[v.FP]
+		b := c.s().byFP[v.FP]
 		q := v.Question
 		if q == "" {
 			q = questionOfTitle(req.MessageTitle)
@@ -213,7 +213,7 @@ func (c *Core) component(req Request, now time.Time) (Response, error) {
 		r.Ephemeral = true
 		return Response{Action: NewMessage, Reply: r}, nil
 	case contextID:
-		b := c.byFP[v.FP]
+		b := c.s().byFP[v.FP]
 		if b == nil {
 			return Response{}, errStaleButton
 		}
@@ -228,12 +228,23 @@ func (c *Core) component(req Request, now time.Time) (Response, error) {
 			vote = "up"
 		}
 		if c.feedback.record(req.User, req.MessageID, v.Sentence, v.Up, now) {
-			attrs := []any{"door", req.Door, "vote", vote, "sentence", v.Sentence, "corpus", v.FP, "current_corpus", c.byFP[v.FP] != nil}
-			if b := c.byFP[v.FP]; b != nil && b.name != "" {
+			b := c.s().byFP[v.FP]
+			attrs := []any{"door", req.Door, "vote", vote, "sentence", v.Sentence, "corpus", v.FP, "current_corpus", b != nil}
+			if b != nil && b.name != "" {
 				attrs = append(attrs, "book", b.name)
 			}
-			c.log.Info("feedback", append(attrs, "question", questionOfTitle(req.MessageTitle),
+			q := questionOfTitle(req.MessageTitle)
+			c.log.Info("feedback", append(attrs, "question", q,
 				"guild", req.Guild, "channel", req.Channel, "user", req.User)...)
+			vt := Vote{Time: now, Door: req.Door, Up: v.Up, Question: q, Sentence: v.Sentence,
+				Guild: req.Guild, Channel: req.Channel, User: req.User}
+			if b != nil {
+				vt.Book = b.name
+				if cp := b.a.Corpus(); v.Sentence >= 0 && v.Sentence < cp.Len() {
+					vt.Citation, vt.Text = cp.Citation(v.Sentence), cp.Text(v.Sentence)
+				}
+			}
+			c.observe(func(o Observer) { o.Voted(vt) })
 		}
 		return Response{Action: NewMessage, Reply: errorReply(msgThanks)}, nil
 	case topicsID:
@@ -256,9 +267,9 @@ func (c *Core) component(req Request, now time.Time) (Response, error) {
 // or the first book for a button made before pages carried one.
 func (c *Core) pageBook(fp string) *book {
 	if fp == "" {
-		return c.books[0]
+		return c.s().books[0]
 	}
-	return c.byFP[fp]
+	return c.s().byFP[fp]
 }
 
 // questionOfTitle reads a question back from an answer's title, which

@@ -700,7 +700,7 @@ func choices(topics []retrieval.Topic) []Choice {
 // bookName is how replies name b: by its name when there are several
 // books, else not at all.
 func (c *Core) bookName(b *book) string {
-	if !c.multi {
+	if !c.s().multi {
 		return ""
 	}
 	return b.name
@@ -725,8 +725,8 @@ func (c *Core) contextReply(b *book, text string, cit corpus.Citation) Reply {
 
 func (c *Core) helpReply(door string) Reply {
 	var names []string
-	if c.multi {
-		for _, b := range c.books {
+	if c.s().multi {
+		for _, b := range c.s().books {
 			names = append(names, b.name)
 		}
 	}
