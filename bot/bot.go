@@ -55,6 +55,9 @@ type Options struct {
 	// the process running shard 0 registers the slash commands; direct
 	// messages reach shard 0 too.
 	ShardIDs []int
+	// Events, if set, is told of each shard's connection going up and down
+	// and of every response from Discord's REST API (metrics count them).
+	Events DiscordObserver
 	// IdentifyWindow is Discord's identify rate limit window: the bot
 	// starts shards with the same rate limit key (shard ID modulo
 	// max_concurrency) at least this far apart. 0 means
@@ -108,6 +111,8 @@ type Bot struct {
 	userID   string
 	// ready is closed once every shard has received READY.
 	ready chan struct{}
+	// inviteOnce logs the invite URL at most once (see inviteIfAlone).
+	inviteOnce sync.Once
 }
 
 // Start-up limits.
@@ -168,6 +173,10 @@ func New(core *Core, opts Options) (*Bot, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	transport := &rewriteTransport{base: base, next: tr}
+	var gwTransport http.RoundTripper = transport
+	if opts.Events != nil {
+		gwTransport = observedTransport{next: transport, events: opts.Events}
+	}
 	intents := discordgo.Intent(baseIntents)
 	if core.needsMessageContent() {
 		intents |= discordgo.IntentsMessageContent
@@ -182,7 +191,7 @@ func New(core *Core, opts Options) (*Bot, error) {
 		intents: intents,
 		// discordgo itself only asks for the gateway's URL: replies,
 		// commands and their retries go through b.rest.
-		gwHTTP:  &http.Client{Timeout: 30 * time.Second, Transport: transport},
+		gwHTTP:  &http.Client{Timeout: 30 * time.Second, Transport: gwTransport},
 		threads: newThreads(),
 		rest: &restClient{
 			http:       &http.Client{Transport: transport},
@@ -192,6 +201,7 @@ func New(core *Core, opts Options) (*Bot, error) {
 			maxWait:    opts.MaxRateLimitWait,
 			backoff:    opts.RetryBackoff,
 			maxBackoff: max(opts.RetryBackoff, maxReplyBackoff),
+			events:     opts.Events,
 		},
 		stopCtx: stopCtx,
 		stop:    stop,
@@ -477,8 +487,10 @@ func (b *Bot) onReady(sh *shard, r *discordgo.Ready) {
 	} else if b.appID == "" && r.User != nil {
 		b.appID = r.User.ID
 	}
+	appID := b.appID
 	b.mu.Unlock()
 	sh.log.Info("connected", "user", userName(r.User), "session", r.SessionID)
+	b.inviteIfAlone(sh, r, appID)
 	sh.readyOnce.Do(func() { close(sh.ready) })
 }
 

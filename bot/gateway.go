@@ -190,6 +190,10 @@ type guardConn struct {
 	closingOnce sync.Once
 	done        chan struct{}
 	doneOnce    sync.Once
+	// gone, if set, is called once when the connection is over: ended, or
+	// closed.
+	gone     func()
+	goneOnce sync.Once
 
 	out        bytes.Buffer // processed bytes for Read
 	headerDone bool
@@ -210,6 +214,7 @@ func newGuardConn(c net.Conn, br *bufio.Reader, log *slog.Logger) *guardConn {
 // Close closes the connection, ending a pause before INVALID_SESSION.
 func (g *guardConn) Close() error {
 	g.doneOnce.Do(func() { close(g.done) })
+	g.over()
 	return g.Conn.Close()
 }
 
@@ -236,7 +241,17 @@ func (g *guardConn) Read(p []byte) (int, error) {
 }
 
 // end marks the connection over.
-func (g *guardConn) end() { g.endedOnce.Do(func() { close(g.ended) }) }
+func (g *guardConn) end() {
+	g.endedOnce.Do(func() { close(g.ended) })
+	g.over()
+}
+
+// over calls gone, once.
+func (g *guardConn) over() {
+	if g.gone != nil {
+		g.goneOnce.Do(g.gone)
+	}
+}
 
 // fill reads a line of the HTTP response or a frame and appends what the
 // client should read to g.out.
@@ -444,6 +459,7 @@ func (sh *shard) dialGateway(ctx context.Context, network, addr string, useTLS b
 	g := newGuardConn(conn, br, sh.log)
 	g.watch = sh.threads.watch
 	g.invalidPause = sh.invalidPause
+	sh.watchLink(g)
 	sh.dialMu.Lock()
 	sh.dialed = g
 	sh.dialMu.Unlock()

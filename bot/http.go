@@ -61,6 +61,10 @@ type HTTPOptions struct {
 	AnswerDeadline   time.Duration
 	MaxRateLimitWait time.Duration // see AnswerDeadline
 	RetryBackoff     time.Duration // see AnswerDeadline
+	// Events, if set, is told of every response from Discord's REST API
+	// to the edits and follow-ups of deferred answers (metrics count
+	// them), as Options.Events is.
+	Events DiscordObserver
 }
 
 // DefaultDeferAfter is how long the HTTP endpoint waits for an answer
@@ -179,6 +183,7 @@ func NewHTTP(core *Core, opts HTTPOptions) (*HTTPDoor, error) {
 			maxWait:    opts.MaxRateLimitWait,
 			backoff:    opts.RetryBackoff,
 			maxBackoff: max(opts.RetryBackoff, maxReplyBackoff),
+			events:     opts.Events,
 		},
 		mux:         http.NewServeMux(),
 		stopCtx:     stopCtx,

@@ -125,6 +125,8 @@ type restClient struct {
 	maxWait    time.Duration
 	backoff    time.Duration
 	maxBackoff time.Duration
+	// events, if set, is told of every response and rate limit.
+	events DiscordObserver
 
 	mu          sync.Mutex
 	globalUntil time.Time
@@ -234,6 +236,7 @@ func (r *response) apiError(route string) *apiError {
 
 // send makes one attempt. Its error never holds the URL.
 func (c *restClient) send(ctx context.Context, call apiCall, body []byte) (*response, error) {
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, attemptTimeout)
 	defer cancel()
 	var rd io.Reader
@@ -253,6 +256,9 @@ func (c *restClient) send(ctx context.Context, call apiCall, body []byte) (*resp
 	req.Header.Set("User-Agent", c.userAgent)
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if parent.Err() == nil { // not the caller giving up
+			c.observe(call.route, 0)
+		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
@@ -260,6 +266,7 @@ func (c *restClient) send(ctx context.Context, call apiCall, body []byte) (*resp
 		return nil, fmt.Errorf("discord: %s: %w", call.route, err)
 	}
 	defer resp.Body.Close()
+	c.observe(call.route, resp.StatusCode)
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	if err != nil {
 		return nil, fmt.Errorf("discord: %s: read response: %w", call.route, err)
@@ -290,6 +297,9 @@ func (c *restClient) rateLimited(key string, call apiCall, r *response) *rateLim
 		Scope:      r.header.Get("X-RateLimit-Scope"),
 		Global:     body.Global || r.header.Get("X-RateLimit-Global") != "",
 		RetryAfter: wait,
+	}
+	if c.events != nil {
+		c.events.RateLimited(rl.Scope, rl.Global)
 	}
 	until := time.Now().Add(min(wait, maxRateLimitMemory))
 	c.mu.Lock()

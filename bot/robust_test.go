@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -438,10 +439,12 @@ func TestCompressedGateway(t *testing.T) {
 }
 
 // TestDropWithRepliesInFlight drops the gateway while 20 replies wait out
-// a rate limit: none is lost, and the bot reconnects and answers.
+// a rate limit: none is lost, and the bot reconnects, reports it
+// (Options.Events), and answers.
 func TestDropWithRepliesInFlight(t *testing.T) {
 	t.Parallel()
-	h := start(t, bot.CoreOptions{}, bot.Options{}, discordtest.Options{HeartbeatInterval: 200 * time.Millisecond})
+	ev := &eventLog{}
+	h := start(t, bot.CoreOptions{}, bot.Options{Events: ev}, discordtest.Options{HeartbeatInterval: 200 * time.Millisecond})
 	// Let discordgo's heartbeat start before breaking the connection.
 	if _, err := h.srv.WaitForStats(h.ctx(), func(s discordtest.Stats) bool { return s.Heartbeats >= 1 }); err != nil {
 		t.Fatal(err)
@@ -469,6 +472,10 @@ func TestDropWithRepliesInFlight(t *testing.T) {
 	}
 	q := h.send(discordtest.UserMessage{MentionBot: true, Content: "Where was Stalin buried?"})
 	checkBurialAnswer(t, h.replyTo(q.ID))
+	ev.waitFor(t, "reconnected 0")
+	if got, want := ev.matching("connected"), []string{"connected 0 false", "connected 0 true", "connected 0 false", "connected 0 true"}; !slices.Equal(got, want) {
+		t.Errorf("connection events around the drop %q; want %q", got, want)
+	}
 }
 
 // TestConcurrentQuestions answers 100 mentions and 100 /ask sent at

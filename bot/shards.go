@@ -57,6 +57,11 @@ type shard struct {
 
 	dialTracker
 
+	// events, if set, is told of the connection going up and down, through
+	// link.
+	events DiscordObserver
+	link   link
+
 	ready     chan struct{} // closed at the first READY
 	readyOnce sync.Once
 }
@@ -246,7 +251,7 @@ func (b *Bot) newShards(plan *shardPlan) ([]*shard, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bot: %w", err)
 		}
-		sh := &shard{id: id, count: plan.count, s: s, log: b.log, threads: b.threads, ready: make(chan struct{})}
+		sh := &shard{id: id, count: plan.count, s: s, log: b.log, threads: b.threads, events: b.opts.Events, ready: make(chan struct{})}
 		if plan.sharded() {
 			sh.log = b.log.With("shard", id, "shards", plan.count)
 			window := b.opts.IdentifyWindow
