@@ -52,7 +52,11 @@ type Config struct {
 	Retrieval Retrieval
 	Discord   Discord
 	HTTP      HTTP
+	Metrics   Metrics
+	Feedback  Feedback
 	Log       Log
+	// Watch rebuilds the index when the corpus's files change (serve).
+	Watch bool
 
 	// File is the configuration file that was read, "" if none.
 	File string
@@ -86,6 +90,20 @@ type Book struct {
 type HTTP struct {
 	// Listen is the address to listen on (":8080"); "" for none.
 	Listen string
+}
+
+// Metrics configures the Prometheus metrics endpoint.
+type Metrics struct {
+	// Listen is the address GET /metrics is served on when there is no
+	// HTTP listener (http.listen); "" for none then.
+	Listen string
+}
+
+// Feedback configures where the bot keeps 👍/👎 votes.
+type Feedback struct {
+	// Path is a JSON Lines file the votes (and questions the text could
+	// not answer) are appended to; "" for none.
+	Path string
 }
 
 // Limits bound what loading the corpus may read, so that no file can make
@@ -163,7 +181,20 @@ type setting struct {
 }
 
 var settings = []setting{
-	{key: "corpus", def: "", set: func(c *Config, v any) (err error) { c.Corpus, err = cast.ToStringE(v); return }},
+	{key: "corpus", def: "", set: func(c *Config, v any) (err error) {
+		if _, ok := v.(map[string]any); ok {
+			return errors.New("corpus is the path of the text, not a section: to watch it, write corpus.watch: true at the top level, beside corpus:")
+		}
+		c.Corpus, err = cast.ToStringE(v)
+		return
+	}},
+	{key: "corpus.watch", def: nil, set: func(c *Config, v any) (err error) {
+		if v == nil {
+			v = false
+		}
+		c.Watch, err = toBool(v)
+		return
+	}},
 	{key: "index", def: "", set: func(c *Config, v any) (err error) { c.Index, err = cast.ToStringE(v); return }},
 	{key: "language", def: "auto", set: func(c *Config, v any) (err error) { c.Language, err = toLanguage(v); return }},
 	{key: "corpora", def: []any{}, set: func(c *Config, v any) (err error) { c.Corpora, err = toBooks(v); return }},
@@ -188,6 +219,8 @@ var settings = []setting{
 	{key: "discord.cooldown.questions", def: 5, set: func(c *Config, v any) (err error) { c.Discord.CooldownQuestions, err = toInt(v); return }},
 	{key: "discord.cooldown.window", def: 30 * time.Second, set: func(c *Config, v any) (err error) { c.Discord.CooldownWindow, err = toDuration(v); return }},
 	{key: "http.listen", def: "", set: func(c *Config, v any) (err error) { c.HTTP.Listen, err = cast.ToStringE(v); return }},
+	{key: "metrics.listen", def: "", set: func(c *Config, v any) (err error) { c.Metrics.Listen, err = cast.ToStringE(v); return }},
+	{key: "feedback.path", def: "", set: func(c *Config, v any) (err error) { c.Feedback.Path, err = cast.ToStringE(v); return }},
 	{key: "log.level", def: "info", set: func(c *Config, v any) (err error) { c.Log.Level, err = cast.ToStringE(v); return }},
 	{key: "log.format", def: "text", set: func(c *Config, v any) (err error) { c.Log.Format, err = cast.ToStringE(v); return }},
 }
@@ -256,7 +289,11 @@ func (e *ValidationError) Unwrap() error { return e.Err }
 func Load(o Options) (*Config, error) {
 	v := viper.New()
 	for _, s := range settings {
-		v.SetDefault(s.key, s.def)
+		// A nil default is set by its set func: "corpus.watch" must not
+		// turn the "corpus" default into a section.
+		if s.def != nil {
+			v.SetDefault(s.key, s.def)
+		}
 	}
 	v.SetEnvPrefix(EnvPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
@@ -275,6 +312,7 @@ func Load(o Options) (*Config, error) {
 		return nil, fmt.Errorf("config file: %w", err)
 	}
 	var inFile map[string]bool
+	var fileValues *viper.Viper // the file's values alone
 	if file != "" {
 		abs, err := filepath.Abs(file)
 		if err == nil {
@@ -293,6 +331,7 @@ func Load(o Options) (*Config, error) {
 		fv := viper.New()
 		fv.SetConfigType("yaml")
 		if err := fv.ReadConfig(bytes.NewReader(data)); err == nil {
+			fileValues = fv
 			keys := fv.AllKeys()
 			sort.Strings(keys)
 			for _, k := range keys {
@@ -345,7 +384,18 @@ func Load(o Options) (*Config, error) {
 			src = file
 		}
 		c.sources[s.key] = src
-		if err := s.set(c, v.Get(s.key)); err != nil {
+		val := v.Get(s.key)
+		if shadowed(s.key) {
+			// A flag bound to "corpus" hides "corpus.watch" from viper:
+			// read it from the environment and the file alone.
+			val = nil
+			if e := os.Getenv(EnvVar(s.key)); e != "" {
+				val = e
+			} else if fileValues != nil {
+				val = fileValues.Get(s.key)
+			}
+		}
+		if err := s.set(c, val); err != nil {
 			errs = append(errs, &ValidationError{Key: s.key, Source: src, Err: err})
 		}
 	}
@@ -434,6 +484,11 @@ func (c *Config) Validate() error {
 		}
 		if d.PublicKey == "" {
 			bad("discord.public_key", "the HTTP interactions endpoint (http.listen) needs the application's public key: copy it from the General Information page of your application in the Discord developer portal, into LECTERN_DISCORD_PUBLIC_KEY")
+		}
+	}
+	if c.Metrics.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			bad("metrics.listen", "%q is not an address to listen on, such as :9090 or 127.0.0.1:9090", c.Metrics.Listen)
 		}
 	}
 	c.validateBooks(bad)
@@ -639,6 +694,9 @@ func (c *Config) values() map[string]string {
 		"discord.shards":             shards(c.Discord.Shards),
 		"discord.shard_ids":          fmt.Sprint(c.Discord.ShardIDs),
 		"http.listen":                q(c.HTTP.Listen),
+		"metrics.listen":             q(c.Metrics.Listen),
+		"feedback.path":              q(c.Feedback.Path),
+		"corpus.watch":               fmt.Sprint(c.Watch),
 		"corpora":                    books(c.Corpora),
 		"discord.cooldown.questions": fmt.Sprint(c.Discord.CooldownQuestions),
 		"discord.cooldown.window":    c.Discord.CooldownWindow.String(),
@@ -681,6 +739,13 @@ func books(bs []Book) string {
 		out[i] = fmt.Sprintf("{name: %q, corpus: %q, index: %q%s, channels: %s, guilds: %s}", b.Name, b.Corpus, b.Index, lang, quoteList(b.Channels), quoteList(b.Guilds))
 	}
 	return "[" + strings.Join(out, ", ") + "]"
+}
+
+// shadowed reports whether key's parent is itself a key ("corpus.watch"
+// beside "corpus"), which viper cannot look up through a bound flag.
+func shadowed(key string) bool {
+	i := strings.LastIndexByte(key, '.')
+	return i > 0 && known(key[:i])
 }
 
 func known(key string) bool {

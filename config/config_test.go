@@ -614,7 +614,7 @@ func TestWarnings(t *testing.T) {
 		{"near miss in file, top level", "corpuss: notes\n", nil,
 			[][]string{{`unknown key "corpuss"`, `did you mean "corpus"?`}}},
 		{"far miss in file", "theme: dark\n", nil,
-			[][]string{{`unknown key "theme"`, "known keys: corpus, index, language, corpora, limits.max_file_size, limits.max_corpus_size, retrieval.k1"}}},
+			[][]string{{`unknown key "theme"`, "known keys: corpus, corpus.watch, index, language, corpora, limits.max_file_size, limits.max_corpus_size, retrieval.k1"}}},
 		{"sorted", "delta: 1\nalpha: 1\ncharlie: 1\nbravo: 1\n", nil,
 			[][]string{{`"alpha"`}, {`"bravo"`}, {`"charlie"`}, {`"delta"`}}},
 		{"near miss in env", "", map[string]string{"LECTERN_DISCORD_TOKNE": "x"},
@@ -946,5 +946,47 @@ func TestLanguage(t *testing.T) {
 				t.Errorf("Load with language %q: Language = %q; want %q", tt.value, c.Language, tt.want)
 			}
 		})
+	}
+}
+
+func TestCorpusWatch(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		env  map[string]string
+		want bool
+		path string
+	}{
+		{"default", "corpus: ./books\n", nil, false, "./books"},
+		{"in the file, beside corpus", "corpus: ./books\ncorpus.watch: true\n", nil, true, "./books"},
+		{"from the environment", "", map[string]string{"LECTERN_CORPUS_WATCH": "true", "LECTERN_CORPUS": "./x"}, true, "./x"},
+		{"the environment beats the file", "corpus: ./books\ncorpus.watch: true\n", map[string]string{"LECTERN_CORPUS_WATCH": "false"}, false, "./books"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setup(t, tt.yaml, tt.env)
+			c, err := config.Load(config.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Watch != tt.want || c.Corpus != tt.path {
+				t.Errorf("Watch, Corpus = %v, %q; want %v, %q", c.Watch, c.Corpus, tt.want, tt.path)
+			}
+		})
+	}
+}
+
+// TestCorpusWatchWithCorpusFlag: a --corpus flag must not hide
+// corpus.watch in the file (viper looks "corpus.watch" up through the
+// flag bound to "corpus").
+func TestCorpusWatchWithCorpusFlag(t *testing.T) {
+	setup(t, "corpus: ./books\ncorpus.watch: true\n", nil)
+	fs, keys := flags(t, "--corpus", "./other")
+	c, err := config.Load(config.Options{Flags: fs, FlagKeys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Watch || c.Corpus != "./other" {
+		t.Errorf("Watch, Corpus = %v, %q; want true, ./other", c.Watch, c.Corpus)
 	}
 }

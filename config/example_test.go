@@ -22,6 +22,7 @@ func ExampleLoad() {
 	// 5 [111 222] 1m0s
 	// # configuration file: testdata/lectern.yaml
 	// corpus: "notes/"                               # testdata/lectern.yaml
+	// corpus.watch: false                            # default
 	// index: ""                                      # default
 	// language: "auto"                               # default
 	// corpora: []                                    # default
@@ -46,6 +47,8 @@ func ExampleLoad() {
 	// discord.cooldown.questions: 5                  # default
 	// discord.cooldown.window: 1m0s                  # testdata/lectern.yaml
 	// http.listen: ""                                # default
+	// metrics.listen: ""                             # default
+	// feedback.path: ""                              # default
 	// log.level: "info"                              # default
 	// log.format: "json"                             # testdata/lectern.yaml
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"runtime"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -21,32 +19,6 @@ The Discord token is never shown.`,
 				return err
 			}
 			fmt.Fprint(a.stdout, a.cfg.Dump())
-			return nil
-		},
-	}
-}
-
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
-var version = "dev"
-
-func versionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print lectern's version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			v := version
-			if info, ok := debug.ReadBuildInfo(); ok {
-				if v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-					v = info.Main.Version
-				}
-				for _, s := range info.Settings {
-					if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-						v += " (" + s.Value[:12] + ")"
-					}
-				}
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "lectern %s %s %s/%s\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return nil
 		},
 	}

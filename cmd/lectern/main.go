@@ -7,7 +7,10 @@
 //	lectern ask --json - < questions.txt     one JSON answer per line
 //	lectern chat                             ask interactively
 //	lectern topics [NAME]                    what the text is about
+//	lectern serve                            run the Discord bot
+//	lectern invite                           the URL that adds the bot to a server
 //	lectern config                           the effective configuration
+//	lectern completion bash|zsh|fish         shell completion
 //	lectern version
 //
 // Without --corpus (or corpus in lectern.yaml, or LECTERN_CORPUS) lectern
@@ -114,15 +117,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		fmt.Fprintln(stderr, "lectern: interrupted")
+		a.reportError(cmd, errors.New("interrupted"))
 		return 130
 	}
-	fmt.Fprintf(stderr, "lectern: %v\n", err)
+	a.reportError(cmd, err)
 	var ue usageError
 	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {
 		if strings.HasPrefix(err.Error(), "unknown") {
@@ -143,18 +146,21 @@ is a passage of the text, and when the text does not answer, it says so.
 
 Without a corpus it answers from its embedded page: the Encyclopedia of
 Russian History, p. 388, article "De-Stalinization".`,
+		Version:       currentVersion().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("lectern {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageError{fmt.Errorf("%v (see 'lectern %s --help')", err, c.Name())}
+		return usageError{fmt.Errorf("%v (see '%s --help')", err, c.CommandPath())}
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.configFile, "config", "", "configuration file (default: lectern.yaml in ., $XDG_CONFIG_HOME/lectern, /etc/lectern)")
 	pf.String("corpus", "", "file or folder to answer from: text, Markdown, PDF, EPUB, HTML (default: the embedded page)")
 	pf.String("index", "", "saved index file to use when up to date with the corpus (see 'lectern index')")
 	pf.StringVar(&a.bookName, "book", "", "which book to use, by name, when lectern.yaml lists several under corpora (default: the first without routes)")
-	root.AddCommand(a.askCmd(), a.chatCmd(), a.topicsCmd(), a.serveCmd(), a.evalCmd(), a.indexCmd(), a.configCmd(), versionCmd())
+	_ = root.RegisterFlagCompletionFunc("book", a.completeBooks) // only fails for a flag that does not exist
+	root.AddCommand(a.askCmd(), a.chatCmd(), a.topicsCmd(), a.serveCmd(), a.evalCmd(), a.indexCmd(), a.configCmd(), versionCmd(), a.inviteCmd(), a.healthcheckCmd(), a.feedbackCmd())
 	return root
 }
 

@@ -8,14 +8,22 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"lectern/bot"
 	"lectern/config"
+	"lectern/feedback"
+	"lectern/internal/watch"
+	"lectern/metrics"
 )
 
 func (a *app) serveCmd() *cobra.Command {
@@ -23,7 +31,11 @@ func (a *app) serveCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Run the Discord bot",
 		Long: `serve runs the Discord bot until interrupted (SIGINT or SIGTERM), when it
-lets answers in flight finish (up to a second) and stops. It answers the
+lets answers in flight finish (up to a second) and stops. On SIGHUP
+(systemctl reload) it reads lectern.yaml and the text again and, once the
+new text is loaded and indexed, answers from it; until then, and if it
+fails to load, it answers from the previous one. With corpus.watch: true
+it reloads by itself when the corpus's files change. It answers the
 slash commands /ask, /topics, /topic, /source and /help, their buttons and
 autocomplete from the text, through one door or both:
 
@@ -38,7 +50,11 @@ autocomplete from the text, through one door or both:
     /interactions, behind an https reverse proxy; GET /healthz and
     GET /readyz serve health checks. It keeps no state, so several replicas
     may serve one bot. Without a token, nothing registers the slash
-    commands: run serve once with a token for that.`,
+    commands: run serve once with a token for that.
+
+With feedback.path set, each 👍/👎 and each question the text did not
+answer is appended to that file, users and servers hashed: see 'lectern
+feedback'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.load(cmd, nil); err != nil {
@@ -47,7 +63,18 @@ autocomplete from the text, through one door or both:
 			if err := a.checkServe(); err != nil {
 				return err
 			}
-			return a.serve(cmd.Context(), newLogger(a.stderr, a.cfg.Log.Level, a.cfg.Log.Format))
+			log := newLogger(a.stderr, a.cfg.Log.Level, a.cfg.Log.Format)
+			// reread reads the configuration again as it was read now,
+			// for a reload: its warnings go to the log.
+			reread := func() (*config.Config, error) {
+				again := *a
+				again.stderr = &logLines{log: log}
+				if err := again.load(cmd, nil); err != nil {
+					return nil, err
+				}
+				return again.cfg, nil
+			}
+			return a.serve(cmd.Context(), log, reread)
 		},
 	}
 }
@@ -70,18 +97,43 @@ func (a *app) checkServe() error {
 }
 
 // serve runs the doors the configuration names until ctx is done or one
-// of them fails.
-func (a *app) serve(ctx context.Context, log *slog.Logger) error {
+// of them fails, reloading the books on SIGHUP (reading the configuration
+// again with reread) and, with corpus.watch, when the corpus changes.
+func (a *app) serve(ctx context.Context, log *slog.Logger, reread func() (*config.Config, error)) error {
 	d := a.cfg.Discord
+	// SIGHUP reloads, from now on: one that comes while the text first
+	// loads reloads once it has. Other commands keep the usual SIGHUP,
+	// which ends them.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	m := metrics.New()
 	var ln *listener
 	if a.cfg.HTTP.Listen != "" {
 		var err error
-		if ln, err = listen(a.cfg.HTTP.Listen, log); err != nil {
+		if ln, err = listen(a.cfg.HTTP.Listen, log, m.Handler()); err != nil {
 			return err
 		}
 		defer ln.stop()
 	}
-	core, err := a.core(ctx, log)
+	ml, err := serveMetrics(ctx, a.cfg, m, log)
+	if err != nil {
+		return err
+	}
+	defer ml.stop()
+	observers := []bot.Observer{m}
+	if path := a.cfg.Feedback.Path; path != "" {
+		store, err := feedback.Open(path, log)
+		if err != nil {
+			return usageError{&config.ValidationError{Key: "feedback.path", Source: a.cfg.Source("feedback.path"), Err: err}}
+		}
+		defer store.Close()
+		observers = append(observers, store)
+		log.Info("feedback file open: votes and questions the text did not answer are appended to it", "path", path)
+	}
+	// hooks are told of each load and reload (metrics: see reloadHooks).
+	hooks := reloadHooks{onLoaded: m.Loaded, onReloaded: m.Reloaded}
+	core, books, err := a.core(ctx, log, hooks, observers...)
 	if err != nil {
 		return err
 	}
@@ -94,11 +146,13 @@ func (a *app) serve(ctx context.Context, log *slog.Logger) error {
 			Shards:   d.Shards,
 			ShardIDs: d.ShardIDs,
 			Logger:   log,
+			Events:   m,
 		})
 		if err != nil {
 			return usageError{err}
 		}
 	}
+	ml.setReady(gatewayReady(b))
 	if ln != nil {
 		door, err := bot.NewHTTP(core, bot.HTTPOptions{
 			PublicKey:     d.PublicKey,
@@ -106,6 +160,7 @@ func (a *app) serve(ctx context.Context, log *slog.Logger) error {
 			APIURL:        d.APIURL,
 			Logger:        log,
 			Ready:         gatewayReady(b),
+			Events:        m,
 		})
 		if err != nil {
 			return usageError{err}
@@ -118,6 +173,8 @@ func (a *app) serve(ctx context.Context, log *slog.Logger) error {
 
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
+	rl := a.startReloads(runCtx, core, books, log, hooks, reread, hup)
+	defer rl.stop()
 	mismatch := make(chan error, 1) // discord.application_id is not the token's
 	var gateway chan error
 	if b != nil {
@@ -142,10 +199,13 @@ func (a *app) serve(ctx context.Context, log *slog.Logger) error {
 		gateway, failed = nil, gatewayError(err)
 	case err := <-served:
 		failed = fmt.Errorf("serve: HTTP listener: %w", err)
+	case err := <-ml.failed():
+		failed = err
 	case err := <-mismatch:
 		failed = err
 	}
 	stop()
+	rl.stop()
 	if ln != nil {
 		ln.stop()
 	}
@@ -234,7 +294,7 @@ type listener struct {
 }
 
 // listen starts the HTTP listener on addr.
-func listen(addr string, log *slog.Logger) (*listener, error) {
+func listen(addr string, log *slog.Logger, metricsHandler http.Handler) (*listener, error) {
 	nl, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("serve: listen on %s (http.listen): %w", addr, err)
@@ -242,7 +302,7 @@ func listen(addr string, log *slog.Logger) (*listener, error) {
 	l := &listener{served: make(chan error, 1), log: log}
 	l.set(bot.NotReady("loading the text"))
 	l.srv = &http.Server{
-		Handler:           l,
+		Handler:           withMetrics(l, metricsHandler),
 		ReadHeaderTimeout: httpReadHeaderTimeout,
 		ReadTimeout:       httpReadTimeout,
 		WriteTimeout:      httpWriteTimeout,
@@ -295,18 +355,16 @@ func (l *listener) stop() {
 
 // core opens every book the bot answers from (see config.Books; the
 // default book first) and builds the conversation core on them, with the
-// routes of each.
-func (a *app) core(ctx context.Context, log *slog.Logger) (*bot.Core, error) {
-	var books []bot.Book
+// routes of each and observers told of what it does. It returns the books
+// opened too.
+func (a *app) core(ctx context.Context, log *slog.Logger, hooks reloadHooks, observers ...bot.Observer) (*bot.Core, shelf, error) {
+	books := orderBooks(a.cfg.Books())
+	sh, _, err := a.openBooks(ctx, a.cfg, books, log)
+	if err != nil {
+		return nil, shelf{}, err
+	}
 	routes := bot.Routes{Channels: map[string]string{}, Guilds: map[string]string{}}
-	for _, b := range orderBooks(a.cfg.Books()) {
-		o, err := a.open(ctx, b, engineOptions(a.cfg), false)
-		if err != nil {
-			return nil, err
-		}
-		c := o.Engine.Corpus()
-		log.Info("text loaded", "book", b.Name, "documents", len(c.Documents()), "sentences", c.Len(), "bytes", c.Size(), "from_index", o.FromIndex)
-		books = append(books, bot.Book{Name: b.Name, Answerer: o.Engine})
+	for _, b := range books {
 		for _, id := range b.Channels {
 			routes.Channels[id] = b.Name
 		}
@@ -314,7 +372,7 @@ func (a *app) core(ctx context.Context, log *slog.Logger) (*bot.Core, error) {
 			routes.Guilds[id] = b.Name
 		}
 	}
-	core, err := bot.NewCore(books, bot.CoreOptions{
+	core, err := bot.NewCore(sh.books, bot.CoreOptions{
 		Results:           a.cfg.Discord.Results,
 		CooldownQuestions: a.cfg.Discord.CooldownQuestions,
 		CooldownWindow:    a.cfg.Discord.CooldownWindow,
@@ -322,11 +380,99 @@ func (a *app) core(ctx context.Context, log *slog.Logger) (*bot.Core, error) {
 		Forums:            a.cfg.Discord.Forums,
 		Routes:            routes,
 		Logger:            log,
+		Observers:         observers,
 	})
 	if err != nil {
-		return nil, usageError{err}
+		return nil, shelf{}, usageError{err}
 	}
-	return core, nil
+	hooks.answering(sh)
+	return core, sh, nil
+}
+
+// reloads are serve's reloader with what starts it: SIGHUP, and the
+// corpus watch.
+type reloads struct {
+	r       *reloader
+	watcher *watch.Watcher
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	once    sync.Once
+}
+
+// startReloads starts reloading core's books, opened as books, on each
+// signal from hup and, with corpus.watch, when the corpus changes, until
+// ctx is done or stop is called.
+func (a *app) startReloads(ctx context.Context, core *bot.Core, books shelf, log *slog.Logger, hooks reloadHooks,
+	reread func() (*config.Config, error), hup <-chan os.Signal) *reloads {
+	ctx, cancel := context.WithCancel(ctx)
+	rs := &reloads{r: newReloader(a, core, a.cfg, log, hooks), cancel: cancel}
+	rs.r.reread = reread
+	if a.cfg.Watch {
+		rs.watcher = a.watchCorpora(rs.r, books, log)
+	}
+	rs.wg.Add(2)
+	go func() {
+		defer rs.wg.Done()
+		rs.r.run(ctx)
+	}()
+	go func() {
+		defer rs.wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				rs.r.trigger("SIGHUP: reading the configuration and the text again", true)
+			}
+		}
+	}()
+	log.Info("SIGHUP reloads the text and the configuration (systemctl reload)", "corpus_watch", a.cfg.Watch)
+	return rs
+}
+
+// stop stops watching and waits for a reload in progress to give up.
+// Only the first call does anything.
+func (rs *reloads) stop() {
+	rs.once.Do(func() {
+		rs.cancel()
+		if rs.watcher != nil {
+			rs.watcher.Close()
+		}
+		rs.wg.Wait()
+	})
+}
+
+// watchTimings time corpus.watch: a burst of changes reloads once no
+// change has come for Quiet, or Max after the first (zero values:
+// watch.DefaultQuiet, 2 s, and watch.DefaultMax, 30 s). Tests shorten
+// them.
+var watchTimings watch.Options
+
+// watchCorpora watches the books' corpora for r, or logs why it cannot.
+func (a *app) watchCorpora(r *reloader, books shelf, log *slog.Logger) *watch.Watcher {
+	if len(books.corpora) == 0 {
+		log.Warn("corpus.watch: the bot answers from the embedded page, which does not change: nothing to watch")
+		return nil
+	}
+	opts := watchTimings
+	opts.Logger = log
+	w, err := watch.New(func(why string) { r.trigger(why, false) }, opts)
+	if err != nil {
+		log.Error("corpus.watch: cannot watch the corpus; send SIGHUP to reload", "error", err)
+		return nil
+	}
+	ignore := func(indexes []string) []string {
+		if a.cfg.Feedback.Path != "" {
+			if abs, err := filepath.Abs(a.cfg.Feedback.Path); err == nil {
+				return append(indexes, abs)
+			}
+		}
+		return indexes
+	}
+	_ = w.Set(books.corpora, ignore(books.indexes)) // it logs the folders it cannot watch
+	r.watched = func(corpora, indexes []string) { _ = w.Set(corpora, ignore(indexes)) }
+	log.Info("corpus.watch: watching the corpus; a change reloads it", "corpora", strings.Join(books.corpora, ", "))
+	return w
 }
 
 // newLogger returns a structured logger writing to w.

@@ -194,6 +194,18 @@ var settingChecks = func() map[string]map[string]settingCheck {
 			"index": contrast(index, spanish, taken("ru"), gains("languages: Russian (1 document)")),
 			"eval":  contrast(cmd("", "eval", "--questions", "DIR/es.tsv"), spanish, taken("ru"), becomes(evalRow("k"), "1 1", "1 0")),
 		},
+		// healthcheck asks GET /readyz on http.listen, else metrics.listen:
+		// port 1 answers nothing, and the error names the URL it asked.
+		"http.listen": {
+			"healthcheck": contrast(cmd("", "healthcheck", "--timeout", "1s"), map[string]string{"LECTERN_DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)},
+				with("LECTERN_HTTP_LISTEN", "127.0.0.1:1"), gains("http://127.0.0.1:1/readyz")),
+		},
+		"metrics.listen": {
+			"healthcheck": contrast(cmd("", "healthcheck", "--timeout", "1s"), none, with("LECTERN_METRICS_LISTEN", "127.0.0.1:1"), gains("http://127.0.0.1:1/readyz")),
+		},
+		"feedback.path": {
+			"feedback": contrast(cmd("", "feedback"), none, with("LECTERN_FEEDBACK_PATH", "DIR/votes.jsonl"), gains("votes")),
+		},
 		"discord.results": {
 			"chat": contrast(chat("lion"), books, with("LECTERN_DISCORD_RESULTS", "2"), func(without, with string) bool {
 				return strings.Count(without, "📖") == 1 && strings.Count(with, "📖") == 2

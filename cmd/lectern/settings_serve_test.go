@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +139,10 @@ func nested(t *testing.T, flat map[string]any, f *settingsFixture) []byte {
 	}
 	root := map[string]any{}
 	for k, v := range flat {
+		if k == "corpus.watch" { // a top-level key written with its dot
+			root[k] = expand(v)
+			continue
+		}
 		m := root
 		parts := strings.Split(k, ".")
 		for _, p := range parts[:len(parts)-1] {
@@ -346,6 +353,47 @@ var serveChecks = map[string]serveCheck{
 		}
 	}},
 	"log.format": {settings: map[string]any{"log.format": "json"}, check: logged(`{"time":`)},
+	"metrics.listen": {settings: map[string]any{"metrics.listen": "127.0.0.1:0"}, check: func(t *testing.T, s *serveRun) {
+		s.mention(t, discordtest.DefaultChannelID, "zebra lion tiger", true, 15*time.Second)
+		m := regexp.MustCompile(`msg="metrics listener started" addr=(\S+)`).FindStringSubmatch(s.logs.String())
+		if m == nil {
+			t.Fatal("the metrics listener's address is not logged")
+		}
+		resp, err := http.Get("http://" + m[1] + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if !strings.Contains(string(body), `lectern_questions_total{door="gateway",outcome="answered"} 1`) {
+			t.Errorf("GET /metrics on metrics.listen lacks the answered question:\n%s", body)
+		}
+	}},
+	"corpus.watch": {settings: map[string]any{"corpus.watch": true}, check: func(t *testing.T, s *serveRun) {
+		s.waitLog(t, "watching the corpus")
+		if err := os.WriteFile(filepath.Join(s.f.books, "birds.txt"), []byte("Flamingos stand on one leg to keep warm.\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s.waitLog(t, "reloaded:")
+		if r := s.mention(t, discordtest.DefaultChannelID, "why do flamingos stand on one leg", true, 15*time.Second); !strings.Contains(r, "keep warm") {
+			t.Errorf("after a new file in the watched corpus: reply %q", r)
+		}
+	}},
+	"feedback.path": {settings: map[string]any{"feedback.path": "DIR/feedback.jsonl"}, check: func(t *testing.T, s *serveRun) {
+		s.mention(t, discordtest.DefaultChannelID, "What is the capital of France?", true, 15*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		for {
+			if b, _ := os.ReadFile(filepath.Join(s.f.dir, "feedback.jsonl")); strings.Contains(string(b), "not_found") {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatal("the question the text did not answer is not in feedback.path")
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}},
 }
 
 // serveCheckFor returns the check of key, nil if there is none.

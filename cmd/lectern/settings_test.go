@@ -28,7 +28,7 @@ func usedBy(t *testing.T) map[string][]string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	keyLine := regexp.MustCompile(`^(\s*)([a-z_0-9]+):`)
+	keyLine := regexp.MustCompile(`^(\s*)([a-z_0-9.]+):`)
 	out := map[string][]string{}
 	var path []string    // the sections the current line is in
 	var indents []int    // their indentation
@@ -94,6 +94,7 @@ func newSettingsFixture(t *testing.T) *settingsFixture {
 			t.Fatal(err)
 		}
 	}
+	os.WriteFile(filepath.Join(dir, "votes.jsonl"), []byte(`{"time":"2026-11-30T12:00:00Z","type":"vote","vote":"down","question":"zebra lion tiger","text":"Zebra lion tiger.","sentence":0,"user":"0123456789abcdef","server":"fedcba9876543210","door":"gateway"}`+"\n"), 0o644)
 	os.MkdirAll(filepath.Join(dir, "seed"), 0o755)
 	os.WriteFile(filepath.Join(dir, "seed", "page.txt"), corpus.DefaultText(), 0o644)
 	f.questions = filepath.Join(dir, "q.tsv")

@@ -51,6 +51,7 @@ the excerpts that best cover that topic.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.ValidArgsFunction = a.completeTopics
 	return cmd
 }
 
