@@ -276,40 +276,21 @@ func LoadSQuAD(path string) ([]Question, error) {
 	return qs, nil
 }
 
-// AnswerKind names the kind of answer a question asks for, from its
-// question words: "when", "who", "where", "how many" (a number or
-// quantity, also "how much", "how long", "what year"...), "why", "how",
-// "what" (which and what), or "other".
+// AnswerKind names the kind of answer a question asks for: the kinds
+// lectern's ranking knows (retrieval.KindOf: "when", "who", "where", "how
+// many"), else "why", "how" or "what" from its first question word, or
+// "other".
 func AnswerKind(question string) string {
-	words := strings.Fields(strings.ToLower(question))
-	for i, w := range words {
-		w = strings.Trim(w, "?,.;:!\"'()")
-		next := ""
-		if i+1 < len(words) {
-			next = strings.Trim(words[i+1], "?,.;:!\"'()")
-		}
-		switch w {
-		case "when":
-			return "when"
-		case "who", "whom", "whose":
-			return "who"
-		case "where":
-			return "where"
+	if k := retrieval.KindOf(question); k != retrieval.AnyKind {
+		return k.String()
+	}
+	for _, w := range strings.Fields(strings.ToLower(question)) {
+		switch strings.Trim(w, "?,.;:!\"'()") {
 		case "why":
 			return "why"
 		case "how":
-			switch next {
-			case "many", "much", "long", "old", "large", "big", "far", "often", "tall", "high":
-				return "how many"
-			}
 			return "how"
 		case "what", "which":
-			switch next {
-			case "year", "years", "date", "day", "month", "century", "decade", "time":
-				return "when"
-			case "percentage", "percent", "number", "amount":
-				return "how many"
-			}
 			return "what"
 		}
 	}

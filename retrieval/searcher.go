@@ -49,6 +49,11 @@ type SearchOptions struct {
 	// Neighbours returns the texts next to d (-1 for none): the sentences
 	// before and after it in its paragraph.
 	Neighbours func(d int) (prev, next int)
+	// AnswerType multiplies by 1+AnswerType the score of a candidate that
+	// holds the kind of answer an English question asks for (see KindOf
+	// and Fits): a year for "when", a number for "how many", a name for
+	// "who", a place for "where".
+	AnswerType float64
 }
 
 // DefaultExact is the exact-form bonus lectern answers with.
@@ -80,8 +85,12 @@ type Query struct {
 	// index's language, or, in an index of several, the question's when
 	// it is clear (lang.DetectAmong), else all of them.
 	Languages []string
-	total     float64
-	synonyms  float64 // the weight of synonyms
+	// Kind is the kind of answer the question asks for (English
+	// questions only; AnyKind otherwise).
+	Kind     AnswerKind
+	qwords   map[string]bool // the question's words, lower case, for Fits
+	total    float64
+	synonyms float64 // the weight of synonyms
 }
 
 // Parse analyzes a question into weighted, de-duplicated terms, with fuzzy
@@ -103,6 +112,16 @@ func (s *Searcher) Parse(question string) Query {
 		q.Languages = append(q.Languages, s.ix.ans[l].Language())
 	}
 	english := strict && s.ix.ans[ls[0]].english
+	if english && s.opts.AnswerType > 0 {
+		if q.Kind = KindOf(question); q.Kind != AnyKind {
+			q.qwords = map[string]bool{}
+			for _, w := range strings.FieldsFunc(strings.ToLower(question), func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+			}) {
+				q.qwords[w] = true
+			}
+		}
+	}
 	var terms []SearchTerm
 	seen := map[string]int{}
 	for _, toks := range s.analyzeQuestion(question, ls) {
@@ -418,6 +437,9 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 			bonus += s.opts.Context * best
 		}
 		c.Score = h.Score*math.Pow(c.Coverage, s.opts.Coord) + bonus
+		if q.Kind != AnyKind && Fits(q.Kind, s.text(h.Doc), q.qwords) {
+			c.Score *= 1 + s.opts.AnswerType
+		}
 		cands[i] = c
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return better(cands[i].Hit, cands[j].Hit) })
