@@ -27,12 +27,18 @@ func (k AnswerKind) String() string {
 
 // KindOf returns the kind of answer an English question asks for: its
 // first question word decides ("when", "who", "where", "how many", "what
-// year"...); a question without one asks for AnyKind.
+// year"...); a question without one asks for AnyKind. A text that neither
+// starts with a question word nor ends with a question mark is a
+// statement ("patients who smoke..."), whose question words ask nothing.
 func KindOf(question string) AnswerKind {
 	words := strings.FieldsFunc(strings.ToLower(question), func(r rune) bool {
 		return !unicode.IsLetter(r) && r != '\''
 	})
+	asks := strings.HasSuffix(strings.TrimSpace(question), "?")
 	for i, w := range words {
+		if i > 0 && !asks {
+			break
+		}
 		next := ""
 		if i+1 < len(words) {
 			next = words[i+1]

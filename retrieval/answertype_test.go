@@ -24,6 +24,10 @@ func TestKindOf(t *testing.T) {
 		{"How did it end?", AnyKind},
 		{"Stalin's burial place", AnyKind},
 		{"", AnyKind},
+		{"where was stalin buried", WhereKind},
+		{"Patients who smoke have more strokes.", AnyKind}, // a statement
+		{"Patients who smoke have more strokes?", WhoKind},
+		{"In what year did he die", AnyKind}, // neither starts with one nor asks
 	}
 	for _, tt := range tests {
 		if got := KindOf(tt.q); got != tt.want {

@@ -187,7 +187,8 @@ func engineAnalyzers(c *corpus.Corpus) ([]*Analyzer, func(int) int) {
 func newEngine(c *corpus.Corpus, ix *Index, opts Options) *Engine {
 	e := &Engine{c: c, ix: ix, opts: opts}
 	e.s = NewSearcher(ix, c.Text, SearchOptions{Coord: opts.Coord, Exact: DefaultExact, Fuzzy: !opts.NoFuzzy,
-		Context: opts.Context, Neighbours: e.neighbours, Synonyms: opts.Synonyms, AnswerType: opts.AnswerType})
+		Context: opts.Context, Neighbours: e.neighbours, Synonyms: opts.Synonyms, AnswerType: opts.AnswerType,
+		Clauses: true})
 	return e
 }
 

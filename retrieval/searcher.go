@@ -54,6 +54,10 @@ type SearchOptions struct {
 	// and Fits): a year for "when", a number for "how many", a name for
 	// "who", a place for "where".
 	AnswerType float64
+	// Clauses also scores a candidate holding semicolons clause by clause,
+	// each clause as a text of its own, and keeps its best score (see
+	// clauseScore).
+	Clauses bool
 }
 
 // DefaultExact is the exact-form bonus lectern answers with.
@@ -391,7 +395,8 @@ type Candidate struct {
 
 // Rank returns the n best texts for the query. BM25 finds the candidates;
 // each is then rescored: its BM25 score times its coverage (the share of the
-// question's information it holds) raised to Coord, plus Exact times the
+// question's information it holds) raised to Coord (less for a text longer
+// than a sentence: see coverageShare), plus Exact times the
 // IDF of each question word it holds in exactly the question's form, so
 // that "Stalinization" prefers "de-Stalinization" to "Stalin".
 func (s *Searcher) Rank(q Query, n int) []Candidate {
@@ -436,7 +441,13 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 			}
 			bonus += s.opts.Context * best
 		}
-		c.Score = h.Score*math.Pow(c.Coverage, s.opts.Coord) + bonus
+		base := h.Score * math.Pow(c.Coverage, s.opts.Coord*min(coverageShare(s.ix.DocLen(h.Doc)), coverageShare(int(s.ix.AvgLen()))))
+		if s.opts.Clauses {
+			var cs float64
+			cs, toks = s.clauseScore(h.Doc, q, bq, toks)
+			base = max(base, cs)
+		}
+		c.Score = base + bonus
 		if q.Kind != AnyKind && Fits(q.Kind, s.text(h.Doc), q.qwords) {
 			c.Score *= 1 + s.opts.AnswerType
 		}
@@ -447,6 +458,31 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		cands = cands[:n]
 	}
 	return cands
+}
+
+// Coverage judges sentences, not passages: it counts in full in the score
+// of a text up to coverageFull terms long, less in a longer one, and not at
+// all from coverageNone terms on, nor in an index whose texts are that long
+// on average (abstracts, articles). A sentence that answers must hold the
+// question's words, while a passage of several sentences is judged better
+// by BM25 alone, which already rewards holding more of them. Set on
+// SciFact's training claims: full coverage ranked abstracts below plain
+// BM25 (nDCG@10 0.6875 against 0.6961) and this above it (0.6993), with
+// sentences as good as before (0.5299 against 0.5314).
+const (
+	coverageFull = 40
+	coverageNone = 80
+)
+
+// coverageShare is the share of Coord applied to a text of n terms.
+func coverageShare(n int) float64 {
+	switch {
+	case n <= coverageFull:
+		return 1
+	case n >= coverageNone:
+		return 0
+	}
+	return float64(coverageNone-n) / (coverageNone - coverageFull)
 }
 
 // coverage returns the share of the query's weight that text d matches,
