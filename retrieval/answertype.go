@@ -28,15 +28,18 @@ func (k AnswerKind) String() string {
 // KindOf returns the kind of answer an English question asks for: its
 // first question word decides ("when", "who", "where", "how many", "what
 // year"...); a question without one asks for AnyKind. A text that neither
-// starts with a question word nor ends with a question mark is a
-// statement ("patients who smoke..."), whose question words ask nothing.
+// starts with a question word (perhaps after a preposition: "from what
+// year") nor ends with a question mark is a statement ("patients who
+// smoke..."), whose question words ask nothing.
 func KindOf(question string) AnswerKind {
 	words := strings.FieldsFunc(strings.ToLower(question), func(r rune) bool {
 		return !unicode.IsLetter(r) && r != '\''
 	})
 	asks := strings.HasSuffix(strings.TrimSpace(question), "?")
 	for i, w := range words {
-		if i > 0 && !asks {
+		// Without a question mark, the question word must come first, or
+		// after a first preposition ("from what year", "in which city").
+		if !asks && (i > 1 || i == 1 && !leadPrepositions[words[0]]) {
 			break
 		}
 		next := ""
@@ -69,6 +72,13 @@ func KindOf(question string) AnswerKind {
 		}
 	}
 	return AnyKind
+}
+
+// leadPrepositions may come before a question word: "from what year",
+// "in which city", "to whom".
+var leadPrepositions = map[string]bool{
+	"from": true, "in": true, "at": true, "on": true, "by": true, "since": true, "until": true, "to": true,
+	"for": true, "during": true, "of": true, "with": true, "after": true, "before": true,
 }
 
 // months and other words that date a sentence.

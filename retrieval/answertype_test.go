@@ -27,7 +27,9 @@ func TestKindOf(t *testing.T) {
 		{"where was stalin buried", WhereKind},
 		{"Patients who smoke have more strokes.", AnyKind}, // a statement
 		{"Patients who smoke have more strokes?", WhoKind},
-		{"In what year did he die", AnyKind}, // neither starts with one nor asks
+		{"In what year did he die", WhenKind},
+		{"from what year was khrushchev the main guy", WhenKind},
+		{"Smokers in which cities die younger.", AnyKind}, // a statement
 	}
 	for _, tt := range tests {
 		if got := KindOf(tt.q); got != tt.want {
