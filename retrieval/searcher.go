@@ -156,6 +156,15 @@ func (s *Searcher) Parse(question string) Query {
 				found = append(found, term)
 			}
 		}
+		if len(found) == 0 && english {
+			// "rebury", "reelected": the text may hold the verb without
+			// its prefix of repetition ("buried", "elected").
+			if rest, ok := strings.CutPrefix(tok.Word, "re"); ok && len(rest) >= 4 {
+				if t := s.ix.ans[ls[0]].Terms(rest); len(t) == 1 && s.ix.DF(t[0]) > 0 {
+					found = append(found, t[0])
+				}
+			}
+		}
 		sort.SliceStable(found, func(i, j int) bool { return s.ix.DF(found[i]) > s.ix.DF(found[j]) })
 		an := s.ix.ans[ls[0]]
 		switch {
