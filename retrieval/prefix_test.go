@@ -17,8 +17,8 @@ func TestRepetitionPrefix(t *testing.T) {
 		{"where did they rebury stalin?", "rebury", "buri"},
 		{"was he reburied?", "reburied", "buri"},
 		{"did they remove his body?", "remove", "remov"}, // in the text as it is
-		{"was it rearmed?", "rearmed", ""},             // "armed" is not in the text
-		{"was it reset?", "reset", ""},                 // "set" is too short to be sure
+		{"was it rearmed?", "rearmed", ""},               // "armed" is not in the text
+		{"was it reset?", "reset", ""},                   // "set" is too short to be sure
 	}
 	for _, tt := range tests {
 		q := e.s.Parse(tt.question)
