@@ -127,6 +127,48 @@ func TestVocabIndexPast(t *testing.T) {
 	}
 }
 
+// TestSuffixOrder checks the radix-sorted order against a sort by the
+// order's definition, on strings that tie on their keys (the same length
+// and last bytes, longer than a key holds) and are of every language.
+func TestSuffixOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, skip := range []int{0, 1, 2} {
+		var words []string
+		for range 3000 {
+			b := make([]byte, rng.IntN(4)+rng.IntN(2)*rng.IntN(300))
+			for k := range b {
+				b[k] = "\x01\x02ab\xff"[rng.IntN(5)]
+			}
+			words = append(words, string(b))
+		}
+		slices.Sort(words)
+		words = slices.Compact(words)
+		tab := newStrtab(words)
+		want := make([]uint32, tab.len())
+		for i := range want {
+			want[i] = uint32(i)
+		}
+		slices.SortFunc(want, func(x, y uint32) int {
+			a, b := words[x], words[y]
+			if c := strings.Compare(head(a, skip), head(b, skip)); c != 0 {
+				return c
+			}
+			if len(a) != len(b) {
+				return len(a) - len(b)
+			}
+			for i := len(a) - 1; i >= 0; i-- {
+				if a[i] != b[i] {
+					return int(a[i]) - int(b[i])
+				}
+			}
+			return 0
+		})
+		if got := suffixOrder(&tab, skip); !slices.Equal(got, want) {
+			t.Errorf("skip %d: suffixOrder differs from the sort by its definition", skip)
+		}
+	}
+}
+
 // misspell makes n random edits to w: a letter inserted, deleted,
 // replaced, or two neighbours swapped, the new letters drawn from w's and
 // a few others.

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"cmp"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -99,9 +100,10 @@ func (vx *vocabIndex) past(i, hi, n int) int {
 func scanLCP(lcp []uint8, j, end, n int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; j+8 <= end; j += 8 {
-		// Whether a byte, each under 128, is under n, at most 128.
-		if x := binary.LittleEndian.Uint64(lcp[j:]); (x-ones*uint64(n))&highs != 0 {
-			break
+		// The high bit of each byte, each under 128, under n, at most 128;
+		// a borrow only carries past such a byte.
+		if under := (binary.LittleEndian.Uint64(lcp[j:]) - ones*uint64(n)) & highs; under != 0 {
+			return j + bits.TrailingZeros64(under)/8
 		}
 	}
 	for ; j < end && int(lcp[j]) >= n; j++ {
@@ -120,7 +122,7 @@ type nearWalker struct {
 	rows   []uint8 // row k: the distances of a string's first k runes to every prefix of q, at k*(len(q)+1)
 	offs   []int   // offs[k]: the bytes of the string's first k runes
 	runes  []rune  // runes[k]: the string's k-th rune (from 1)
-	bad    []bool  // bad[k]: runes[k] is an invalid byte, decoded by looking past it
+	badAt  []int   // badAt[k]: the last of runes[1:k+1] that is an invalid byte, decoded by looking past it, or 0
 	found  []near
 	c      []rune
 	osaBuf []int
@@ -186,15 +188,15 @@ func (w *nearWalker) walk(tab *strtab, vx *vocabIndex, lo, hi, skip, qBytes, max
 	w.rows = grow(w.rows, (maxDepth+2)*width)
 	w.offs = grow(w.offs, maxDepth+2)
 	w.runes = grow(w.runes, maxDepth+2)
-	w.bad = grow(w.bad, maxDepth+2)
-	rows, offs, runes, bad, limit, lcp := w.rows, w.offs, w.runes, w.bad, w.limit, vx.lcp
+	w.badAt = grow(w.badAt, maxDepth+2)
+	rows, offs, runes, badAt, limit, lcp := w.rows, w.offs, w.runes, w.badAt, w.limit, vx.lcp
 	for j := range width {
 		rows[j] = capd
 		if j <= m && j <= int(limit[j]) {
 			rows[j] = uint8(j)
 		}
 	}
-	offs[0] = 0
+	offs[0], badAt[0] = 0, 0
 	depth := 0 // rows 0 to depth are those of the last string's first runes
 	common := 0
 	for i := lo; i < hi; {
@@ -206,10 +208,8 @@ func (w *nearWalker) walk(tab *strtab, vx *vocabIndex, lo, hi, skip, qBytes, max
 		for k > 0 && offs[k] > common {
 			k--
 		}
-		for j := k; j > 0 && offs[j-1]+utf8.UTFMax > common; j-- {
-			if bad[j] {
-				k = j - 1
-			}
+		for b := badAt[k]; b > 0 && offs[b-1]+utf8.UTFMax > common; b = badAt[k] {
+			k = b - 1
 		}
 		// Extend the rows over s's remaining runes, up to a dead prefix:
 		// one longer than any string kept, or one whose row is over the
@@ -218,13 +218,19 @@ func (w *nearWalker) walk(tab *strtab, vx *vocabIndex, lo, hi, skip, qBytes, max
 		// reads, is kept so.
 		deadEnd, tooLong := -1, false
 		for offs[k] < len(s) {
-			r, size := utf8.DecodeRuneInString(s[offs[k]:])
+			r, size := rune(s[offs[k]]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[offs[k]:])
+			}
 			if offs[k]+size > maxBytes {
 				deadEnd, tooLong = maxBytes+1, true
 				break
 			}
 			runes[k+1], offs[k+1] = r, offs[k]+size
-			bad[k+1] = r == utf8.RuneError && size == 1
+			badAt[k+1] = badAt[k]
+			if r == utf8.RuneError && size == 1 {
+				badAt[k+1] = k + 1
+			}
 			cur, up := rows[(k+1)*width:(k+2)*width], rows[k*width:(k+1)*width]
 			cur[0] = capd
 			if k+1 <= int(limit[0]) {
@@ -278,12 +284,8 @@ func (w *nearWalker) walk(tab *strtab, vx *vocabIndex, lo, hi, skip, qBytes, max
 		// the row says so and an invalid byte in the prefix was read by
 		// looking past it, which strings of the same prefix may read
 		// otherwise.
-		fragile := false
-		for j := k; !tooLong && j > 0 && offs[j-1]+utf8.UTFMax > deadEnd; j-- {
-			fragile = fragile || bad[j]
-		}
 		next := i + 1
-		if !fragile {
+		if b := badAt[k]; tooLong || b == 0 || offs[b-1]+utf8.UTFMax <= deadEnd {
 			next = pastPrefix(tab, vx, i, hi, skip, s[:deadEnd])
 		}
 		if next < hi {
@@ -373,13 +375,9 @@ func compareReversed(a, b string) int {
 }
 
 // suffixOrder returns vocabIndex.bySuffix: sorted by a key of the first
-// byte (for skip 1), the length and the last bytes, then, on a tie, by
-// the strings.
+// byte (for skip 1), the length and the last bytes, a byte at a time from
+// the last, then, where keys tie, by the strings.
 func suffixOrder(tab *strtab, skip int) []uint32 {
-	type keyed struct {
-		key uint64
-		i   uint32
-	}
 	order := make([]keyed, tab.len())
 	for i := range order {
 		s := tab.at(i)
@@ -400,30 +398,69 @@ func suffixOrder(tab *strtab, skip int) []uint32 {
 				}
 			}
 			put(byte(min(len(rest), 255)))
-			for k := len(rest) - 1; k >= 0 && shift > 0; k-- {
-				put(rest[k])
+			for k := len(rest) - 1; k >= 0 && shift > 0 && len(rest) < 255; k-- {
+				put(rest[k]) // not for lengths the key does not tell apart
 			}
 		}
 		order[i] = keyed{key, uint32(i)}
 	}
-	slices.SortFunc(order, func(x, y keyed) int {
-		if c := cmp.Compare(x.key, y.key); c != 0 {
-			return c
+	order = radixSort(order, make([]keyed, len(order)))
+	for lo := 0; lo < len(order); {
+		hi := lo + 1
+		for hi < len(order) && order[hi].key == order[lo].key {
+			hi++
 		}
-		s, t := tab.at(int(x.i)), tab.at(int(y.i))
-		if c := strings.Compare(head(s, skip), head(t, skip)); c != 0 {
-			return c
+		if hi-lo > 1 {
+			slices.SortFunc(order[lo:hi], func(x, y keyed) int {
+				s, t := tab.at(int(x.i)), tab.at(int(y.i))
+				if c := strings.Compare(head(s, skip), head(t, skip)); c != 0 {
+					return c
+				}
+				if c := cmp.Compare(len(s), len(t)); c != 0 {
+					return c
+				}
+				return compareReversed(s, t)
+			})
 		}
-		if c := cmp.Compare(len(s), len(t)); c != 0 {
-			return c
-		}
-		return compareReversed(s, t)
-	})
+		lo = hi
+	}
 	out := make([]uint32, len(order))
 	for k, o := range order {
 		out[k] = o.i
 	}
 	return out
+}
+
+// keyed is a string's index and its sort key.
+type keyed struct {
+	key uint64
+	i   uint32
+}
+
+// radixSort sorts a by key, a byte at a time from the lowest, with tmp as
+// large as a; it returns whichever holds the result.
+func radixSort(a, tmp []keyed) []keyed {
+	for shift := 0; shift < 64 && len(a) > 0; shift += 8 {
+		var at [256]int
+		for _, x := range a {
+			at[byte(x.key>>shift)]++
+		}
+		if at[byte(a[0].key>>shift)] == len(a) {
+			continue // all the same byte
+		}
+		pos := 0
+		for b, n := range at {
+			at[b] = pos
+			pos += n
+		}
+		for _, x := range a {
+			b := byte(x.key >> shift)
+			tmp[at[b]] = x
+			at[b]++
+		}
+		a, tmp = tmp, a
+	}
+	return a
 }
 
 // pastPrefix returns the first string after i, up to hi, whose text after
