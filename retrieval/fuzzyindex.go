@@ -46,10 +46,12 @@ type vocabIndex struct {
 	// strings of one language and length that end alike are neighbours.
 	// Without it findNear walks alone, without splitting q.
 	bySuffix []uint32
+	// maxLen is the length of the longest string.
+	maxLen int
 }
 
 // maxLCP is the longest shared prefix vocabIndex.lcp records: under 128
-// for hasLess.
+// for scanLCP.
 const maxLCP = 127
 
 // newVocabIndex returns tab's vocabIndex for strings whose first skip
@@ -57,6 +59,9 @@ const maxLCP = 127
 func newVocabIndex(tab *strtab, skip int, suffixes bool) *vocabIndex {
 	n := tab.len()
 	vx := &vocabIndex{lcp: make([]uint8, n), lcpMin: make([]uint8, (n+63)/64)}
+	for i := range n {
+		vx.maxLen = max(vx.maxLen, len(tab.at(i)))
+	}
 	for i := 1; i < n; i++ {
 		a, b := tab.at(i-1), tab.at(i)
 		k := 0
@@ -139,8 +144,8 @@ var walkers = sync.Pool{New: func() any { return new(nearWalker) }}
 // byte before its words), so that what follows is sorted too. vx is
 // tab's vocabIndex for skip. maxd must be from 0 to 126.
 func findNear(tab *strtab, vx *vocabIndex, lo, hi, skip int, q string, maxd int, visit func(i, d int)) {
-	if lo >= hi {
-		return
+	if lo >= hi || len(q)-2*maxd > vx.maxLen-skip {
+		return // and no rows of len(q)² for a word longer than any
 	}
 	w := walkers.Get().(*nearWalker)
 	defer walkers.Put(w)
