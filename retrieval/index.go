@@ -104,6 +104,8 @@ type Index struct {
 	wordSet  []uint64
 
 	pool sync.Pool // *searchState
+
+	fuzzy fuzzyState // what fuzzy matching builds from the words at its first use
 }
 
 // block is a run of up to blockSize postings of one term.
