@@ -418,7 +418,7 @@ type parser struct {
 	lay      pageLayout
 	markdown bool
 	section  int32
-	vocab    vocabulary
+	vocab    *vocabulary
 	width    int
 	wrapped  bool
 	// longLines: each line is a whole paragraph.
@@ -521,44 +521,79 @@ func (p *parser) join(i int, text string, off int, offs []int) {
 		glue = true // a range broken after its dash: "1956-" / "1964"
 	}
 	pb.page(p.lay.page[i])
-	if offs == nil {
-		writeWords(p.in, pb, text, func(k int) int { return off + k }, glue)
-	} else {
-		writeWords(p.in, pb, text, func(k int) int { return offs[k] }, glue)
-	}
+	writeWords(p.in, pb, text, off, offs, glue)
 }
 
 // writeWords writes text's words separated by single spaces; glue joins the
-// first word to what came before without a space. It stops once in is
-// cancelled.
-func writeWords(in *interrupt, pb *paraBuilder, text string, src func(int) int, glue bool) {
+// first word to what came before without a space. offs maps text's bytes to
+// file offsets; nil means text is contiguous in the file from off. It stops
+// once in is cancelled.
+func writeWords(in *interrupt, pb *paraBuilder, text string, off int, offs []int, glue bool) {
 	i := 0
 	for i < len(text) && !in.step() {
-		for i < len(text) && isSpaceByte(text, i) {
-			i += spaceLen(text, i)
-		}
-		j := i
-		for j < len(text) && !isSpaceByte(text, j) {
-			_, size := utf8.DecodeRuneInString(text[j:])
-			j += size
-		}
+		i = skipSpaces(text, i)
+		j := wordEnd(text, i)
 		if j > i {
 			if !glue {
 				pb.space()
 			}
 			glue = false
-			// Copy runs of bytes that are contiguous in the file.
-			for k := i; k < j; {
-				e := k + 1
-				for e < j && src(e) == src(e-1)+1 {
-					e++
+			if offs == nil {
+				pb.write(text[i:j], off+i)
+			} else {
+				// Copy runs of bytes that are contiguous in the file.
+				for k := i; k < j; {
+					e := k + 1
+					for e < j && offs[e] == offs[e-1]+1 {
+						e++
+					}
+					pb.write(text[k:e], offs[k])
+					k = e
 				}
-				pb.write(text[k:e], src(k))
-				k = e
 			}
 		}
 		i = j
 	}
+}
+
+// skipSpaces returns the offset of the first byte at or after i in s that
+// does not start a space (unicode.IsSpace).
+func skipSpaces(s string, i int) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			return i
+		}
+		i += size
+	}
+	return i
+}
+
+// wordEnd returns the offset of the first space (unicode.IsSpace) at or
+// after i in s, or len(s).
+func wordEnd(s string, i int) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return i
+		}
+		i += size
+	}
+	return i
 }
 
 func endsSentence(s string) bool {

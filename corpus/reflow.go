@@ -79,16 +79,6 @@ func (b *paraBuilder) pageAt(out int) int {
 	return b.pages[i].page
 }
 
-func isSpaceByte(s string, i int) bool {
-	r, _ := utf8.DecodeRuneInString(s[i:])
-	return unicode.IsSpace(r)
-}
-
-func spaceLen(s string, i int) int {
-	_, size := utf8.DecodeRuneInString(s[i:])
-	return size
-}
-
 // maxWordBytes is the longest first part brokenWord returns: no word is
 // longer, and looking further back would take quadratic time on lines that
 // each end in a hyphen and glue into one endless "word".
@@ -119,12 +109,37 @@ func (b *paraBuilder) brokenWord() (string, bool) {
 
 // vocabulary counts the words of a document, to decide whether a hyphen at a
 // line end belongs to the word or only to the line break.
-type vocabulary map[string]int
+type vocabulary struct {
+	ids    map[string]int32 // word -> index in counts
+	counts []int32
+}
 
-// buildVocabulary counts the words of lines, those skip marks aside. It
-// stops, with what it has counted, once in is cancelled.
-func buildVocabulary(in *interrupt, lines []rawLine, skip []bool) vocabulary {
-	v := vocabulary{}
+// count returns how many times the vocabulary holds w.
+func (v *vocabulary) count(w string) int {
+	if id, ok := v.ids[w]; ok {
+		return int(v.counts[id])
+	}
+	return 0
+}
+
+// add counts word w once more. w may be a scratch buffer: it is copied
+// only when it is new.
+func (v *vocabulary) add(w []byte) {
+	if id, ok := v.ids[string(w)]; ok {
+		v.counts[id]++
+		return
+	}
+	v.ids[string(w)] = int32(len(v.counts))
+	v.counts = append(v.counts, 1)
+}
+
+// buildVocabulary counts the words of lines, those skip marks aside: each
+// field (strings.Fields), its non-alphanumeric ends trimmed and lower-cased,
+// except the halves of words broken across lines. It stops, with what it
+// has counted, once in is cancelled.
+func buildVocabulary(in *interrupt, lines []rawLine, skip []bool) *vocabulary {
+	v := &vocabulary{ids: map[string]int32{}}
+	var buf []byte
 	for i, l := range lines {
 		if in.step() {
 			break
@@ -132,27 +147,52 @@ func buildVocabulary(in *interrupt, lines []rawLine, skip []bool) vocabulary {
 		if skip[i] {
 			continue
 		}
-		fields := strings.Fields(l.text)
-		for k, f := range fields {
-			if k == len(fields)-1 && strings.HasSuffix(f, "-") {
+		t := l.text
+		start := skipSpaces(t, 0)
+		for k := start; k < len(t); {
+			e := wordEnd(t, k)
+			f := t[k:e]
+			first := k == start
+			k = skipSpaces(t, e)
+			if k == len(t) && f[len(f)-1] == '-' {
 				continue // a broken word's first half
 			}
-			if k == 0 && i > 0 && strings.HasSuffix(strings.TrimSpace(lines[i-1].text), "-") {
+			if first && i > 0 && strings.HasSuffix(strings.TrimSpace(lines[i-1].text), "-") {
 				continue // and its second half
 			}
-			w := strings.ToLower(strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
-			if w != "" {
-				v[w]++
+			buf = appendLowerWord(buf[:0], f)
+			if len(buf) > 0 {
+				v.add(buf)
 			}
 		}
 	}
 	return v
 }
 
+// appendLowerWord appends w, trimmed of what is neither a letter nor a
+// digit at its ends, in lower case (strings.ToLower) to buf.
+func appendLowerWord(buf []byte, w string) []byte {
+	w = strings.TrimFunc(w, notAlnum)
+	n := len(buf)
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return append(buf[:n], strings.ToLower(w)...)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
+}
+
+func notAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
 // keepHyphen decides whether head-/tail, broken across a line end, is a
 // hyphenated word ("self-censorship", "Twenty-Second") or one word split by
 // the typesetter ("al-though", "So-viet").
-func (v vocabulary) keepHyphen(head, tail string) bool {
+func (v *vocabulary) keepHyphen(head, tail string) bool {
 	r, _ := utf8.DecodeRuneInString(tail)
 	if !unicode.IsLower(r) {
 		return true // "de-/Stalinization", "COVID-/19"
@@ -165,9 +205,9 @@ func (v vocabulary) keepHyphen(head, tail string) bool {
 	joined := headWord + tailWord
 	hyphened := headWord + "-" + tailWord
 	switch {
-	case v[hyphened] > v[joined]:
+	case v.count(hyphened) > v.count(joined):
 		return true
-	case v[joined] > 0:
+	case v.count(joined) > 0:
 		return false
 	case strings.Contains(head, "-"):
 		return false // "Twenty-Sec-/ond": the word already has its hyphen
@@ -185,3 +225,6 @@ func (v vocabulary) keepHyphen(head, tail string) bool {
 // "pro-duction" far more often than they print "pro-Soviet" across a line.
 var hyphenPrefixes = setOf("self", "well", "ill", "half", "quasi", "twenty",
 	"thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+// asciiSpace marks the ASCII bytes that unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
