@@ -27,6 +27,9 @@ type pageLayout struct {
 	labels    []string // page labels, one per page
 	head      string   // the running head most pages carry, title-cased
 	source    string   // the book title most pages carry, title-cased
+	// The shape of all the lines (see lineShape), furniture included.
+	width              int
+	wrapped, longLines bool
 }
 
 type block struct {
@@ -46,8 +49,8 @@ type block struct {
 func layoutPages(in *interrupt, lines []rawLine, markdown bool) pageLayout {
 	n := len(lines)
 	lay := pageLayout{furniture: make([]bool, n), page: make([]int, n)}
-	_, wrapped, _ := lineShape(in, lines, make([]bool, len(lines)))
-	blocks := findBlocks(in, lines, markdown, wrapped)
+	lay.width, lay.wrapped, lay.longLines = lineShape(in, lines, lay.furniture) // none yet
+	blocks := findBlocks(in, lines, markdown, lay.wrapped)
 	if in.now() != nil {
 		return lay
 	}

@@ -127,6 +127,46 @@ func (b *Builder) Corpus() (*Corpus, error) {
 	return &c, nil
 }
 
+// absorb appends the corpus p has built, document IDs and offsets moved on,
+// as if its files had been added to b. It fails, with b unchanged, when b
+// cannot hold that much more text or sentences, as Add does.
+func (b *Builder) absorb(p *Builder) error {
+	if len(b.c.sents)+len(p.c.sents) > math.MaxInt32 || len(b.text)+len(p.text) > math.MaxUint32 {
+		path := ""
+		if len(p.c.docs) > 0 {
+			path = p.c.docs[0].Path
+		}
+		return &FileError{Path: path, Reason: reasonOf(ErrTooLarge), Err: ErrTooLarge}
+	}
+	text, sents, docs := uint32(len(b.text)), int32(len(b.c.sents)), int32(len(b.c.docs))
+	b.text = append(b.text, p.text...)
+	for _, off := range p.c.paraOff {
+		b.c.paraOff = append(b.c.paraOff, off+text)
+	}
+	for _, d := range p.c.paraDoc {
+		b.c.paraDoc = append(b.c.paraDoc, d+docs)
+	}
+	b.c.paraSec = append(b.c.paraSec, p.c.paraSec...)
+	for _, first := range p.c.paraFirst {
+		b.c.paraFirst = append(b.c.paraFirst, first+sents)
+	}
+	for _, s := range p.c.sents {
+		s.start += text
+		s.end += text
+		b.c.sents = append(b.c.sents, s)
+	}
+	for _, d := range p.c.docs {
+		d.ID += int(docs)
+		d.First += int(sents)
+		d.End += int(sents)
+		b.c.docs = append(b.c.docs, d)
+	}
+	b.c.skipped = append(b.c.skipped, p.c.skipped...)
+	b.c.warnings = append(b.c.warnings, p.c.warnings...)
+	b.c.bytes += p.c.bytes
+	return nil
+}
+
 // MaxLines is the most lines a file may have. Reading a file takes some 45
 // bytes for each of its lines, so that a file of nothing but line breaks
 // would take 45 times its size.
@@ -219,7 +259,11 @@ func (b *Builder) addText(in *interrupt, name, filePath string, data []byte, pg 
 		gap:      pageGaps(lines, lay.furniture),
 		sections: sections,
 	}
-	p.width, p.wrapped, p.longLines = lineShape(in, lines, lay.furniture)
+	if pg == nil && !slices.Contains(lay.furniture, true) {
+		p.width, p.wrapped, p.longLines = lay.width, lay.wrapped, lay.longLines // the same lines
+	} else {
+		p.width, p.wrapped, p.longLines = lineShape(in, lines, lay.furniture)
+	}
 	firstSent, firstPara, firstText := len(b.c.sents), len(b.c.paraDoc), len(b.text)
 	if in.now() == nil {
 		p.run()
@@ -310,10 +354,12 @@ func lineShape(in *interrupt, lines []rawLine, skip []bool) (width int, wrapped,
 		if in.step() {
 			return 0, false, false
 		}
-		if skip[i] || l.blank() {
+		if skip[i] {
 			continue
 		}
-		lens.add(utf8.RuneCountInString(strings.TrimSpace(l.text)))
+		if t := strings.TrimSpace(l.text); t != "" {
+			lens.add(utf8.RuneCountInString(t))
+		}
 	}
 	if lens.n == 0 {
 		return 0, false, false
@@ -434,6 +480,7 @@ type parser struct {
 	// sections are the outline's sections by the line they start at
 	// (AddPages).
 	sections map[int][]sectionStart
+	spans    []Span // room for a paragraph's sentences
 }
 
 func (p *parser) run() {
@@ -539,6 +586,16 @@ func writeWords(in *interrupt, pb *paraBuilder, text string, off int, offs []int
 			}
 			glue = false
 			if offs == nil {
+				// The words that follow, each after one space, are
+				// copied with it: written one by one, they would give the
+				// same bytes, from the same run of the file.
+				for j-i < maxRunBytes && j+1 < len(text) && text[j] == ' ' {
+					k := wordEnd(text, j+1)
+					if k == j+1 {
+						break
+					}
+					j = k
+				}
 				pb.write(text[i:j], off+i)
 			} else {
 				// Copy runs of bytes that are contiguous in the file.
@@ -555,6 +612,10 @@ func writeWords(in *interrupt, pb *paraBuilder, text string, off int, offs []int
 		i = j
 	}
 }
+
+// maxRunBytes is about the most writeWords copies at once, between two
+// looks at the context.
+const maxRunBytes = 64 << 10
 
 // skipSpaces returns the offset of the first byte at or after i in s that
 // does not start a space (unicode.IsSpace).
@@ -638,7 +699,8 @@ func (p *parser) flush() {
 	if pb.code {
 		spans = codeLines(p.in, text)
 	} else {
-		spans = splitSentences(p.in, text)
+		p.spans = splitSentences(p.in, text, p.spans[:0])
+		spans = p.spans
 	}
 	if len(spans) == 0 || p.in.now() != nil {
 		return

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // paraBuilder accumulates one paragraph's reflowed text and remembers, for
@@ -108,37 +109,92 @@ func (b *paraBuilder) brokenWord() (string, bool) {
 }
 
 // vocabulary counts the words of a document, to decide whether a hyphen at a
-// line end belongs to the word or only to the line break.
+// line end belongs to the word or only to the line break. It is a hash
+// table of its own, open addressing with linear probing, its words kept
+// one after another in one buffer: a document's every word goes through
+// it, hashed as it is lower-cased.
 type vocabulary struct {
-	ids    map[string]int32 // word -> index in counts
-	counts []int32
+	slots []vocabSlot // a power of two of them, at most half used
+	words []byte      // the words, one after another
+	n     int         // slots used
+}
+
+type vocabSlot struct {
+	hash  uint32
+	count int32 // 0 for an empty slot
+	off   uint32
+	len   uint32
+}
+
+// vocabHash hashes a word: FNV-1a over its bytes, 64 bits wide.
+const (
+	vocabHashStart = 14695981039346656037
+	vocabHashPrime = 1099511628211
+)
+
+func hashWord(w []byte) uint64 {
+	h := uint64(vocabHashStart)
+	for _, c := range w {
+		h = (h ^ uint64(c)) * vocabHashPrime
+	}
+	return h
+}
+
+// find returns the slot holding w, whose hash is h, or the empty slot
+// where it belongs.
+func (v *vocabulary) find(w []byte, h uint64) *vocabSlot {
+	mask := uint64(len(v.slots) - 1)
+	tag := uint32(h)
+	for i := (h >> 32) & mask; ; i = (i + 1) & mask {
+		sl := &v.slots[i]
+		if sl.count == 0 || sl.hash == tag && string(v.words[sl.off:sl.off+sl.len]) == string(w) {
+			return sl
+		}
+	}
 }
 
 // count returns how many times the vocabulary holds w.
 func (v *vocabulary) count(w string) int {
-	if id, ok := v.ids[w]; ok {
-		return int(v.counts[id])
+	if len(v.slots) == 0 {
+		return 0
 	}
-	return 0
+	b := unsafe.Slice(unsafe.StringData(w), len(w)) // only read
+	return int(v.find(b, hashWord(b)).count)
 }
 
-// add counts word w once more. w may be a scratch buffer: it is copied
-// only when it is new.
-func (v *vocabulary) add(w []byte) {
-	if id, ok := v.ids[string(w)]; ok {
-		v.counts[id]++
-		return
+// add counts word w, whose hash is h, once more. w is copied only when it
+// is new.
+func (v *vocabulary) add(w []byte, h uint64) {
+	if v.n*2 >= len(v.slots) {
+		v.grow()
 	}
-	v.ids[string(w)] = int32(len(v.counts))
-	v.counts = append(v.counts, 1)
+	sl := v.find(w, h)
+	if sl.count == 0 {
+		*sl = vocabSlot{hash: uint32(h), off: uint32(len(v.words)), len: uint32(len(w))}
+		v.words = append(v.words, w...)
+		v.n++
+	}
+	sl.count++
+}
+
+// grow doubles the table.
+func (v *vocabulary) grow() {
+	old := v.slots
+	v.slots = make([]vocabSlot, max(1024, 2*len(old)))
+	for _, sl := range old {
+		if sl.count > 0 {
+			*v.find(v.words[sl.off:sl.off+sl.len], hashWord(v.words[sl.off:sl.off+sl.len])) = sl
+		}
+	}
 }
 
 // buildVocabulary counts the words of lines, those skip marks aside: each
-// field (strings.Fields), its non-alphanumeric ends trimmed and lower-cased,
-// except the halves of words broken across lines. It stops, with what it
-// has counted, once in is cancelled.
+// field (strings.Fields), its ends trimmed of what is neither a letter nor
+// a digit, in lower case (strings.ToLower), except the halves of words
+// broken across lines. It stops, with what it has counted, once in is
+// cancelled.
 func buildVocabulary(in *interrupt, lines []rawLine, skip []bool) *vocabulary {
-	v := &vocabulary{ids: map[string]int32{}}
+	v := &vocabulary{}
 	var buf []byte
 	for i, l := range lines {
 		if in.step() {
@@ -160,9 +216,9 @@ func buildVocabulary(in *interrupt, lines []rawLine, skip []bool) *vocabulary {
 			if first && i > 0 && strings.HasSuffix(strings.TrimSpace(lines[i-1].text), "-") {
 				continue // and its second half
 			}
-			buf = appendLowerWord(buf[:0], f)
-			if len(buf) > 0 {
-				v.add(buf)
+			var h uint64
+			if buf, h = appendLowerWord(buf[:0], f); len(buf) > 0 {
+				v.add(buf, h)
 			}
 		}
 	}
@@ -170,24 +226,43 @@ func buildVocabulary(in *interrupt, lines []rawLine, skip []bool) *vocabulary {
 }
 
 // appendLowerWord appends w, trimmed of what is neither a letter nor a
-// digit at its ends, in lower case (strings.ToLower) to buf.
-func appendLowerWord(buf []byte, w string) []byte {
-	w = strings.TrimFunc(w, notAlnum)
+// digit at its ends, in lower case (strings.ToLower), to buf, and returns
+// it with the hash of what it appended (hashWord).
+func appendLowerWord(buf []byte, w string) ([]byte, uint64) {
 	n := len(buf)
-	for i := 0; i < len(w); i++ {
-		c := w[i]
+	// ASCII first, in one pass: trimmed, lower-cased and hashed.
+	i, j := 0, len(w)
+	for i < j && w[i] < utf8.RuneSelf && !asciiAlnum[w[i]] {
+		i++
+	}
+	for j > i && w[j-1] < utf8.RuneSelf && !asciiAlnum[w[j-1]] {
+		j--
+	}
+	h := uint64(vocabHashStart)
+	for k := i; k < j; k++ {
+		c := w[k]
 		if c >= utf8.RuneSelf {
-			return append(buf[:n], strings.ToLower(w)...)
+			buf = append(buf[:n], strings.ToLower(strings.TrimFunc(w, notAlnum))...)
+			return buf, hashWord(buf[n:])
 		}
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		buf = append(buf, c)
+		h = (h ^ uint64(c)) * vocabHashPrime
 	}
-	return buf
+	return buf, h
 }
 
 func notAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// asciiAlnum marks the ASCII letters and digits.
+var asciiAlnum = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 // keepHyphen decides whether head-/tail, broken across a line end, is a
 // hyphenated word ("self-censorship", "Twenty-Second") or one word split by
