@@ -203,6 +203,8 @@ var hotSeeds = []string{
 	"Ünïcödé Wörds — and ŁÓDŹ-\nstyle", "bad \xff utf8 \xe2\x80 here", "\xe2\x80\xa2 12", "12 \xc2\xb7",
 	"\u2028line\u2029sep\u0085nel", "TWENTY-\nSECOND and twenty-\nsecond", "(parens) [x] 3rd-\nparty",
 	"a\r\nb\rc\fd\n\ne\f\f", "\f", "\r\n", "x\n", "\n\n\n",
+	"eight by eight bytes to  the block", "abcdefg  hijklmn", "abcdefgh ijklmnop  ", "tab\tin a line of words",
+	"plain words of ascii, one after another, in a line long enough", "x\x7fy del and \x01 control words",
 }
 
 func FuzzPageNumberLine(f *testing.F) {
@@ -320,4 +322,28 @@ func TestHotSeeds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// plainWordsByByte is plainWords a byte at a time.
+func plainWordsByByte(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] >= utf8.RuneSelf || s[i] == ' ' && s[i-1] == ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+func FuzzPlainWords(f *testing.F) {
+	for _, s := range hotSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := plainWords(s), plainWordsByByte(s); got != want {
+			t.Fatalf("plainWords(%q) = %v; want %v", s, got, want)
+		}
+	})
 }

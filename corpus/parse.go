@@ -588,7 +588,11 @@ func writeWords(in *interrupt, pb *paraBuilder, text string, off int, offs []int
 			if offs == nil {
 				// The words that follow, each after one space, are
 				// copied with it: written one by one, they would give the
-				// same bytes, from the same run of the file.
+				// same bytes, from the same run of the file. Most lines
+				// are such words to their end.
+				if rest := strings.TrimRight(text, " "); len(rest)-i <= maxRunBytes && plainWords(rest[i:]) {
+					j = len(rest)
+				}
 				for j-i < maxRunBytes && j+1 < len(text) && text[j] == ' ' {
 					k := wordEnd(text, j+1)
 					if k == j+1 {
@@ -611,6 +615,49 @@ func writeWords(in *interrupt, pb *paraBuilder, text string, off int, offs []int
 		}
 		i = j
 	}
+}
+
+// plainWords reports whether s is words of ASCII characters that are not
+// controls, each after a single space: no other white space, no space at
+// either end. It looks at 8 bytes at a time.
+func plainWords(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	const (
+		ones   = 0x0101010101010101
+		highs  = 0x8080808080808080
+		lows   = 0x7f7f7f7f7f7f7f7f
+		spaces = ' ' * ones
+	)
+	var prev uint64 // the last byte looked at was a space, in bit 63
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// The high bit of each byte that is not ASCII or is a control:
+		// for b < 0x80, (b & 0x7f) + 0x60 has its high bit set if and
+		// only if b >= 0x20, and no byte carries into the next.
+		if (x|^((x&lows)+0x60*ones))&highs != 0 {
+			return false
+		}
+		// The high bit of each byte that is a space: a zero in v.
+		v := x ^ spaces
+		sp := ^((v&lows)+lows|v) & highs
+		if sp&(sp<<8|prev>>56) != 0 {
+			return false // two spaces in a row
+		}
+		prev = sp
+	}
+	space := prev>>63 != 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c >= utf8.RuneSelf || c == ' ' && space {
+			return false
+		}
+		space = c == ' '
+	}
+	return true
 }
 
 // maxRunBytes is about the most writeWords copies at once, between two
