@@ -3,6 +3,7 @@ package corpus_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"lectern/corpus"
 )
@@ -283,5 +285,32 @@ func BenchmarkLoad(b *testing.B) {
 			}
 			b.SetBytes(size)
 		})
+	}
+}
+
+// TestLoadParallelCancelled cancels a load while workers parse large files
+// side by side: it must stop well within a second, with ctx's error.
+func TestLoadParallelCancelled(t *testing.T) {
+	dir := t.TempDir()
+	text := bigText(24 << 20)
+	writeFiles(t, dir, map[string]string{"a.txt": text, "b.md": text, "c.txt": text})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cancelled := make(chan time.Time, 1)
+	reads := 0
+	corpus.SetTestHook(t, func(stage, _ string) {
+		if stage == "read" {
+			if reads++; reads == 2 { // both workers have a file
+				time.AfterFunc(100*time.Millisecond, func() { cancelled <- time.Now(); cancel() })
+			}
+		}
+	})
+	_, err := loadWithin(t, ctx, dir, corpus.LoadOptions{Workers: 2})
+	returned := time.Now()
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("LoadContext cancelled while parsing = %v; want context.Canceled and the folder", err)
+	}
+	if d := returned.Sub(<-cancelled); d > time.Second {
+		t.Errorf("LoadContext returned %v after it was cancelled; want well under a second", d)
 	}
 }
