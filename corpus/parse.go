@@ -643,7 +643,7 @@ func plainWords(s string) bool {
 		}
 		// The high bit of each byte that is a space: a zero in v.
 		v := x ^ spaces
-		sp := ^((v&lows)+lows|v) & highs
+		sp := ^((v & lows) + lows | v) & highs
 		if sp&(sp<<8|prev>>56) != 0 {
 			return false // two spaces in a row
 		}
