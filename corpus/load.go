@@ -333,7 +333,7 @@ func (l *folderLoad) parallel(workers int) (int, error) {
 	defer wg.Wait()
 	defer cancel() // stops the reader and the workers, then waits for them
 
-	window := 4 * workers // files read or parsed ahead of the next to add
+	window := 32 * workers // files read or parsed ahead of the next to add
 	results := make([]chan fileResult, window)
 	for i := range results {
 		results[i] = make(chan fileResult, 1)
