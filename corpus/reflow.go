@@ -120,18 +120,19 @@ type vocabulary struct {
 }
 
 type vocabSlot struct {
-	hash  uint32
-	count int32 // 0 for an empty slot
-	off   uint32
-	len   uint32
+	hash  uint32 // the low half of the word's hash
+	len   uint32 // the word's length; a field is at most 2 GiB
+	off   int    // where the word starts in vocabulary.words
+	count int    // 0 for an empty slot
 }
 
-// vocabHash hashes a word: FNV-1a over its bytes, 64 bits wide.
+// The 64-bit FNV-1a hash's offset basis and prime.
 const (
 	vocabHashStart = 14695981039346656037
 	vocabHashPrime = 1099511628211
 )
 
+// hashWord hashes a word: FNV-1a over its bytes, 64 bits wide.
 func hashWord(w []byte) uint64 {
 	h := uint64(vocabHashStart)
 	for _, c := range w {
@@ -147,7 +148,7 @@ func (v *vocabulary) find(w []byte, h uint64) *vocabSlot {
 	tag := uint32(h)
 	for i := (h >> 32) & mask; ; i = (i + 1) & mask {
 		sl := &v.slots[i]
-		if sl.count == 0 || sl.hash == tag && string(v.words[sl.off:sl.off+sl.len]) == string(w) {
+		if sl.count == 0 || sl.hash == tag && string(v.words[sl.off:sl.off+int(sl.len)]) == string(w) {
 			return sl
 		}
 	}
@@ -159,7 +160,7 @@ func (v *vocabulary) count(w string) int {
 		return 0
 	}
 	b := unsafe.Slice(unsafe.StringData(w), len(w)) // only read
-	return int(v.find(b, hashWord(b)).count)
+	return v.find(b, hashWord(b)).count
 }
 
 // add counts word w, whose hash is h, once more. w is copied only when it
@@ -170,7 +171,7 @@ func (v *vocabulary) add(w []byte, h uint64) {
 	}
 	sl := v.find(w, h)
 	if sl.count == 0 {
-		*sl = vocabSlot{hash: uint32(h), off: uint32(len(v.words)), len: uint32(len(w))}
+		*sl = vocabSlot{hash: uint32(h), off: len(v.words), len: uint32(len(w))}
 		v.words = append(v.words, w...)
 		v.n++
 	}
@@ -183,7 +184,8 @@ func (v *vocabulary) grow() {
 	v.slots = make([]vocabSlot, max(1024, 2*len(old)))
 	for _, sl := range old {
 		if sl.count > 0 {
-			*v.find(v.words[sl.off:sl.off+sl.len], hashWord(v.words[sl.off:sl.off+sl.len])) = sl
+			w := v.words[sl.off : sl.off+int(sl.len)]
+			*v.find(w, hashWord(w)) = sl
 		}
 	}
 }
