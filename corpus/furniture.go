@@ -27,6 +27,9 @@ type pageLayout struct {
 	labels    []string // page labels, one per page
 	head      string   // the running head most pages carry, title-cased
 	source    string   // the book title most pages carry, title-cased
+	// The shape of all the lines (see lineShape), furniture included.
+	width              int
+	wrapped, longLines bool
 }
 
 type block struct {
@@ -46,8 +49,8 @@ type block struct {
 func layoutPages(in *interrupt, lines []rawLine, markdown bool) pageLayout {
 	n := len(lines)
 	lay := pageLayout{furniture: make([]bool, n), page: make([]int, n)}
-	_, wrapped, _ := lineShape(in, lines, make([]bool, len(lines)))
-	blocks := findBlocks(in, lines, markdown, wrapped)
+	lay.width, lay.wrapped, lay.longLines = lineShape(in, lines, lay.furniture) // none yet
+	blocks := findBlocks(in, lines, markdown, lay.wrapped)
 	if in.now() != nil {
 		return lay
 	}
@@ -514,6 +517,10 @@ func isPageNumber(s string) bool {
 // pageNumberLine recognises a line holding a page number, alone or with a
 // running head before it or a title after it ("DE-STALINIZATION 388",
 // "388 | ENCYCLOPEDIA OF RUSSIAN HISTORY").
+//
+// It looks at every line of a document, so it turns most lines down
+// without allocating: a "page 12" line starts with a P, and a number beside
+// furniture text is the line's first or last field.
 func pageNumberLine(s string) (label, before, after string, ok bool) {
 	t := strings.TrimSpace(s)
 	if t == "" || len(t) > 90 {
@@ -522,15 +529,18 @@ func pageNumberLine(s string) (label, before, after string, ok bool) {
 	if l, ok := bareNumber(t); ok {
 		return l, "", "", true
 	}
-	lower := strings.ToLower(t)
-	for _, prefix := range []string{"page ", "p. ", "pg. ", "pg "} {
-		if rest, found := strings.CutPrefix(lower, prefix); found {
-			rest = strings.TrimSpace(rest)
-			if i := strings.Index(rest, " of "); i > 0 {
-				rest = rest[:i]
-			}
-			if isDigits(rest) && len(rest) <= 5 {
-				return rest, "", "", true
+	// Only P and p lower-case to p.
+	if t[0]|0x20 == 'p' {
+		lower := strings.ToLower(t)
+		for _, prefix := range []string{"page ", "p. ", "pg. ", "pg "} {
+			if rest, found := strings.CutPrefix(lower, prefix); found {
+				rest = strings.TrimSpace(rest)
+				if i := strings.Index(rest, " of "); i > 0 {
+					rest = rest[:i]
+				}
+				if isDigits(rest) && len(rest) <= 5 {
+					return rest, "", "", true
+				}
 			}
 		}
 	}
@@ -543,10 +553,15 @@ func pageNumberLine(s string) (label, before, after string, ok bool) {
 			}
 		}
 	}
-	// A number at either end, with furniture text on the other side.
-	fields := strings.FieldsFunc(t, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '|' || r == '•' || r == '·'
-	})
+	// A number at either end, with furniture text on the other side. Most
+	// lines start and end with a letter or punctuation: no number there.
+	if !mayEdgeNumber(t[0]) && !mayEdgeNumber(t[len(t)-1]) {
+		return "", "", "", false
+	}
+	if first, last := edgeFields(t); !(isDigits(first) && len(first) <= 4) && !(isDigits(last) && len(last) <= 4) {
+		return "", "", "", false
+	}
+	fields := strings.FieldsFunc(t, pageFieldSep)
 	if len(fields) < 2 {
 		return "", "", "", false
 	}
@@ -563,6 +578,55 @@ func pageNumberLine(s string) (label, before, after string, ok bool) {
 		}
 	}
 	return "", "", "", false
+}
+
+// pageFieldSep separates the fields of a page-number line.
+func pageFieldSep(r rune) bool {
+	return unicode.IsSpace(r) || r == '|' || r == '•' || r == '·'
+}
+
+// mayEdgeNumber reports whether a line that starts (or ends) with the byte
+// c, not a space, may have a number as its first (or last) field: c is a
+// digit, or a separator, or part of a character outside ASCII.
+func mayEdgeNumber(c byte) bool {
+	return '0' <= c && c <= '9' || c == '|' || c >= utf8.RuneSelf
+}
+
+// edgeFields returns the first and the last field of t as
+// strings.FieldsFunc(t, pageFieldSep) cuts it ("" if it has none), without
+// allocating.
+func edgeFields(t string) (first, last string) {
+	start := -1 // where the field being read starts
+	found := false
+	for i := 0; i < len(t); {
+		var sep bool
+		size := 1
+		if c := t[i]; c < utf8.RuneSelf {
+			sep = asciiSpace[c] || c == '|'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(t[i:])
+			sep = pageFieldSep(r)
+		}
+		switch {
+		case sep && start >= 0:
+			if !found {
+				first, found = t[start:i], true
+			}
+			last = t[start:i]
+			start = -1
+		case !sep && start < 0:
+			start = i
+		}
+		i += size
+	}
+	if start >= 0 {
+		if !found {
+			first = t[start:]
+		}
+		last = t[start:]
+	}
+	return first, last
 }
 
 // bareNumber accepts "388" and Roman numerals such as "xii".
@@ -601,24 +665,51 @@ func romanValue(s string) (int, bool) {
 	if len(s) < 2 || len(s) > 12 {
 		return 0, false
 	}
+	for i := 0; i < len(s); i++ {
+		// Other letters are turned down at once; bytes of other characters
+		// are looked at below, as some upper-case to Roman letters ("ı").
+		if c := s[i]; c < utf8.RuneSelf && romanDigit(c&^0x20) == 0 {
+			return 0, false
+		}
+	}
 	if s != strings.ToLower(s) && s != strings.ToUpper(s) {
 		return 0, false
 	}
 	u := strings.ToUpper(s)
-	val := map[byte]int{'I': 1, 'V': 5, 'X': 10, 'L': 50, 'C': 100, 'D': 500, 'M': 1000}
 	total := 0
 	for i := 0; i < len(u); i++ {
-		v, ok := val[u[i]]
-		if !ok {
+		v := romanDigit(u[i])
+		if v == 0 {
 			return 0, false
 		}
-		if i+1 < len(u) && val[u[i+1]] > v {
+		if i+1 < len(u) && romanDigit(u[i+1]) > v {
 			total -= v
 		} else {
 			total += v
 		}
 	}
 	return total, total > 0 && total < 4000 && toRoman(total) == u
+}
+
+// romanDigit returns the value of an upper-case Roman digit, or 0.
+func romanDigit(c byte) int {
+	switch c {
+	case 'I':
+		return 1
+	case 'V':
+		return 5
+	case 'X':
+		return 10
+	case 'L':
+		return 50
+	case 'C':
+		return 100
+	case 'D':
+		return 500
+	case 'M':
+		return 1000
+	}
+	return 0
 }
 
 func toRoman(n int) string {

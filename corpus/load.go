@@ -10,9 +10,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -121,8 +123,15 @@ type LoadOptions struct {
 	// without being read. Zero or less means DefaultMaxTotalBytes; more
 	// than MaxTotalBytesCeiling means the ceiling.
 	MaxTotalBytes int64
-	// Progress, if not nil, is called after each file of a folder.
+	// Progress, if not nil, is called after each file of a folder, in
+	// order, from the goroutine that called LoadContext.
 	Progress func(Progress)
+	// Workers is how many files of a folder are read and parsed at once.
+	// Zero or less means runtime.GOMAXPROCS(0). The corpus is the same
+	// whatever the number: documents, skipped files and warnings come in
+	// the order of the files, and the limits apply as if the files were
+	// loaded one after the other.
+	Workers int
 }
 
 // Limits returns the per-file and total limits o asks for, defaults and
@@ -233,32 +242,10 @@ func LoadContext(ctx context.Context, path string, opts LoadOptions) (*Corpus, e
 	}
 	b.Grow(int(min(pr.TotalBytes, int64(math.MaxInt))))
 
-	var full error // why every file from now on is skipped
-	for _, f := range w.files {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("load corpus %s: %w", path, err)
-		}
-		pr.Files++
-		if full != nil {
-			b.Skip(&FileError{Path: f.path, Reason: ReasonOverLimit, Err: full})
-		} else if err := b.loadEntry(ctx, path, f.path, maxFile, maxTotal, &pr); err != nil {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("load corpus %s: %w", path, ctx.Err())
-			}
-			if fe, ok := err.(*FileError); ok {
-				b.Skip(fe)
-				if fe.Reason == ReasonOverLimit {
-					full = fmt.Errorf("%w: the corpus reached its limit of %s before this file; raise limits.max_corpus_size, or load fewer files", ErrOverLimit, formatBytes(maxTotal))
-					if errors.Is(fe, ErrTooLarge) {
-						full = ErrTooLarge
-					}
-				}
-			}
-		}
-		if opts.Progress != nil {
-			pr.Sentences = len(b.c.sents)
-			opts.Progress(pr)
-		}
+	l := folderLoad{ctx: ctx, root: path, files: w.files, maxFile: maxFile, maxTotal: maxTotal,
+		progress: opts.Progress, b: &b, pr: pr}
+	if err := l.run(opts.workers(len(w.files))); err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", path, err)
 	}
 	sort.SliceStable(b.c.skipped, func(i, j int) bool { return b.c.skipped[i].Path < b.c.skipped[j].Path })
 	c, err := b.Corpus()
@@ -268,16 +255,218 @@ func LoadContext(ctx context.Context, path string, opts LoadOptions) (*Corpus, e
 	return c, nil
 }
 
-// loadEntry reads file f of the folder root and adds it, or returns ctx's
-// error or a *FileError saying why it is skipped.
-func (b *Builder) loadEntry(ctx context.Context, root, f string, maxFile, maxTotal int64, pr *Progress) error {
-	data, err := readFile(ctx, f, maxFile, maxTotal, b.c.bytes)
-	if err != nil {
-		return err
+// workers returns how many of a folder's n files are to be parsed at once.
+func (o LoadOptions) workers(n int) int {
+	w := o.Workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
 	}
-	pr.Bytes += int64(len(data))
-	name, _ := filepath.Rel(root, f)
-	return b.addFile(ctx, filepath.ToSlash(name), f, data)
+	return max(1, min(w, n))
+}
+
+// folderLoad loads a folder's files into b, in order.
+type folderLoad struct {
+	ctx               context.Context
+	root              string
+	files             []entry
+	maxFile, maxTotal int64
+	progress          func(Progress)
+	b                 *Builder
+	pr                Progress
+	full              error // why every file from now on is skipped
+}
+
+// fileResult is what reading and parsing one file of a folder gave.
+type fileResult struct {
+	n    int64    // the bytes read; 0 if the file was not read
+	part *Builder // the file's document, parsed on its own; nil with err
+	err  error    // ctx's error, or a *FileError saying why it is skipped
+	// again says the file was looked at too early to tell whether it fits
+	// in the corpus's size limit: it is to be loaded again, in order.
+	again bool
+}
+
+// run loads the files, workers of them at a time, and returns ctx's error
+// if it is cancelled. The corpus it builds is the same whatever the
+// number of workers: files are read and parsed side by side, but added
+// in order, and the limits apply as if they were loaded one by one.
+func (l *folderLoad) run(workers int) error {
+	next := 0 // the first file not added or skipped yet
+	if workers > 1 {
+		var err error
+		if next, err = l.parallel(workers); err != nil {
+			return err
+		}
+	}
+	for _, f := range l.files[next:] {
+		if err := l.ctx.Err(); err != nil {
+			return err
+		}
+		var r fileResult
+		if l.full == nil {
+			r = loadOne(l.ctx, l.root, f, l.maxFile, l.maxTotal, l.b.c.bytes)
+		}
+		if err := l.add(f, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadBudget is about the most file data read ahead of the file being
+// added, unless a single file is larger.
+const loadBudget = 64 << 20
+
+// parallel loads the files with workers goroutines parsing them, one
+// reading them ahead of those, and the files added here in order. It stops
+// at the first file it cannot tell fits in the size limit, and returns the
+// index of the first file left to load one by one (len(l.files) when
+// done), or ctx's error.
+//
+// Each file is read with the limit applied to the bytes read before it,
+// which are at least what the corpus holds by then (a file that fails to
+// parse adds nothing): a file that fits by that count fits in order too.
+// The first that does not is read again once the files before it are in.
+func (l *folderLoad) parallel(workers int) (int, error) {
+	ctx, cancel := context.WithCancel(l.ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel() // stops the reader and the workers, then waits for them
+
+	window := 32 * workers // files read or parsed ahead of the next to add
+	results := make([]chan fileResult, window)
+	for i := range results {
+		results[i] = make(chan fileResult, 1)
+	}
+	type job struct {
+		k    int
+		data []byte
+	}
+	jobs := make(chan job, window)
+	added := make(chan int64, window) // the listed size of each file added
+
+	wg.Go(func() { // the reader
+		defer close(jobs)
+		var read int64 // the bytes read so far
+		inFlight, reserved := 0, int64(0)
+		for k, f := range l.files {
+			for inFlight >= window || inFlight > 0 && reserved+f.size > loadBudget {
+				select {
+				case n := <-added:
+					inFlight--
+					reserved -= n
+				case <-ctx.Done():
+					return
+				}
+			}
+			inFlight++
+			reserved += f.size
+			data, err := readFile(ctx, f.path, l.maxFile, l.maxTotal, read)
+			if err != nil {
+				r := fileResult{err: err}
+				if fe, ok := err.(*FileError); ok && fe.Reason == ReasonOverLimit {
+					r = fileResult{again: true}
+				}
+				results[k%window] <- r
+				if r.again || ctx.Err() != nil {
+					return
+				}
+				continue
+			}
+			read += int64(len(data))
+			select {
+			case jobs <- job{k, data}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				results[j.k%window] <- parseOne(ctx, l.root, l.files[j.k], j.data)
+			}
+		})
+	}
+
+	for k, f := range l.files {
+		if err := l.ctx.Err(); err != nil {
+			return 0, err
+		}
+		var r fileResult
+		select {
+		case r = <-results[k%window]:
+		case <-l.ctx.Done():
+			return 0, l.ctx.Err()
+		}
+		if r.again {
+			return k, nil
+		}
+		if err := l.add(f, r); err != nil {
+			return 0, err
+		}
+		if l.full != nil {
+			return k + 1, nil // the rest is skipped without being read
+		}
+		added <- f.size
+	}
+	return len(l.files), nil
+}
+
+// loadOne reads and parses file f of the folder root, for a corpus that
+// holds used bytes.
+func loadOne(ctx context.Context, root string, f entry, maxFile, maxTotal, used int64) fileResult {
+	data, err := readFile(ctx, f.path, maxFile, maxTotal, used)
+	if err != nil {
+		return fileResult{err: err}
+	}
+	return parseOne(ctx, root, f, data)
+}
+
+// parseOne parses data, the contents of file f of the folder root, into a
+// corpus of its own.
+func parseOne(ctx context.Context, root string, f entry, data []byte) fileResult {
+	name, _ := filepath.Rel(root, f.path)
+	part := new(Builder)
+	part.Grow(len(data))
+	if err := part.addFile(ctx, filepath.ToSlash(name), f.path, data); err != nil {
+		return fileResult{n: int64(len(data)), err: err}
+	}
+	return fileResult{n: int64(len(data)), part: part}
+}
+
+// add adds file f's document from r to the corpus, or records why it is
+// skipped, and reports progress. Its error is ctx's.
+func (l *folderLoad) add(f entry, r fileResult) error {
+	l.pr.Files++
+	err := r.err
+	if l.full != nil {
+		err = &FileError{Path: f.path, Reason: ReasonOverLimit, Err: l.full}
+	} else {
+		l.pr.Bytes += r.n
+		if err == nil {
+			err = l.b.absorb(r.part)
+		}
+	}
+	if err != nil {
+		if l.ctx.Err() != nil {
+			return l.ctx.Err()
+		}
+		if fe, ok := err.(*FileError); ok {
+			l.b.Skip(fe)
+			if l.full == nil && fe.Reason == ReasonOverLimit {
+				l.full = fmt.Errorf("%w: the corpus reached its limit of %s before this file; raise limits.max_corpus_size, or load fewer files", ErrOverLimit, formatBytes(l.maxTotal))
+				if errors.Is(fe, ErrTooLarge) {
+					l.full = ErrTooLarge
+				}
+			}
+		}
+	}
+	if l.progress != nil {
+		l.pr.Sentences = len(l.b.c.sents)
+		l.progress(l.pr)
+	}
+	return nil
 }
 
 // loadFile loads the one file at path, named directly.

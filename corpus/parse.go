@@ -127,6 +127,46 @@ func (b *Builder) Corpus() (*Corpus, error) {
 	return &c, nil
 }
 
+// absorb appends the corpus p has built, document IDs and offsets moved on,
+// as if its files had been added to b. It fails, with b unchanged, when b
+// cannot hold that much more text or sentences, as Add does.
+func (b *Builder) absorb(p *Builder) error {
+	if len(b.c.sents)+len(p.c.sents) > math.MaxInt32 || len(b.text)+len(p.text) > math.MaxUint32 {
+		path := ""
+		if len(p.c.docs) > 0 {
+			path = p.c.docs[0].Path
+		}
+		return &FileError{Path: path, Reason: reasonOf(ErrTooLarge), Err: ErrTooLarge}
+	}
+	text, sents, docs := uint32(len(b.text)), int32(len(b.c.sents)), int32(len(b.c.docs))
+	b.text = append(b.text, p.text...)
+	for _, off := range p.c.paraOff {
+		b.c.paraOff = append(b.c.paraOff, off+text)
+	}
+	for _, d := range p.c.paraDoc {
+		b.c.paraDoc = append(b.c.paraDoc, d+docs)
+	}
+	b.c.paraSec = append(b.c.paraSec, p.c.paraSec...)
+	for _, first := range p.c.paraFirst {
+		b.c.paraFirst = append(b.c.paraFirst, first+sents)
+	}
+	for _, s := range p.c.sents {
+		s.start += text
+		s.end += text
+		b.c.sents = append(b.c.sents, s)
+	}
+	for _, d := range p.c.docs {
+		d.ID += int(docs)
+		d.First += int(sents)
+		d.End += int(sents)
+		b.c.docs = append(b.c.docs, d)
+	}
+	b.c.skipped = append(b.c.skipped, p.c.skipped...)
+	b.c.warnings = append(b.c.warnings, p.c.warnings...)
+	b.c.bytes += p.c.bytes
+	return nil
+}
+
 // MaxLines is the most lines a file may have. Reading a file takes some 45
 // bytes for each of its lines, so that a file of nothing but line breaks
 // would take 45 times its size.
@@ -219,7 +259,11 @@ func (b *Builder) addText(in *interrupt, name, filePath string, data []byte, pg 
 		gap:      pageGaps(lines, lay.furniture),
 		sections: sections,
 	}
-	p.width, p.wrapped, p.longLines = lineShape(in, lines, lay.furniture)
+	if pg == nil && !slices.Contains(lay.furniture, true) {
+		p.width, p.wrapped, p.longLines = lay.width, lay.wrapped, lay.longLines // the same lines
+	} else {
+		p.width, p.wrapped, p.longLines = lineShape(in, lines, lay.furniture)
+	}
 	firstSent, firstPara, firstText := len(b.c.sents), len(b.c.paraDoc), len(b.text)
 	if in.now() == nil {
 		p.run()
@@ -310,10 +354,12 @@ func lineShape(in *interrupt, lines []rawLine, skip []bool) (width int, wrapped,
 		if in.step() {
 			return 0, false, false
 		}
-		if skip[i] || l.blank() {
+		if skip[i] {
 			continue
 		}
-		lens.add(utf8.RuneCountInString(strings.TrimSpace(l.text)))
+		if t := strings.TrimSpace(l.text); t != "" {
+			lens.add(utf8.RuneCountInString(t))
+		}
 	}
 	if lens.n == 0 {
 		return 0, false, false
@@ -418,7 +464,7 @@ type parser struct {
 	lay      pageLayout
 	markdown bool
 	section  int32
-	vocab    vocabulary
+	vocab    *vocabulary
 	width    int
 	wrapped  bool
 	// longLines: each line is a whole paragraph.
@@ -434,6 +480,7 @@ type parser struct {
 	// sections are the outline's sections by the line they start at
 	// (AddPages).
 	sections map[int][]sectionStart
+	spans    []Span // room for a paragraph's sentences
 }
 
 func (p *parser) run() {
@@ -521,44 +568,140 @@ func (p *parser) join(i int, text string, off int, offs []int) {
 		glue = true // a range broken after its dash: "1956-" / "1964"
 	}
 	pb.page(p.lay.page[i])
-	if offs == nil {
-		writeWords(p.in, pb, text, func(k int) int { return off + k }, glue)
-	} else {
-		writeWords(p.in, pb, text, func(k int) int { return offs[k] }, glue)
-	}
+	writeWords(p.in, pb, text, off, offs, glue)
 }
 
 // writeWords writes text's words separated by single spaces; glue joins the
-// first word to what came before without a space. It stops once in is
-// cancelled.
-func writeWords(in *interrupt, pb *paraBuilder, text string, src func(int) int, glue bool) {
+// first word to what came before without a space. offs maps text's bytes to
+// file offsets; nil means text is contiguous in the file from off. It stops
+// once in is cancelled.
+func writeWords(in *interrupt, pb *paraBuilder, text string, off int, offs []int, glue bool) {
 	i := 0
 	for i < len(text) && !in.step() {
-		for i < len(text) && isSpaceByte(text, i) {
-			i += spaceLen(text, i)
-		}
-		j := i
-		for j < len(text) && !isSpaceByte(text, j) {
-			_, size := utf8.DecodeRuneInString(text[j:])
-			j += size
-		}
+		i = skipSpaces(text, i)
+		j := wordEnd(text, i)
 		if j > i {
 			if !glue {
 				pb.space()
 			}
 			glue = false
-			// Copy runs of bytes that are contiguous in the file.
-			for k := i; k < j; {
-				e := k + 1
-				for e < j && src(e) == src(e-1)+1 {
-					e++
+			if offs == nil {
+				// The words that follow, each after one space, are
+				// copied with it: written one by one, they would give the
+				// same bytes, from the same run of the file. Most lines
+				// are such words to their end.
+				if rest := strings.TrimRight(text, " "); len(rest)-i <= maxRunBytes && plainWords(rest[i:]) {
+					j = len(rest)
 				}
-				pb.write(text[k:e], src(k))
-				k = e
+				for j-i < maxRunBytes && j+1 < len(text) && text[j] == ' ' {
+					k := wordEnd(text, j+1)
+					if k == j+1 {
+						break
+					}
+					j = k
+				}
+				pb.write(text[i:j], off+i)
+			} else {
+				// Copy runs of bytes that are contiguous in the file.
+				for k := i; k < j; {
+					e := k + 1
+					for e < j && offs[e] == offs[e-1]+1 {
+						e++
+					}
+					pb.write(text[k:e], offs[k])
+					k = e
+				}
 			}
 		}
 		i = j
 	}
+}
+
+// plainWords reports whether s is words of ASCII characters that are not
+// controls, each after a single space: no other white space, no space at
+// either end. It looks at 8 bytes at a time.
+func plainWords(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	const (
+		ones   = 0x0101010101010101
+		highs  = 0x8080808080808080
+		lows   = 0x7f7f7f7f7f7f7f7f
+		spaces = ' ' * ones
+	)
+	var prev uint64 // the last byte looked at was a space, in bit 63
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// The high bit of each byte that is not ASCII or is a control:
+		// for b < 0x80, (b & 0x7f) + 0x60 has its high bit set if and
+		// only if b >= 0x20, and no byte carries into the next.
+		if (x|^((x&lows)+0x60*ones))&highs != 0 {
+			return false
+		}
+		// The high bit of each byte that is a space: a zero in v.
+		v := x ^ spaces
+		sp := ^((v & lows) + lows | v) & highs
+		if sp&(sp<<8|prev>>56) != 0 {
+			return false // two spaces in a row
+		}
+		prev = sp
+	}
+	space := prev>>63 != 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c >= utf8.RuneSelf || c == ' ' && space {
+			return false
+		}
+		space = c == ' '
+	}
+	return true
+}
+
+// maxRunBytes is about the most writeWords copies at once, between two
+// looks at the context.
+const maxRunBytes = 64 << 10
+
+// skipSpaces returns the offset of the first byte at or after i in s that
+// does not start a space (unicode.IsSpace).
+func skipSpaces(s string, i int) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			return i
+		}
+		i += size
+	}
+	return i
+}
+
+// wordEnd returns the offset of the first space (unicode.IsSpace) at or
+// after i in s, or len(s).
+func wordEnd(s string, i int) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return i
+		}
+		i += size
+	}
+	return i
 }
 
 func endsSentence(s string) bool {
@@ -603,7 +746,8 @@ func (p *parser) flush() {
 	if pb.code {
 		spans = codeLines(p.in, text)
 	} else {
-		spans = splitSentences(p.in, text)
+		p.spans = splitSentences(p.in, text, p.spans[:0])
+		spans = p.spans
 	}
 	if len(spans) == 0 || p.in.now() != nil {
 		return

@@ -34,9 +34,9 @@ import (
 // bytes) and its output is discarded.
 
 // maxPDFWorkers is the most workers the engine runs at once, fewer on a
-// machine with fewer cores. Load reads one file at a time, so one is
-// enough for it; a second lets two corpora load side by side (a reload
-// while the bot answers, tests in parallel).
+// machine with fewer cores. Load parses a folder's files side by side
+// (LoadOptions.Workers), so two PDFs of a folder may take both; a PDF
+// waiting for a worker has not started its time limit yet.
 const maxPDFWorkers = 2
 
 // pdfKeepBytes is the largest document after which a worker is kept for the

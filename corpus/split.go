@@ -29,12 +29,11 @@ const MaxSentenceBytes = 1000
 // U.S. Army" but "in the U.S. The"), or inside numbers ("3.14").
 // Semicolons and colons never end a sentence. Empty or all-space text has no
 // sentences. SplitSentences never panics, whatever the bytes.
-func SplitSentences(text string) []Span { return splitSentences(nil, text) }
+func SplitSentences(text string) []Span { return splitSentences(nil, text, nil) }
 
-// splitSentences is SplitSentences stopping, with what it has, once in is
-// cancelled.
-func splitSentences(in *interrupt, text string) []Span {
-	var spans []Span
+// splitSentences is SplitSentences appending to spans, and stopping, with
+// what it has, once in is cancelled.
+func splitSentences(in *interrupt, text string, spans []Span) []Span {
 	start := skipSpace(text, 0)
 	check := start + 1<<16 // where to look at the context next
 	for i := start; i < len(text); {
@@ -44,8 +43,12 @@ func splitSentences(in *interrupt, text string) []Span {
 			}
 			check = i + 1<<16
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !isTerminator(r) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if c != '.' && c != '!' && c != '?' {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); !isTerminator(r) {
 			i += size
 			continue
 		}

@@ -228,20 +228,33 @@ type rawLine struct {
 	pageBreak bool   // a form feed comes before this line
 }
 
-func (l rawLine) blank() bool { return strings.TrimSpace(l.text) == "" }
+// blank reports whether the line is empty or white space. Most lines start
+// with a byte that tells at once.
+func (l rawLine) blank() bool {
+	if l.text != "" && l.text[0] < utf8.RuneSelf && !asciiSpace[l.text[0]] {
+		return false
+	}
+	return strings.TrimSpace(l.text) == ""
+}
 
 // splitLines cuts data[from:] into lines at "\n", "\r\n", "\r" and "\f".
 // It returns nil once in is cancelled.
 func splitLines(in *interrupt, data []byte, from int) []rawLine {
-	var lines []rawLine
+	// Room for a line after each break, and one before the first.
+	lines := make([]rawLine, 0, countLines(data[from:])+1)
 	start := from
 	brk := false
 	for i := from; i <= len(data); i++ {
-		if i < len(data) && data[i] != '\n' && data[i] != '\r' && data[i] != '\f' {
-			if i&(1<<20-1) == 0 && in.now() != nil {
-				return nil // a long line: look at the context every MiB
+		// Find the next break, looking at the context every MiB of a long
+		// line.
+		for i < len(data) && !lineBreak[data[i]] {
+			end := min(len(data), (i|(1<<20-1))+1)
+			for i < end && !lineBreak[data[i]] {
+				i++
 			}
-			continue
+			if i == end && end < len(data) && in.now() != nil {
+				return nil
+			}
 		}
 		if in.step() {
 			return nil
@@ -273,6 +286,9 @@ func splitLines(in *interrupt, data []byte, from int) []rawLine {
 	}
 	return lines
 }
+
+// lineBreak marks the bytes that end a line.
+var lineBreak = [256]bool{'\n': true, '\r': true, '\f': true}
 
 // titleCase turns an all-capitals line such as "ENCYCLOPEDIA OF RUSSIAN
 // HISTORY" into "Encyclopedia of Russian History". Text with lower-case
