@@ -24,7 +24,7 @@ import (
 // binfile); FileVersion changes whenever the layout does.
 const (
 	fileMagic   = "LECTERNINDEX"
-	FileVersion = 2
+	FileVersion = 3
 )
 
 // ErrStale is returned by LoadEngine for an index built with another
@@ -48,7 +48,8 @@ type Saved struct {
 // indexMeta is an index file's header. Version 2 replaced version 1's
 // "analyzer" with "analyzers", one per language (each naming its
 // language), and added "language" (Options.Language) and the sections
-// i.textlang and, in i.words, each word's language.
+// i.textlang and, in i.words, each word's language. Version 3 added the
+// forward index, i.fwd and i.fwdoff.
 type indexMeta struct {
 	N         int               `json:"n"`
 	AvgLen    float64           `json:"avg_len"`
@@ -224,6 +225,8 @@ func (ix *Index) writeSections(w *binfile.Writer, saved Saved, language string) 
 	w.Uint32s("i.wordoff", ix.words.off)
 	w.Int32s("i.wordterm", ix.wordTerm)
 	w.Uint64s("i.wordset", ix.wordSet)
+	w.Uint32s("i.fwd", ix.fwd)
+	w.Uint32s("i.fwdoff", ix.fwdOff)
 	return nil
 }
 
@@ -254,7 +257,7 @@ func readIndexSections(r *binfile.Reader, want func(code string) AnalyzerOptions
 		ix.ans = append(ix.ans, NewAnalyzer(o))
 	}
 	var blocks []uint32
-	var e [15]error
+	var e [17]error
 	ix.terms.blob, e[0] = r.String("i.terms")
 	ix.terms.off, e[1] = r.Uint32s("i.termoff")
 	ix.df, e[2] = r.Uint32s("i.df")
@@ -270,6 +273,8 @@ func readIndexSections(r *binfile.Reader, want func(code string) AnalyzerOptions
 	ix.wordTerm, e[12] = r.Int32s("i.wordterm")
 	ix.wordSet, e[13] = r.Uint64s("i.wordset")
 	ix.textLang, e[14] = r.Bytes("i.textlang")
+	ix.fwd, e[15] = r.Uint32s("i.fwd")
+	ix.fwdOff, e[16] = r.Uint32s("i.fwdoff")
 	if err := errors.Join(e[:]...); err != nil {
 		return nil, meta, err
 	}
@@ -348,6 +353,9 @@ func readIndexSections(r *binfile.Reader, want func(code string) AnalyzerOptions
 				return bad("term %d: block end disagrees", t)
 			}
 		}
+	}
+	if err := ix.checkForward(); err != nil {
+		return bad("%v", err)
 	}
 	return ix, meta, nil
 }

@@ -382,37 +382,50 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		bq = s.feedback(bq, hits)
 		hits = s.ix.Search(bq, max(n, s.opts.Depth))
 	}
+	r := s.rescorer(q, bq)
 	cands := make([]Candidate, len(hits))
+	matched := make([]string, 0, len(hits)*min(len(q.Terms), 8))
 	var toks []Token
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
-		c.Coverage, c.Matched = s.coverage(h.Doc, q)
+		ids, _, words := s.ix.docTerms(h.Doc)
+		found, syn := r.terms.match(ids, r.found, r.syn)
+		exact, _ := r.words.match(words, r.exact, nil)
+		got, start := 0.0, len(matched)
 		bonus := 0.0
-		if s.opts.Exact > 0 || s.opts.Proximity > 0 {
-			toks = s.ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], s.text(h.Doc))
+		for k, t := range q.Terms {
+			switch {
+			case found.has(k):
+				got += t.Weight * t.Fuzzy
+				matched = append(matched, t.Word)
+			case syn.has(k):
+				got += t.Weight * q.synonyms
+				matched = append(matched, t.Word)
+			}
+		}
+		if q.total != 0 {
+			c.Coverage = got / q.total
+		}
+		if q.total != 0 && len(matched) > start {
+			c.Matched = matched[start:len(matched):len(matched)]
 		}
 		if s.opts.Exact > 0 {
-			for _, t := range q.Terms {
-				if t.Found == "" || t.Fuzzy != 1 {
-					continue
-				}
-				for _, tok := range toks {
-					if slices.Contains(t.words, tok.Word) {
-						bonus += s.opts.Exact * t.Weight
-						break
-					}
+			for k, t := range q.Terms {
+				if t.Found != "" && t.Fuzzy == 1 && exact.has(k) {
+					bonus += s.opts.Exact * t.Weight
 				}
 			}
 		}
 		if s.opts.Proximity > 0 {
+			toks = s.ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], s.text(h.Doc))
 			bonus += s.opts.Proximity * proximity(toks, q.Terms)
 		}
 		if s.opts.Context > 0 && s.opts.Neighbours != nil {
 			prev, next := s.opts.Neighbours(h.Doc)
 			best := 0.0
 			for _, nb := range []int{prev, next} {
-				if nb >= 0 {
-					best = max(best, s.ix.Score(bq, nb))
+				if nb >= 0 && nb < s.ix.n {
+					best = max(best, s.ix.scoreIDs(r.bq, nb))
 				}
 			}
 			bonus += s.opts.Context * best
@@ -420,49 +433,57 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		c.Score = h.Score*math.Pow(c.Coverage, s.opts.Coord) + bonus
 		cands[i] = c
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return better(cands[i].Hit, cands[j].Hit) })
+	slices.SortFunc(cands, func(a, b Candidate) int {
+		if better(a.Hit, b.Hit) {
+			return -1
+		}
+		return 1
+	})
 	if len(cands) > n {
 		cands = cands[:n]
 	}
 	return cands
 }
 
-// coverage returns the share of the query's weight that text d matches,
-// and the query's words it matches.
-func (s *Searcher) coverage(d int, q Query) (float64, []string) {
-	if q.total == 0 {
-		return 0, nil
-	}
-	got := 0.0
-	var words []string
-	for _, t := range q.Terms {
-		if t.Found != "" && s.holds(d, t) {
-			got += t.Weight * t.Fuzzy
-			words = append(words, t.Word)
-			continue
+// rescorer holds what a query matches by number in the index, for
+// rescoring candidates from the forward index.
+type rescorer struct {
+	terms idSet    // the terms of each Query.Terms (found) and of its synonyms (syn)
+	words idSet    // the words of each Query.Terms in the question's forms (found)
+	bq    []termID // the query as searched
+
+	found, syn, exact bitset // a candidate's matches
+}
+
+// rescorer looks up q's terms and words in the index once, so that each
+// candidate is rescored from numbers alone.
+func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
+	r := &rescorer{bq: s.ix.termIDs(bq)}
+	r.terms.init(len(q.Terms))
+	r.words.init(len(q.Terms))
+	for k, t := range q.Terms {
+		if t.Found != "" {
+			for _, term := range append([]string{t.Found}, t.Also...) {
+				if i := s.ix.terms.find(term); i >= 0 {
+					r.terms.add(uint32(i), k, false)
+				}
+			}
 		}
-		for _, syn := range t.Synonyms {
-			if s.ix.TF(syn, d) > 0 {
-				got += t.Weight * q.synonyms
-				words = append(words, t.Word)
-				break
+		for _, term := range t.Synonyms {
+			if i := s.ix.terms.find(term); i >= 0 {
+				r.terms.add(uint32(i), k, true)
+			}
+		}
+		if s.opts.Exact > 0 && t.Found != "" && t.Fuzzy == 1 {
+			for _, w := range s.ix.wordIDs(t.words) {
+				r.words.add(w, k, false)
 			}
 		}
 	}
-	return got / q.total, words
-}
-
-// holds reports whether text d holds a term found for t.
-func (s *Searcher) holds(d int, t SearchTerm) bool {
-	if s.ix.TF(t.Found, d) > 0 {
-		return true
-	}
-	for _, a := range t.Also {
-		if s.ix.TF(a, d) > 0 {
-			return true
-		}
-	}
-	return false
+	r.terms.finish()
+	r.words.finish()
+	r.found, r.syn, r.exact = make(bitset, r.terms.words), make(bitset, r.terms.words), make(bitset, r.terms.words)
+	return r
 }
 
 // proximity sums, over pairs of distinct question terms found in toks, the
