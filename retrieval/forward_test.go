@@ -348,3 +348,66 @@ func TestSearch(t *testing.T) {
 		}
 	}
 }
+
+// highlightReference is Engine.highlight as it was: every word of the
+// excerpt analysed again.
+func (e *Engine) highlightReference(r *Result, terms []SearchTerm) {
+	want := map[string]bool{}
+	for _, t := range terms {
+		if t.Found != "" {
+			want[t.Found] = true
+		}
+		for _, a := range t.Also {
+			want[a] = true
+		}
+		for _, syn := range t.Synonyms {
+			want[syn] = true
+		}
+	}
+	r.Highlights = nil
+	for _, tok := range e.ix.AnalyzerOf(r.ID).Analyze(r.Excerpt) {
+		if !want[tok.Term] {
+			continue
+		}
+		if n := len(r.Highlights); n > 0 && r.Highlights[n-1].End >= tok.Start {
+			r.Highlights[n-1].End = max(r.Highlights[n-1].End, tok.End)
+			continue
+		}
+		r.Highlights = append(r.Highlights, corpus.Span{Start: tok.Start, End: tok.End})
+	}
+}
+
+func TestHighlightMatchesReference(t *testing.T) {
+	tests := []struct {
+		name string
+		e    *Engine
+	}{
+		{"English", NewEngine(testCorpus(t), Options{})},
+		{"short excerpts", NewEngine(testCorpus(t), Options{ExcerptMin: 20, ExcerptMax: 60})},
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tt.e
+			questions := randomQuestions(rng, 300, e.c.Text, e.c.Len())
+			checked := 0
+			for _, q := range questions {
+				ans, err := e.Answer(q, Request{Top: 5})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range ans.Results {
+					ref := r
+					e.highlightReference(&ref, ans.Terms)
+					if !slices.Equal(r.Highlights, ref.Highlights) {
+						t.Fatalf("%q, result %d: highlights %v, want %v in %q", q, r.ID, r.Highlights, ref.Highlights, r.Excerpt)
+					}
+					checked += len(r.Highlights)
+				}
+			}
+			if checked < 100 {
+				t.Errorf("only %d highlights checked", checked)
+			}
+		})
+	}
+}
