@@ -76,21 +76,28 @@ func SaveEngine(path string, e *Engine, saved Saved) (int64, error) {
 // (ErrNotIndexFile), so that a mistyped path cannot destroy a document. When ctx is done or writing fails, path is left as it was and no
 // temporary file remains.
 func SaveEngineContext(ctx context.Context, path string, e *Engine, saved Saved) (int64, error) {
-	w := binfile.NewWriter(fileMagic, FileVersion)
-	if err := e.c.WriteSections(w); err != nil {
-		return 0, err
-	}
 	if saved.Created.IsZero() {
 		saved.Created = time.Now().UTC()
 	}
-	if err := e.ix.writeSections(w, saved, configuredLanguage(e.opts.Language)); err != nil {
+	// The file is written as it is made, section by section, never held
+	// in memory whole.
+	var size int64
+	err := atomicfile.WriteFunc(ctx, path, func(out io.Writer) error {
+		w := binfile.NewStream(out, fileMagic, FileVersion)
+		if err := e.c.WriteSections(w); err != nil {
+			return err
+		}
+		if err := e.ix.writeSections(w, saved, configuredLanguage(e.opts.Language)); err != nil {
+			return err
+		}
+		var err error
+		size, err = w.Close()
+		return err
+	}, saveOptions(saved))
+	if err != nil {
 		return 0, err
 	}
-	data := w.Finish()
-	if err := atomicfile.Write(ctx, path, data, saveOptions(saved)); err != nil {
-		return 0, err
-	}
-	return int64(len(data)), nil
+	return size, nil
 }
 
 // ErrNotIndexFile is returned by SaveEngine for a path that holds a file
@@ -187,12 +194,11 @@ func readEngine(r *binfile.Reader, opts Options) (*Engine, Saved, error) {
 // format: its size is the index's size on disk. (An Engine is saved with
 // SaveEngine, corpus and all.)
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
-	bw := binfile.NewWriter(fileMagic, FileVersion)
+	bw := binfile.NewStream(w, fileMagic, FileVersion)
 	if err := ix.writeSections(bw, Saved{}, ""); err != nil {
 		return 0, err
 	}
-	n, err := w.Write(bw.Finish())
-	return int64(n), err
+	return bw.Close()
 }
 
 func (ix *Index) writeSections(w *binfile.Writer, saved Saved, language string) error {
