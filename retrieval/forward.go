@@ -41,6 +41,17 @@ func appendLocal(dst []byte, order []int32, counts map[int32]uint32, words []int
 	return dst
 }
 
+// fwdEntrySize returns the size in uint32s of a document's entry.
+func fwdEntrySize(order []int32, counts map[int32]uint32, words []int32) int {
+	n := 1 + len(order) + len(words)
+	for _, id := range order {
+		if counts[id] > 1 {
+			return n + (len(order)+1)/2
+		}
+	}
+	return n
+}
+
 // appendTermTF appends a term's number (or gap) and its frequency.
 func appendTermTF(dst []byte, v, tf uint32) []byte {
 	if tf > 1 {
@@ -56,9 +67,9 @@ func appendTermTF(dst []byte, v, tf uint32) []byte {
 func (ix *Index) buildForward(ctx context.Context, parts []*partial, global [][]int32, wordNum map[string]int32) error {
 	size := 0
 	for _, p := range parts {
-		size += len(p.fwd)
+		size += p.fwdSize
 	}
-	ix.fwd = make([]uint32, 0, size/2)
+	ix.fwd = make([]uint32, 0, size)
 	ix.fwdOff = make([]uint32, 0, ix.n+1)
 	type termTF struct{ id, tf uint32 }
 	var terms []termTF

@@ -411,3 +411,12 @@ func TestHighlightMatchesReference(t *testing.T) {
 		})
 	}
 }
+
+// TestForwardSizeExact checks that the forward index is allocated at its
+// exact size (no growth while building it).
+func TestForwardSizeExact(t *testing.T) {
+	e := NewEngine(testCorpus(t), Options{})
+	if len(e.ix.fwd) != cap(e.ix.fwd) || len(e.ix.fwd) == 0 {
+		t.Errorf("forward index of %d uint32s in %d", len(e.ix.fwd), cap(e.ix.fwd))
+	}
+}

@@ -220,8 +220,10 @@ type partial struct {
 	wordNames []string
 	wordTerms []int32
 	// Per document, its local terms with their frequencies and its local
-	// words (forward.go's appendLocal).
-	fwd []byte
+	// words (forward.go's appendLocal), and the size of their global
+	// entries in uint32s.
+	fwd     []byte
+	fwdSize int
 }
 
 // langWords are one analyzer's words in a partial index.
@@ -300,6 +302,7 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 		})
 		p.lens[d-lo] = uint16(min(n, math.MaxUint16))
 		p.fwd = appendLocal(p.fwd, order, counts, docWords)
+		p.fwdSize += fwdEntrySize(order, counts, docWords)
 		for _, id := range order {
 			p.docs[id] = append(p.docs[id], uint32(d))
 			p.freqs[id] = append(p.freqs[id], uint16(min(counts[id], math.MaxUint16)))
