@@ -25,9 +25,10 @@ import (
 // for a term or word by binary search where it lies, without decoding.
 const fwdTFs = 1 << 31
 
-// appendLocal appends a document's entry in a partial index, with local
-// term and word numbers in the order met: the number of terms, each
-// term's number and frequency as above, then the number of words and each
+// appendLocal appends a document's entry in a partial index, as uvarints
+// of local term and word numbers in the order met: the number of terms;
+// each term's number shifted left once, its low bit set when its
+// frequency, which follows, is above 1; the number of words and each
 // word's number.
 func appendLocal(dst []byte, order []int32, counts map[int32]uint32, words []int32) []byte {
 	dst = appendUvarint(dst, uint64(len(order)))
@@ -52,7 +53,7 @@ func fwdEntrySize(order []int32, counts map[int32]uint32, words []int32) int {
 	return n
 }
 
-// appendTermTF appends a term's number (or gap) and its frequency.
+// appendTermTF appends a local term's number and its frequency.
 func appendTermTF(dst []byte, v, tf uint32) []byte {
 	if tf > 1 {
 		return appendUvarint(appendUvarint(dst, uint64(v)<<1|1), uint64(tf))
@@ -198,17 +199,6 @@ func tfIn(ids, tfs []uint32, t int32) uint32 {
 	return tfAt(tfs, i)
 }
 
-// intersects reports whether the sorted lists a, a document's, and b, a
-// query's (short), share a number.
-func intersects(a, b []uint32) bool {
-	for _, x := range b {
-		if _, ok := slices.BinarySearch(a, x); ok {
-			return true
-		}
-	}
-	return false
-}
-
 // checkForward verifies the forward index read from a file: every entry in
 // range, its terms and words increasing and known, each frequency between
 // 1 and the document's length.
@@ -280,19 +270,17 @@ func (ix *Index) scoreIDs(q []termID, d int) float64 {
 	return float64(s)
 }
 
-// wordIDs returns the numbers, sorted, of the given folded words in ix.words
-// in every language the index holds.
-func (ix *Index) wordIDs(words []string) []uint32 {
+// wordIDs returns the numbers, sorted, of the given folded words of
+// analyzer l in ix.words.
+func (ix *Index) wordIDs(l int, words []string) []uint32 {
 	var out []uint32
-	for l := range ix.ans {
-		prefix := string(rune(l + 1))
-		for _, w := range words {
-			if i := ix.words.find(prefix + w); i >= 0 {
-				out = append(out, uint32(i))
-			}
+	prefix := string(rune(l + 1))
+	for _, w := range words {
+		if i := ix.words.find(prefix + w); i >= 0 {
+			out = append(out, uint32(i))
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	slices.Sort(out)
 	return slices.Compact(out)
 }
 

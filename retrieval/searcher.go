@@ -105,6 +105,16 @@ func (s *Searcher) Parse(question string) Query {
 	english := strict && s.ix.ans[ls[0]].english
 	var terms []SearchTerm
 	seen := map[string]int{}
+	dfs := map[string]int{} // each term's DF, looked up once
+	df := func(term string) int {
+		n, ok := dfs[term]
+		if !ok {
+			n = s.ix.DF(term)
+			dfs[term] = n
+		}
+		return n
+	}
+	idf := func(term string) float64 { return IDF(df(term), s.ix.n) }
 	for _, toks := range s.analyzeQuestion(question, ls) {
 		tok := toks[0]
 		if i, ok := seen[tok.Term]; ok {
@@ -124,16 +134,16 @@ func (s *Searcher) Parse(question string) Query {
 		var found []string
 		for k, t := range toks {
 			term := t.Term
-			if s.ix.DF(term) == 0 {
+			if df(term) == 0 {
 				if wt := s.ix.wordTermOf(ls[k], t.Word); wt != "" {
 					term = wt
 				}
 			}
-			if s.ix.DF(term) > 0 && !slices.Contains(found, term) {
+			if df(term) > 0 && !slices.Contains(found, term) {
 				found = append(found, term)
 			}
 		}
-		sort.SliceStable(found, func(i, j int) bool { return s.ix.DF(found[i]) > s.ix.DF(found[j]) })
+		sort.SliceStable(found, func(i, j int) bool { return df(found[i]) > df(found[j]) })
 		an := s.ix.ans[ls[0]]
 		switch {
 		case len(found) > 0:
@@ -153,11 +163,11 @@ func (s *Searcher) Parse(question string) Query {
 		case st.Found == "" && nameLike(question, tok, english):
 			// A name, number or term the text never mentions ("Beria",
 			// "Hungary", "1964") is the surest sign it is not about this.
-			st.Weight = absentNameWeight * s.ix.IDF(tok.Term)
+			st.Weight = absentNameWeight * idf(tok.Term)
 		case st.Found == "":
-			st.Weight = s.ix.IDF(tok.Term)
+			st.Weight = idf(tok.Term)
 		default:
-			st.Weight = s.ix.IDF(st.Found)
+			st.Weight = idf(st.Found)
 		}
 		if st.filler {
 			st.Weight *= fillerWeight
@@ -390,7 +400,7 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		c := Candidate{Hit: h, BM25: h.Score}
 		ids, _, words := s.ix.docTerms(h.Doc)
 		found, syn := r.terms.match(ids, r.found, r.syn)
-		exact, _ := r.words.match(words, r.exact, nil)
+		exact, _ := r.wordsOf(s, q, h.Doc).match(words, r.exact, nil)
 		got, start := 0.0, len(matched)
 		bonus := 0.0
 		for k, t := range q.Terms {
@@ -449,7 +459,7 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 // rescoring candidates from the forward index.
 type rescorer struct {
 	terms idSet    // the terms of each Query.Terms (found) and of its synonyms (syn)
-	words idSet    // the words of each Query.Terms in the question's forms (found)
+	words []*idSet // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
 	bq    []termID // the query as searched
 
 	found, syn, exact bitset // a candidate's matches
@@ -458,9 +468,8 @@ type rescorer struct {
 // rescorer looks up q's terms and words in the index once, so that each
 // candidate is rescored from numbers alone.
 func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
-	r := &rescorer{bq: s.ix.termIDs(bq)}
+	r := &rescorer{bq: s.ix.termIDs(bq), words: make([]*idSet, len(s.ix.ans))}
 	r.terms.init(len(q.Terms))
-	r.words.init(len(q.Terms))
 	for k, t := range q.Terms {
 		if t.Found != "" {
 			for _, term := range append([]string{t.Found}, t.Also...) {
@@ -474,16 +483,36 @@ func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
 				r.terms.add(uint32(i), k, true)
 			}
 		}
-		if s.opts.Exact > 0 && t.Found != "" && t.Fuzzy == 1 {
-			for _, w := range s.ix.wordIDs(t.words) {
-				r.words.add(w, k, false)
+	}
+	r.terms.finish()
+	r.found, r.syn, r.exact = make(bitset, r.terms.words), make(bitset, r.terms.words), make(bitset, r.terms.words)
+	return r
+}
+
+// wordsOf returns the words, in text d's language, of each of q's terms
+// that may earn the exact-form bonus, in the forms the question has them.
+func (r *rescorer) wordsOf(s *Searcher, q Query, d int) *idSet {
+	l := 0
+	if s.ix.textLang != nil {
+		l = int(s.ix.textLang[d])
+	}
+	if r.words[l] != nil {
+		return r.words[l]
+	}
+	ws := &idSet{}
+	ws.init(len(q.Terms))
+	if s.opts.Exact > 0 {
+		for k, t := range q.Terms {
+			if t.Found != "" && t.Fuzzy == 1 {
+				for _, w := range s.ix.wordIDs(l, t.words) {
+					ws.add(w, k, false)
+				}
 			}
 		}
 	}
-	r.terms.finish()
-	r.words.finish()
-	r.found, r.syn, r.exact = make(bitset, r.terms.words), make(bitset, r.terms.words), make(bitset, r.terms.words)
-	return r
+	ws.finish()
+	r.words[l] = ws
+	return ws
 }
 
 // proximity sums, over pairs of distinct question terms found in toks, the
