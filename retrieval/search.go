@@ -17,7 +17,6 @@ type cursor struct {
 	left   int // postings not yet decoded
 	bi     int // current block
 	n, i   int // postings in the current block, position in it
-	sb     int // a block at or after which lies the next document asked of blockMax
 	prev   uint32
 	doc    uint32 // the current document, done when past every list
 	docs   [blockSize]uint32
@@ -34,7 +33,7 @@ func (ix *Index) openCursor(c *cursor, t int32, w float32) {
 	c.data = ix.post[ix.postOff[t]:ix.postOff[t+1]]
 	c.blocks = ix.blocks[ix.blkOff[t]:ix.blkOff[t+1]]
 	c.left = int(ix.df[t])
-	c.bi, c.n, c.i, c.prev, c.sb = -1, 0, 0, 0, 0
+	c.bi, c.n, c.i, c.prev = -1, 0, 0, 0
 	c.nextBlock()
 }
 
@@ -90,24 +89,6 @@ func (c *cursor) advance(target uint32) {
 }
 
 func (c *cursor) tf() uint32 { return c.freqs[c.i] }
-
-// blockMax returns the most document d can get from the term: its weight
-// times the largest tf part of the block that would hold d, 0 past the
-// last. Documents asked must not decrease; it decodes nothing.
-func (c *cursor) blockMax(d uint32) float32 {
-	if c.doc == done {
-		return 0
-	}
-	b := max(c.bi, c.sb)
-	for b < len(c.blocks) && c.blocks[b].last < d {
-		b++
-	}
-	c.sb = b
-	if b == len(c.blocks) {
-		return 0
-	}
-	return c.w * c.blocks[b].max
-}
 
 func (c *cursor) score() float32 {
 	ix := c.ix
@@ -224,17 +205,6 @@ func (ix *Index) maxScore(st *searchState, k int) {
 				parts[c.qi] = s
 				partial += s
 				c.next()
-			}
-		}
-		if len(*h) == k && essential > 0 {
-			// The non-essential terms' blocks that would hold d bound
-			// what it can get, without decoding them.
-			bound := partial
-			for _, c := range order[:essential] {
-				bound += c.blockMax(d)
-			}
-			if bound*(1+1e-5) < theta {
-				continue
 			}
 		}
 		skip := false
