@@ -62,10 +62,10 @@ func appendTermTF(dst []byte, v, tf uint32) []byte {
 }
 
 // buildForward encodes the partial indexes' local entries with global
-// numbers: global[i] maps partial i's terms, and wordNum its words (by
-// their prefixed names) to their places in ix.words. It frees each
-// partial's entries once encoded.
-func (ix *Index) buildForward(ctx context.Context, parts []*partial, global [][]int32, wordNum map[string]int32) error {
+// numbers: global[i] maps partial i's terms, and wordNums[i] its words, to
+// their places in ix.terms and ix.words. It frees each partial's entries
+// once encoded.
+func (ix *Index) buildForward(ctx context.Context, parts []*partial, global [][]int32, wordNums [][]uint32) error {
 	size := 0
 	for _, p := range parts {
 		size += p.fwdSize
@@ -76,11 +76,7 @@ func (ix *Index) buildForward(ctx context.Context, parts []*partial, global [][]
 	var terms []termTF
 	var words []uint32
 	for i, p := range parts {
-		wg := make([]uint32, len(p.wordNames))
-		for w, name := range p.wordNames {
-			wg[w] = uint32(wordNum[name])
-		}
-		p.wordNames = nil
+		wg := wordNums[i]
 		data := p.fwd
 		for d := p.lo; d < p.hi; d++ {
 			if (d-p.lo)%4096 == 0 && ctx.Err() != nil {
@@ -133,7 +129,7 @@ func (ix *Index) buildForward(ctx context.Context, parts []*partial, global [][]
 			}
 			ix.fwd = append(ix.fwd, words...)
 		}
-		p.fwd = nil
+		p.fwd, wordNums[i] = nil, nil
 	}
 	ix.fwdOff = append(ix.fwdOff, uint32(len(ix.fwd)))
 	return nil

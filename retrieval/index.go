@@ -418,7 +418,18 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 		wordTerm[w] = int32(i) // now the word's number
 	}
 	words = nil
-	if err := ix.buildForward(ctx, parts, global, wordTerm); err != nil {
+	// Each partial's words by their numbers, then the names let go of
+	// before the forward index is made.
+	wordNums := make([][]uint32, len(parts))
+	for i, p := range parts {
+		wordNums[i] = make([]uint32, len(p.wordNames))
+		for w, name := range p.wordNames {
+			wordNums[i][w] = uint32(wordTerm[name])
+		}
+		p.wordNames = nil
+	}
+	wordTerm = nil
+	if err := ix.buildForward(ctx, parts, global, wordNums); err != nil {
 		return nil, err
 	}
 	if n > 0 {
