@@ -375,3 +375,83 @@ func (s *idSet) match(doc []uint32, found, syn bitset) (bitset, bitset) {
 	}
 	return found, syn
 }
+
+// querySet is a query's terms by number, for scoring a document from its
+// forward entry: each distinct number with its places in the query.
+type querySet struct {
+	q      []termID
+	ids    []uint32  // sorted
+	places [][]int32 // per id: its places in q
+	filter [16]uint64
+	parts  []placeScore // scratch
+}
+
+// placeScore is a query term's part of a document's score, by its place.
+type placeScore struct {
+	place int32
+	score float32
+}
+
+// newQuerySet indexes q's terms that can score (known, of non-zero weight).
+func newQuerySet(q []termID) *querySet {
+	s := &querySet{q: q}
+	for i, qt := range q {
+		if qt.id < 0 || qt.weight == 0 {
+			continue
+		}
+		k := slices.Index(s.ids, uint32(qt.id))
+		if k < 0 {
+			k = len(s.ids)
+			s.ids = append(s.ids, uint32(qt.id))
+			s.places = append(s.places, nil)
+		}
+		s.places[k] = append(s.places[k], int32(i))
+	}
+	order := make([]int, len(s.ids))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return s.ids[order[a]] < s.ids[order[b]] })
+	ids, places := make([]uint32, len(order)), make([][]int32, len(order))
+	for i, o := range order {
+		ids[i], places[i] = s.ids[o], s.places[o]
+		h := idHash(ids[i])
+		s.filter[h/64] |= 1 << (h % 64)
+	}
+	s.ids, s.places = ids, places
+	return s
+}
+
+// score returns document d's BM25 score for the query, as scoreIDs
+// computes it (the same parts summed in the query's order), walking d's
+// few terms rather than looking up each of the query's.
+func (s *querySet) score(ix *Index, d int) float64 {
+	ids, tfs, _ := ix.docTerms(d)
+	parts := s.parts[:0]
+	for i, x := range ids {
+		if h := idHash(x); s.filter[h/64]&(1<<(h%64)) == 0 {
+			continue
+		}
+		k := search(s.ids, x)
+		if k == len(s.ids) || s.ids[k] != x {
+			continue
+		}
+		tf := tfAt(tfs, i)
+		for _, p := range s.places[k] {
+			qt := s.q[p]
+			parts = append(parts, placeScore{p, float32(qt.weight) * ix.idf[qt.id] * ix.tfPart(tf, uint32(d))})
+		}
+	}
+	// In the query's order (insertion sort: a handful of parts).
+	for i := 1; i < len(parts); i++ {
+		for j := i; j > 0 && parts[j].place < parts[j-1].place; j-- {
+			parts[j], parts[j-1] = parts[j-1], parts[j]
+		}
+	}
+	sum := float32(0)
+	for _, p := range parts {
+		sum += p.score
+	}
+	s.parts = parts
+	return float64(sum)
+}

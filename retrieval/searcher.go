@@ -435,7 +435,7 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 			best := 0.0
 			for _, nb := range []int{prev, next} {
 				if nb >= 0 && nb < s.ix.n {
-					best = max(best, s.ix.scoreIDs(r.bq, nb))
+					best = max(best, r.bq.score(s.ix, nb))
 				}
 			}
 			bonus += s.opts.Context * best
@@ -458,9 +458,9 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 // rescorer holds what a query matches by number in the index, for
 // rescoring candidates from the forward index.
 type rescorer struct {
-	terms idSet    // the terms of each Query.Terms (found) and of its synonyms (syn)
-	words []*idSet // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
-	bq    []termID // the query as searched
+	terms idSet     // the terms of each Query.Terms (found) and of its synonyms (syn)
+	words []*idSet  // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
+	bq    *querySet // the query as searched
 
 	found, syn, exact bitset // a candidate's matches
 }
@@ -468,7 +468,7 @@ type rescorer struct {
 // rescorer looks up q's terms and words in the index once, so that each
 // candidate is rescored from numbers alone.
 func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
-	r := &rescorer{bq: s.ix.termIDs(bq), words: make([]*idSet, len(s.ix.ans))}
+	r := &rescorer{bq: newQuerySet(s.ix.termIDs(bq)), words: make([]*idSet, len(s.ix.ans))}
 	r.terms.init(len(q.Terms))
 	for k, t := range q.Terms {
 		if t.Found != "" {
