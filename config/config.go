@@ -28,7 +28,19 @@ import (
 	"lectern/corpus"
 	"lectern/corpus/lang"
 	"lectern/internal/regular"
-	"lectern/retrieval"
+)
+
+// Defaults and bounds of the retrieval settings, the retrieval package's
+// own (DefaultK1 is retrieval.DefaultK1, and so on: a test checks that they
+// agree). They are written here so that reading the configuration needs
+// only these values, not the retrieval package.
+const (
+	DefaultK1          = 0.9
+	DefaultB           = 0.4
+	DefaultMinCoverage = 0.3
+	DefaultExcerptMax  = 700
+	// MaxTop is the most results an answer may show (retrieval.top).
+	MaxTop = 50
 )
 
 // Config is lectern's configuration.
@@ -200,11 +212,11 @@ var settings = []setting{
 	{key: "corpora", def: []any{}, set: func(c *Config, v any) (err error) { c.Corpora, err = toBooks(v); return }},
 	{key: "limits.max_file_size", def: formatSize(corpus.DefaultMaxFileBytes), set: func(c *Config, v any) (err error) { c.Limits.MaxFileBytes, err = toSize(v); return }},
 	{key: "limits.max_corpus_size", def: formatSize(corpus.DefaultMaxTotalBytes), set: func(c *Config, v any) (err error) { c.Limits.MaxCorpusBytes, err = toSize(v); return }},
-	{key: "retrieval.k1", def: retrieval.DefaultK1, set: func(c *Config, v any) (err error) { c.Retrieval.K1, err = toFloat(v); return }},
-	{key: "retrieval.b", def: retrieval.DefaultB, set: func(c *Config, v any) (err error) { c.Retrieval.B, err = toFloat(v); return }},
+	{key: "retrieval.k1", def: DefaultK1, set: func(c *Config, v any) (err error) { c.Retrieval.K1, err = toFloat(v); return }},
+	{key: "retrieval.b", def: DefaultB, set: func(c *Config, v any) (err error) { c.Retrieval.B, err = toFloat(v); return }},
 	{key: "retrieval.top", def: 3, set: func(c *Config, v any) (err error) { c.Retrieval.Top, err = toInt(v); return }},
-	{key: "retrieval.min_coverage", def: retrieval.DefaultMinCoverage, set: func(c *Config, v any) (err error) { c.Retrieval.MinCoverage, err = toFloat(v); return }},
-	{key: "retrieval.excerpt_max", def: retrieval.DefaultExcerptMax, set: func(c *Config, v any) (err error) { c.Retrieval.ExcerptMax, err = toInt(v); return }},
+	{key: "retrieval.min_coverage", def: DefaultMinCoverage, set: func(c *Config, v any) (err error) { c.Retrieval.MinCoverage, err = toFloat(v); return }},
+	{key: "retrieval.excerpt_max", def: DefaultExcerptMax, set: func(c *Config, v any) (err error) { c.Retrieval.ExcerptMax, err = toInt(v); return }},
 	{key: "retrieval.fuzzy", def: true, set: func(c *Config, v any) (err error) { c.Retrieval.Fuzzy, err = toBool(v); return }},
 	{key: "discord.token", def: "", secret: true, set: func(c *Config, v any) (err error) { c.Discord.Token, err = toSecret(v); return }},
 	{key: "discord.guild_id", def: "", set: func(c *Config, v any) (err error) { c.Discord.GuildID, err = toID(v); return }},
@@ -443,8 +455,8 @@ func (c *Config) Validate() error {
 	if r.B < 0 || r.B > 1 {
 		bad("retrieval.b", "%v is out of range: use a number from 0 to 1", r.B)
 	}
-	if r.Top < 1 || r.Top > retrieval.MaxTop {
-		bad("retrieval.top", "%d is out of range: use 1 to %d", r.Top, retrieval.MaxTop)
+	if r.Top < 1 || r.Top > MaxTop {
+		bad("retrieval.top", "%d is out of range: use 1 to %d", r.Top, MaxTop)
 	}
 	if r.MinCoverage < 0 || r.MinCoverage > 1 {
 		bad("retrieval.min_coverage", "%v is out of range: use a number from 0 to 1", r.MinCoverage)

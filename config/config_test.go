@@ -990,3 +990,22 @@ func TestCorpusWatchWithCorpusFlag(t *testing.T) {
 		t.Errorf("Watch, Corpus = %v, %q; want true, ./other", c.Watch, c.Corpus)
 	}
 }
+
+// TestRetrievalDefaults: config's defaults of the retrieval settings are
+// the retrieval package's.
+func TestRetrievalDefaults(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		config, want float64
+	}{
+		{"k1", config.DefaultK1, retrieval.DefaultK1},
+		{"b", config.DefaultB, retrieval.DefaultB},
+		{"min_coverage", config.DefaultMinCoverage, retrieval.DefaultMinCoverage},
+		{"excerpt_max", config.DefaultExcerptMax, retrieval.DefaultExcerptMax},
+		{"top (most)", config.MaxTop, retrieval.MaxTop},
+	} {
+		if tt.config != tt.want {
+			t.Errorf("config's default %s is %v; retrieval's is %v", tt.name, tt.config, tt.want)
+		}
+	}
+}

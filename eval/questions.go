@@ -3,6 +3,7 @@ package eval
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,6 +19,30 @@ type Question struct {
 	Kind     string
 	Text     string
 	Expected []string
+	// Spans means Expected are short answer spans (SQuAD's), found in a
+	// sentence case- and space-insensitively, rather than the text of
+	// whole sentences.
+	Spans bool
+}
+
+// holdsAnswer reports whether s holds one of q's expected answers.
+func (q Question) holdsAnswer(s string) bool {
+	if !q.Spans {
+		return holdsAny(s, q.Expected)
+	}
+	s = normalizeSpace(s)
+	for _, e := range q.Expected {
+		if e := normalizeSpace(e); e != "" && strings.Contains(s, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeSpace folds s to lower case and its runs of white space to one
+// space.
+func normalizeSpace(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
 // Answerable reports whether the text answers the question.
@@ -25,8 +50,12 @@ func (q Question) Answerable() bool { return len(q.Expected) > 0 }
 
 // LoadQuestions reads a question set: lines "kind<TAB>question<TAB>expected",
 // expected being a sentence's text (alternatives separated by " | ") or "-";
-// blank lines and lines starting with # are skipped.
+// blank lines and lines starting with # are skipped. A file whose name
+// ends in .jsonl is read as SQuAD questions instead (see LoadSQuAD).
 func LoadQuestions(path string) ([]Question, error) {
+	if strings.HasSuffix(strings.ToLower(path), ".jsonl") {
+		return LoadSQuAD(path)
+	}
 	f, err := regular.Open(path)
 	if err != nil {
 		return nil, err
@@ -88,10 +117,10 @@ func AskAll(ctx context.Context, e *retrieval.Engine, qs []Question) ([]Outcome,
 		if len(ans.Results) > 0 {
 			o.Coverage = ans.Results[0].Coverage
 			o.Top = ans.Results[0].Sentence
-			o.First = holdsAny(o.Top, q.Expected)
+			o.First = q.holdsAnswer(o.Top)
 		}
 		for i, r := range ans.Results {
-			if holdsAny(r.Excerpt, q.Expected) {
+			if q.holdsAnswer(r.Excerpt) {
 				o.Rank = i + 1
 				break
 			}
@@ -208,4 +237,62 @@ func BestThreshold(os []Outcome, candidates []float64) Tally {
 		}
 	}
 	return best
+}
+
+// squadQuestion is one line of a SQuAD question file.
+type squadQuestion struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Question string   `json:"question"`
+	Answers  []string `json:"answers"`
+}
+
+// LoadSQuAD reads SQuAD questions, one JSON object a line:
+// {"id", "title", "question", "answers": [...]}, the answers being short
+// spans of the text. A question is answered right when the first
+// sentence holds one of its answers, case- and space-insensitively. Its
+// kind is the kind of answer it asks for (see AnswerKind), so that
+// results show which kinds of question the ranking serves well.
+func LoadSQuAD(path string) ([]Question, error) {
+	rows, err := ReadJSONL(path, func(q squadQuestion) error {
+		switch {
+		case strings.TrimSpace(q.Question) == "":
+			return errors.New(`no "question"`)
+		case len(q.Answers) == 0:
+			return errors.New(`no "answers": every SQuAD question needs at least one`)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no questions", path)
+	}
+	qs := make([]Question, len(rows))
+	for i, r := range rows {
+		qs[i] = Question{Kind: AnswerKind(r.Question), Text: r.Question, Expected: r.Answers, Spans: true}
+	}
+	return qs, nil
+}
+
+// AnswerKind names the kind of answer a question asks for: the kinds
+// lectern's ranking knows (retrieval.KindOf: "when", "who", "where", "how
+// many"), else "why", "how" or "what" from its first question word, or
+// "other".
+func AnswerKind(question string) string {
+	if k := retrieval.KindOf(question); k != retrieval.AnyKind {
+		return k.String()
+	}
+	for _, w := range strings.Fields(strings.ToLower(question)) {
+		switch strings.Trim(w, "?,.;:!\"'()") {
+		case "why":
+			return "why"
+		case "how":
+			return "how"
+		case "what", "which":
+			return "what"
+		}
+	}
+	return "other"
 }

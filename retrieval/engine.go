@@ -35,6 +35,11 @@ type Options struct {
 	// Synonyms is the weight of a question word's synonyms when the text
 	// lacks the word; 0 means DefaultSynonyms, a negative value none.
 	Synonyms float64
+	// AnswerType is the share by which a sentence holding the kind of
+	// answer an English question asks for is preferred (see
+	// SearchOptions.AnswerType); 0 means DefaultAnswerType, a negative
+	// value none.
+	AnswerType float64
 	// NoFuzzy turns off the fuzzy match of question words that are not in
 	// the text ("burried" for "buried").
 	NoFuzzy bool
@@ -51,6 +56,7 @@ const (
 	DefaultCoord       = 1.0
 	DefaultContext     = 0.35
 	DefaultSynonyms    = 0.3
+	DefaultAnswerType  = 0.25
 	DefaultExcerptMin  = 100
 	DefaultExcerptMax  = 700
 	// MaxQuestionBytes is the longest question Answer accepts.
@@ -77,6 +83,11 @@ func (o Options) withDefaults() Options {
 		o.Synonyms = DefaultSynonyms
 	} else if o.Synonyms < 0 {
 		o.Synonyms = 0
+	}
+	if o.AnswerType == 0 {
+		o.AnswerType = DefaultAnswerType
+	} else if o.AnswerType < 0 {
+		o.AnswerType = 0
 	}
 	if o.MinCoverage == 0 {
 		o.MinCoverage = DefaultMinCoverage
@@ -177,7 +188,8 @@ func engineAnalyzers(c *corpus.Corpus) ([]*Analyzer, func(int) int) {
 func newEngine(c *corpus.Corpus, ix *Index, opts Options) *Engine {
 	e := &Engine{c: c, ix: ix, opts: opts}
 	e.s = NewSearcher(ix, c.Text, SearchOptions{Coord: opts.Coord, Exact: DefaultExact, Fuzzy: !opts.NoFuzzy,
-		Context: opts.Context, Neighbours: e.neighbours, Synonyms: opts.Synonyms})
+		Context: opts.Context, Neighbours: e.neighbours, Synonyms: opts.Synonyms, AnswerType: opts.AnswerType,
+		Clauses: true})
 	return e
 }
 
@@ -371,16 +383,24 @@ func (e *Engine) results(hits []Candidate, n int) []Result {
 		}
 		cov, matched := h.Coverage, h.Matched
 		weak := cov < e.opts.MinCoverage && len(out) > 0 // too weak to show beside a good answer
-		// A hit inside or next to an excerpt already chosen is shown there.
+		// A hit inside an excerpt already chosen is shown there; one next to
+		// an excerpt is added to it. (A hit shown by one excerpt must not be
+		// added to the excerpt next to it too: no sentence is shown twice.)
 		merged := false
 		for i := range out {
 			r := &out[i]
+			if e.c.ParagraphOf(h.Doc) == e.c.ParagraphOf(r.ID) && h.Doc >= r.First && h.Doc <= r.Last {
+				merged = true
+				break
+			}
+		}
+		for i := 0; i < len(out) && !merged; i++ {
+			r := &out[i]
 			if e.c.ParagraphOf(h.Doc) == e.c.ParagraphOf(r.ID) && h.Doc >= r.First-1 && h.Doc <= r.Last+1 {
-				if !weak && (h.Doc < r.First || h.Doc > r.Last) {
+				if !weak {
 					e.extend(r, min(h.Doc, r.First), max(h.Doc, r.Last))
 				}
 				merged = true
-				break
 			}
 		}
 		if merged || weak {

@@ -61,7 +61,16 @@ func (s *Searcher) rankReference(q Query, n int) []Candidate {
 			}
 			bonus += s.opts.Context * best
 		}
-		c.Score = h.Score*math.Pow(c.Coverage, s.opts.Coord) + bonus
+		base := h.Score * math.Pow(c.Coverage, s.opts.Coord*min(coverageShare(s.ix.DocLen(h.Doc)), coverageShare(int(s.ix.AvgLen()))))
+		if s.opts.Clauses {
+			var cs float64
+			cs, toks = s.clauseScore(h.Doc, q, bq, toks)
+			base = max(base, cs)
+		}
+		c.Score = base + bonus
+		if q.Kind != AnyKind && Fits(q.Kind, s.text(h.Doc), q.qwords) {
+			c.Score *= 1 + s.opts.AnswerType
+		}
 		cands[i] = c
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return better(cands[i].Hit, cands[j].Hit) })
@@ -142,7 +151,7 @@ func compareRank(t *testing.T, s *Searcher, questions []string, n int) {
 		}
 		for i := range want {
 			w, g := want[i], got[i]
-			if g.Doc != w.Doc || !near(g.Score, w.Score) || !near(g.Coverage, w.Coverage) || g.BM25 != w.BM25 || !slices.Equal(g.Matched, w.Matched) {
+			if g.Doc != w.Doc || !closeTo(g.Score, w.Score) || !closeTo(g.Coverage, w.Coverage) || g.BM25 != w.BM25 || !slices.Equal(g.Matched, w.Matched) {
 				t.Errorf("%q #%d: got doc %d score %v coverage %v matched %q, want doc %d score %v coverage %v matched %q",
 					question, i, g.Doc, g.Score, g.Coverage, g.Matched, w.Doc, w.Score, w.Coverage, w.Matched)
 				bad++
@@ -155,7 +164,7 @@ func compareRank(t *testing.T, s *Searcher, questions []string, n int) {
 	}
 }
 
-func near(a, b float64) bool {
+func closeTo(a, b float64) bool {
 	return a == b || math.Abs(a-b) <= 1e-9*max(math.Abs(a), math.Abs(b))
 }
 
@@ -219,7 +228,7 @@ func TestRankMatchesReferenceSeed(t *testing.T) {
 	}{
 		{"built", e.s},
 		{"loaded", loaded.s},
-		{"synonyms and proximity", NewSearcher(e.ix, e.c.Text, SearchOptions{Coord: 2, Exact: 0.5, Fuzzy: true, Synonyms: 0.4, Proximity: 0.2, Context: 0.3, Neighbours: e.neighbours})},
+		{"synonyms and proximity", NewSearcher(e.ix, e.c.Text, SearchOptions{Coord: 2, Exact: 0.5, Fuzzy: true, Synonyms: 0.4, Proximity: 0.2, Context: 0.3, Neighbours: e.neighbours, AnswerType: 0.5})},
 		{"plain coverage", NewSearcher(e.ix, e.c.Text, SearchOptions{Coord: 1})},
 	}
 	for _, tt := range tests {
@@ -299,7 +308,7 @@ func TestRankMatchesReferenceSciFact(t *testing.T) {
 			text := func(i int) string { return set.texts[i] }
 			ix := BuildIndex(len(set.texts), text, NewAnalyzer(AnalyzerOptions{}), DefaultBM25())
 			s := NewSearcher(ix, text, SearchOptions{Coord: 1, Exact: DefaultExact, Fuzzy: true, Depth: 100,
-				Synonyms: DefaultSynonyms, Context: DefaultContext, Neighbours: set.neighbours})
+				Synonyms: DefaultSynonyms, Context: DefaultContext, Neighbours: set.neighbours, AnswerType: DefaultAnswerType, Clauses: true})
 			qs := append(slices.Clone(questions), randomQuestions(rng, 100, text, len(set.texts))...)
 			compareRank(t, s, qs, 100)
 		})

@@ -6,17 +6,21 @@ package retrieval
 // "burried" finds "buried", "rehabilitaton" finds "rehabilitation". One
 // edit is allowed for words of four to seven letters and two from eight;
 // shorter words and numbers are not matched. On a tie the more frequent
-// term wins. sim is 1 minus the edits over the word's length. Words whose
-// length or set of letters differ too much are ruled out before the edit
-// distance is computed.
+// term wins, then the term first in byte order. sim is 1 minus the edits
+// over the word's length. Words more than two bytes per allowed edit
+// longer or shorter than the question word are not matched, nor words
+// whose set of letters (letterSet) differs too much.
 //
 // When no word is near and term is not "", the question word's term is
 // compared with the terms of the language's words in the same way: in a
 // language of many endings a misspelt word seldom has the ending of the
 // text's ("радина" for "родины": "радин" is one edit from "родин").
+//
+// The words are found by a walk of the sorted vocabulary and a lookup by
+// their endings (findNear), not by comparing the question word with each.
 func (ix *Index) closest(l int, word, term string) (found string, sim float64) {
 	bestID, bestD, bestN := int32(-1), 0, 0
-	consider := func(q string, n, d int, t int32) {
+	consider := func(n, d int, t int32) {
 		better := bestID < 0 || float64(d)/float64(n) < float64(bestD)/float64(bestN)
 		if !better && float64(d)/float64(n) == float64(bestD)/float64(bestN) {
 			better = ix.df[t] > ix.df[bestID] || ix.df[t] == ix.df[bestID] && ix.terms.at(int(t)) < ix.terms.at(int(bestID))
@@ -25,34 +29,16 @@ func (ix *Index) closest(l int, word, term string) (found string, sim float64) {
 			bestID, bestD, bestN = t, d, n
 		}
 	}
-	try := func(q string, tab *strtab, sets []uint64, id func(int) int32) {
-		n := runeLen(q)
-		if n < 4 || !hasLetter(q) {
-			return
-		}
+	if n := runeLen(word); n >= 4 && hasLetter(word) {
+		maxd := maxEdits(n)
+		qset := letterSet(word)
 		lo, hi := ix.wordsOf(l)
-		maxd := 1
-		if n >= 8 {
-			maxd = 2
-		}
-		qset := letterSet(q)
-		a := []rune(q)
-		var b []rune
-		for i := lo; i < hi; i++ {
-			c := tab.at(i)[1:] // after its language
-			if d := len(c) - len(q); d > 2*maxd || d < -2*maxd {
-				continue // no rune distance within maxd
+		findNear(&ix.words, ix.wordIndex(), lo, hi, 1, word, maxd, func(i, d int) {
+			if setDistance(qset, ix.wordSet[i]) <= 2*maxd { // one edit changes at most two letters of the set
+				consider(n, d, ix.wordTerm[i])
 			}
-			if setDistance(qset, sets[i]) > 2*maxd {
-				continue // one edit changes at most two letters of the set
-			}
-			b = append(b[:0], []rune(c)...)
-			if d := osa(a, b, maxd); d <= maxd {
-				consider(q, n, d, id(i))
-			}
-		}
+		})
 	}
-	try(word, &ix.words, ix.wordSet, func(i int) int32 { return ix.wordTerm[i] })
 	if bestID < 0 && term != "" {
 		ix.closestTerm(l, term, consider)
 	}
@@ -62,44 +48,34 @@ func (ix *Index) closest(l int, word, term string) (found string, sim float64) {
 	return ix.terms.at(int(bestID)), 1 - float64(bestD)/float64(bestN)
 }
 
+// maxEdits is the edit distance closest allows for a word of n letters.
+func maxEdits(n int) int {
+	if n >= 8 {
+		return 2
+	}
+	return 1
+}
+
 // minTermCorrect is the shortest term closestTerm corrects: shorter stems
 // have too many neighbours one edit away ("уход" and "ход").
 const minTermCorrect = 5
 
 // closestTerm offers consider the terms of analyzer l's words within the
-// edit distance closest allows of term.
-func (ix *Index) closestTerm(l int, term string, consider func(q string, n, d int, t int32)) {
+// edit distance closest allows of term, with that distance and term's
+// length in letters.
+func (ix *Index) closestTerm(l int, term string, consider func(n, d int, t int32)) {
 	n := runeLen(term)
 	if n < minTermCorrect || !hasLetter(term) {
 		return
 	}
-	maxd := 1
-	if n >= 8 {
-		maxd = 2
-	}
+	maxd := maxEdits(n)
 	qset := letterSet(term)
-	a := []rune(term)
-	var b []rune
-	lo, hi := ix.wordsOf(l)
-	last := int32(-1)
-	for i := lo; i < hi; i++ {
-		t := ix.wordTerm[i]
-		if t == last {
-			continue
+	vx, of := ix.termIndex(l)
+	findNear(&ix.terms, vx, 0, ix.terms.len(), 0, term, maxd, func(t, d int) {
+		if of[t/64]&(1<<(t%64)) != 0 && setDistance(qset, letterSet(ix.terms.at(t))) <= 2*maxd {
+			consider(n, d, int32(t))
 		}
-		last = t
-		c := ix.terms.at(int(t))
-		if d := len(c) - len(term); d > 2*maxd || d < -2*maxd {
-			continue
-		}
-		if setDistance(qset, letterSet(c)) > 2*maxd {
-			continue
-		}
-		b = append(b[:0], []rune(c)...)
-		if d := osa(a, b, maxd); d <= maxd {
-			consider(term, n, d, t)
-		}
-	}
+	})
 }
 
 func hasLetter(s string) bool {

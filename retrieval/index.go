@@ -112,6 +112,8 @@ type Index struct {
 	fwdOff []uint32
 
 	pool sync.Pool // *searchState
+
+	fuzzy fuzzyState // what fuzzy matching builds from the words at its first use
 }
 
 // block is a run of up to blockSize postings of one term.

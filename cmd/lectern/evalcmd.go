@@ -33,10 +33,18 @@ goroutine. Data is read from disk, never downloaded.
 By default it ranks as the bot does (lectern's analyzer, BM25, coverage and
 exact-form rescoring, fuzzy matching). --plain ranks by BM25 alone, and
 --analyzer lucene uses Lucene's English stop words without lectern's
-irregular-form mapping: together they reproduce the published baselines.`,
+irregular-form mapping: together they reproduce the published baselines.
+
+--questions answers question sets about the corpus (--corpus) as the bot
+would, and reports by kind how often the first sentence is right: files of
+kind<TAB>question<TAB>expected sentence lines, or SQuAD questions in JSON
+Lines (a .jsonl file of {"question", "answers": [spans]}), right when the
+first sentence holds an answer span, grouped by the kind of answer asked
+for (when, who, where, how many, ...).`,
 		Example: `  lectern eval --beir ../shared/data/scifact --plain --analyzer lucene --k1 0.9 --b 0.4
   lectern eval --beir ../shared/data/scifact-sentences --split train --json
-  lectern eval --questions retrieval/testdata/heldout_questions.tsv`,
+  lectern eval --questions retrieval/testdata/heldout_questions.tsv
+  lectern eval --questions ../shared/data/squad/questions.jsonl --corpus ../shared/data/squad/corpus`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(questions) > 0 {
@@ -62,7 +70,8 @@ irregular-form mapping: together they reproduce the published baselines.`,
 			cfg := eval.Config{Unit: u, BM25: retrieval.BM25{K1: k1, B: b, Variant: variant, Delta: delta}, Plain: plain,
 				TitleWeight: titleWeight, Passage: passage, Unstemmed: unstemmed, Bigrams: bigrams,
 				Search: retrieval.SearchOptions{Coord: coord, Exact: exact, Fuzzy: fuzzy, Proximity: prox,
-					FeedbackDocs: fbDocs, FeedbackTerms: fbTerms, FeedbackWeight: fbWeight, Context: context, Depth: depth, Synonyms: synonyms}}
+					FeedbackDocs: fbDocs, FeedbackTerms: fbTerms, FeedbackWeight: fbWeight, Context: context, Depth: depth, Synonyms: synonyms,
+					AnswerType: retrieval.DefaultAnswerType, Clauses: true}}
 			switch analyzer {
 			case "lectern":
 				cfg.Analyzer = retrieval.AnalyzerOptions{Irregular: true}
@@ -116,7 +125,7 @@ irregular-form mapping: together they reproduce the published baselines.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&dir, "beir", "", "data set folder in BEIR layout")
-	f.StringSliceVar(&questions, "questions", nil, "question set(s) about the corpus (kind<TAB>question<TAB>expected): quality and the not-found threshold")
+	f.StringSliceVar(&questions, "questions", nil, "question set(s) about the corpus (kind<TAB>question<TAB>expected, or SQuAD .jsonl): quality and the not-found threshold")
 	f.StringVar(&split, "split", "test", "qrels split: test, train or dev")
 	f.StringVar(&unit, "unit", "document", "what to index: document or sentence")
 	f.StringVar(&analyzer, "analyzer", "lectern", "lectern, or lucene (Lucene's stop words, no irregular forms)")

@@ -1,0 +1,90 @@
+package retrieval
+
+// closestLinear is closest as it was before findNear: a scan of every
+// word of the language, ruling out by length in bytes and letter set,
+// then comparing by osa. It is kept as the reference closest must agree
+// with, word for word and tie for tie.
+func (ix *Index) closestLinear(l int, word, term string) (found string, sim float64) {
+	bestID, bestD, bestN := int32(-1), 0, 0
+	consider := func(q string, n, d int, t int32) {
+		better := bestID < 0 || float64(d)/float64(n) < float64(bestD)/float64(bestN)
+		if !better && float64(d)/float64(n) == float64(bestD)/float64(bestN) {
+			better = ix.df[t] > ix.df[bestID] || ix.df[t] == ix.df[bestID] && ix.terms.at(int(t)) < ix.terms.at(int(bestID))
+		}
+		if better {
+			bestID, bestD, bestN = t, d, n
+		}
+	}
+	try := func(q string, tab *strtab, sets []uint64, id func(int) int32) {
+		n := runeLen(q)
+		if n < 4 || !hasLetter(q) {
+			return
+		}
+		lo, hi := ix.wordsOf(l)
+		maxd := 1
+		if n >= 8 {
+			maxd = 2
+		}
+		qset := letterSet(q)
+		a := []rune(q)
+		var b []rune
+		for i := lo; i < hi; i++ {
+			c := tab.at(i)[1:] // after its language
+			if d := len(c) - len(q); d > 2*maxd || d < -2*maxd {
+				continue // no rune distance within maxd
+			}
+			if setDistance(qset, sets[i]) > 2*maxd {
+				continue // one edit changes at most two letters of the set
+			}
+			b = append(b[:0], []rune(c)...)
+			if d := osa(a, b, maxd); d <= maxd {
+				consider(q, n, d, id(i))
+			}
+		}
+	}
+	try(word, &ix.words, ix.wordSet, func(i int) int32 { return ix.wordTerm[i] })
+	if bestID < 0 && term != "" {
+		ix.closestTermLinear(l, term, consider)
+	}
+	if bestID < 0 {
+		return "", 0
+	}
+	return ix.terms.at(int(bestID)), 1 - float64(bestD)/float64(bestN)
+}
+
+// closestTermLinear is closestTerm as it was, by a scan: it offers
+// consider the terms of analyzer l's words within the edit distance
+// closest allows of term.
+func (ix *Index) closestTermLinear(l int, term string, consider func(q string, n, d int, t int32)) {
+	n := runeLen(term)
+	if n < minTermCorrect || !hasLetter(term) {
+		return
+	}
+	maxd := 1
+	if n >= 8 {
+		maxd = 2
+	}
+	qset := letterSet(term)
+	a := []rune(term)
+	var b []rune
+	lo, hi := ix.wordsOf(l)
+	last := int32(-1)
+	for i := lo; i < hi; i++ {
+		t := ix.wordTerm[i]
+		if t == last {
+			continue
+		}
+		last = t
+		c := ix.terms.at(int(t))
+		if d := len(c) - len(term); d > 2*maxd || d < -2*maxd {
+			continue
+		}
+		if setDistance(qset, letterSet(c)) > 2*maxd {
+			continue
+		}
+		b = append(b[:0], []rune(c)...)
+		if d := osa(a, b, maxd); d <= maxd {
+			consider(term, n, d, t)
+		}
+	}
+}
