@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // The forward index holds, for each document, what rescoring a candidate
@@ -454,4 +455,29 @@ func (s *querySet) score(ix *Index, d int) float64 {
 	}
 	s.parts = parts
 	return float64(sum)
+}
+
+// appendDocTokens appends the tokens of text, a part of text d, to dst, as
+// an.AppendTokens does. An English word is indexed as its stem, so the
+// term of each of d's words is read from the index (through d's words in
+// the forward index) rather than stemmed again; a word d lacks, or of
+// another language, is stemmed.
+func (ix *Index) appendDocTokens(dst []Token, d int, an *Analyzer, text string) []Token {
+	if !an.english {
+		return an.AppendTokens(dst, text)
+	}
+	_, _, words := ix.docTerms(d)
+	an.eachWord(text, func(key, word string, start, end, pos, _ int) {
+		i, ok := slices.BinarySearchFunc(words, word, func(id uint32, w string) int {
+			return strings.Compare(ix.words.at(int(id))[1:], w)
+		})
+		term := ""
+		if ok {
+			term = ix.terms.at(int(ix.wordTerm[words[i]]))
+		} else {
+			term = an.stem(key)
+		}
+		dst = append(dst, Token{Term: term, Word: word, Start: start, End: end, Pos: pos})
+	})
+	return dst
 }

@@ -429,3 +429,27 @@ func TestForwardSizeExact(t *testing.T) {
 		t.Errorf("forward index of %d uint32s in %d", len(e.ix.fwd), cap(e.ix.fwd))
 	}
 }
+
+// TestDocTokensMatchAnalyzer checks that the tokens of a text read through
+// the forward index are the analyzer's, for every text of the test corpus
+// and for parts of them cut at semicolons and in the middle of a word.
+func TestDocTokensMatchAnalyzer(t *testing.T) {
+	e := NewEngine(testCorpus(t), Options{})
+	checked := 0
+	for d := 0; d < e.c.Len(); d++ {
+		text := e.c.Text(d)
+		an := e.ix.AnalyzerOf(d)
+		parts := append(strings.Split(text, ";"), text, text[:len(text)/2])
+		for _, part := range parts {
+			want := an.AppendTokens(nil, part)
+			got := e.ix.appendDocTokens(nil, d, an, part)
+			if !slices.Equal(got, want) {
+				t.Fatalf("text %d, %q: tokens %v; want %v", d, part, got, want)
+			}
+			checked += len(want)
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("only %d tokens checked", checked)
+	}
+}
