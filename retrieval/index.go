@@ -318,6 +318,8 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 		}
 	}
 	progress((hi - lo) % 4096)
+	// The maps found each word's term; merging needs only the lists.
+	p.dict, p.langs = nil, nil
 	return p
 }
 
