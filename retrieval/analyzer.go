@@ -1,8 +1,8 @@
 package retrieval
 
 import (
+	"hash/maphash"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -59,9 +59,19 @@ type Analyzer struct {
 	english bool
 	elision bool            // strip "l'", "d'", "qu'"...
 	keep    func(rune) bool // letters folding leaves alone (Spanish ñ), nil for none
-	cache   sync.Map        // word as stemmed -> term
-	cached  atomic.Int64
+	// stems remembers recent stems, a word to a slot: a fixed size, so
+	// that memory stays flat however many words are analysed.
+	stems *[stemSlots]atomic.Pointer[stemmed]
 }
+
+// stemSeed hashes words to the stem cache's slots.
+var stemSeed = maphash.MakeSeed()
+
+// stemSlots is the size of an Analyzer's stem cache.
+const stemSlots = 1 << 12
+
+// stemmed is a word as stemmed (key) and its term.
+type stemmed struct{ key, term string }
 
 // AnalyzerOptions configure an Analyzer. The zero value is lectern's
 // default analyzer (English) but for Irregular.
@@ -84,9 +94,6 @@ type AnalyzerOptions struct {
 	HyphenPartsOnly bool `json:"hyphen_parts_only"`
 }
 
-// maxCached bounds the stem cache.
-const maxCached = 1 << 20
-
 // maxTokenBytes is the longest word indexed; longer runs (base64, hashes)
 // are skipped.
 const maxTokenBytes = 64
@@ -96,7 +103,8 @@ const maxTokenBytes = 64
 // stop words.
 func NewAnalyzer(o AnalyzerOptions) *Analyzer {
 	code := analyzerLanguage(o.Language)
-	a := &Analyzer{opts: o, lang: code, partsOnly: o.HyphenPartsOnly, english: code == lang.English}
+	a := &Analyzer{opts: o, lang: code, partsOnly: o.HyphenPartsOnly, english: code == lang.English,
+		stems: new([stemSlots]atomic.Pointer[stemmed])}
 	a.irregular = o.Irregular && a.english
 	if !o.NoStem {
 		a.stemmer = stemmers[code]
@@ -310,8 +318,9 @@ func (a *Analyzer) stem(key string) string {
 	if c := key[0]; c >= '0' && c <= '9' {
 		return a.fold(key)
 	}
-	if s, ok := a.cache.Load(key); ok {
-		return s.(string)
+	slot := &a.stems[maphash.String(stemSeed, key)%stemSlots]
+	if e := slot.Load(); e != nil && e.key == key {
+		return e.term
 	}
 	var s string
 	if a.english {
@@ -325,11 +334,7 @@ func (a *Analyzer) stem(key string) string {
 	} else if s = a.fold(a.stemmer(key)); s == "" {
 		s = a.fold(key)
 	}
-	if a.cached.Load() < maxCached {
-		if _, loaded := a.cache.LoadOrStore(key, s); !loaded {
-			a.cached.Add(1)
-		}
-	}
+	slot.Store(&stemmed{key: strings.Clone(key), term: s})
 	return s
 }
 

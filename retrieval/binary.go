@@ -24,7 +24,7 @@ import (
 // binfile); FileVersion changes whenever the layout does.
 const (
 	fileMagic   = "LECTERNINDEX"
-	FileVersion = 2
+	FileVersion = 3
 )
 
 // ErrStale is returned by LoadEngine for an index built with another
@@ -48,7 +48,8 @@ type Saved struct {
 // indexMeta is an index file's header. Version 2 replaced version 1's
 // "analyzer" with "analyzers", one per language (each naming its
 // language), and added "language" (Options.Language) and the sections
-// i.textlang and, in i.words, each word's language.
+// i.textlang and, in i.words, each word's language. Version 3 added the
+// forward index, i.fwd and i.fwdoff.
 type indexMeta struct {
 	N         int               `json:"n"`
 	AvgLen    float64           `json:"avg_len"`
@@ -75,21 +76,28 @@ func SaveEngine(path string, e *Engine, saved Saved) (int64, error) {
 // (ErrNotIndexFile), so that a mistyped path cannot destroy a document. When ctx is done or writing fails, path is left as it was and no
 // temporary file remains.
 func SaveEngineContext(ctx context.Context, path string, e *Engine, saved Saved) (int64, error) {
-	w := binfile.NewWriter(fileMagic, FileVersion)
-	if err := e.c.WriteSections(w); err != nil {
-		return 0, err
-	}
 	if saved.Created.IsZero() {
 		saved.Created = time.Now().UTC()
 	}
-	if err := e.ix.writeSections(w, saved, configuredLanguage(e.opts.Language)); err != nil {
+	// The file is written as it is made, section by section, never held
+	// in memory whole.
+	var size int64
+	err := atomicfile.WriteFunc(ctx, path, func(out io.Writer) error {
+		w := binfile.NewStream(out, fileMagic, FileVersion)
+		if err := e.c.WriteSections(w); err != nil {
+			return err
+		}
+		if err := e.ix.writeSections(w, saved, configuredLanguage(e.opts.Language)); err != nil {
+			return err
+		}
+		var err error
+		size, err = w.Close()
+		return err
+	}, saveOptions(saved))
+	if err != nil {
 		return 0, err
 	}
-	data := w.Finish()
-	if err := atomicfile.Write(ctx, path, data, saveOptions(saved)); err != nil {
-		return 0, err
-	}
-	return int64(len(data)), nil
+	return size, nil
 }
 
 // ErrNotIndexFile is returned by SaveEngine for a path that holds a file
@@ -186,12 +194,11 @@ func readEngine(r *binfile.Reader, opts Options) (*Engine, Saved, error) {
 // format: its size is the index's size on disk. (An Engine is saved with
 // SaveEngine, corpus and all.)
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
-	bw := binfile.NewWriter(fileMagic, FileVersion)
+	bw := binfile.NewStream(w, fileMagic, FileVersion)
 	if err := ix.writeSections(bw, Saved{}, ""); err != nil {
 		return 0, err
 	}
-	n, err := w.Write(bw.Finish())
-	return int64(n), err
+	return bw.Close()
 }
 
 func (ix *Index) writeSections(w *binfile.Writer, saved Saved, language string) error {
@@ -224,6 +231,8 @@ func (ix *Index) writeSections(w *binfile.Writer, saved Saved, language string) 
 	w.Uint32s("i.wordoff", ix.words.off)
 	w.Int32s("i.wordterm", ix.wordTerm)
 	w.Uint64s("i.wordset", ix.wordSet)
+	w.Uint32s("i.fwd", ix.fwd)
+	w.Uint32s("i.fwdoff", ix.fwdOff)
 	return nil
 }
 
@@ -254,7 +263,7 @@ func readIndexSections(r *binfile.Reader, want func(code string) AnalyzerOptions
 		ix.ans = append(ix.ans, NewAnalyzer(o))
 	}
 	var blocks []uint32
-	var e [15]error
+	var e [17]error
 	ix.terms.blob, e[0] = r.String("i.terms")
 	ix.terms.off, e[1] = r.Uint32s("i.termoff")
 	ix.df, e[2] = r.Uint32s("i.df")
@@ -270,6 +279,8 @@ func readIndexSections(r *binfile.Reader, want func(code string) AnalyzerOptions
 	ix.wordTerm, e[12] = r.Int32s("i.wordterm")
 	ix.wordSet, e[13] = r.Uint64s("i.wordset")
 	ix.textLang, e[14] = r.Bytes("i.textlang")
+	ix.fwd, e[15] = r.Uint32s("i.fwd")
+	ix.fwdOff, e[16] = r.Uint32s("i.fwdoff")
 	if err := errors.Join(e[:]...); err != nil {
 		return nil, meta, err
 	}
@@ -348,6 +359,9 @@ func readIndexSections(r *binfile.Reader, want func(code string) AnalyzerOptions
 				return bad("term %d: block end disagrees", t)
 			}
 		}
+	}
+	if err := ix.checkForward(); err != nil {
+		return bad("%v", err)
 	}
 	return ix, meta, nil
 }

@@ -33,7 +33,7 @@ func (s *Searcher) clauseScore(d int, q Query, bq []QueryTerm, toks []Token) (fl
 	p := s.ix.Params()
 	best := 0.0
 	for clause := range strings.SplitSeq(text, ";") {
-		toks = an.AppendTokens(toks[:0], clause)
+		toks = s.ix.appendDocTokens(toks[:0], d, an, clause)
 		if len(toks) == 0 {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -487,15 +488,45 @@ func (e *Engine) highlight(r *Result, terms []SearchTerm) {
 		}
 	}
 	r.Highlights = r.Highlights[:0]
-	for _, tok := range e.ix.AnalyzerOf(r.ID).Analyze(r.Excerpt) {
-		if !want[tok.Term] {
-			continue
+	an := e.ix.AnalyzerOf(r.ID)
+	mark := func(start, end int) {
+		if n := len(r.Highlights); n > 0 && r.Highlights[n-1].End >= start {
+			r.Highlights[n-1].End = max(r.Highlights[n-1].End, end)
+			return
 		}
-		if n := len(r.Highlights); n > 0 && r.Highlights[n-1].End >= tok.Start {
-			r.Highlights[n-1].End = max(r.Highlights[n-1].End, tok.End)
-			continue
+		r.Highlights = append(r.Highlights, corpus.Span{Start: start, End: end})
+	}
+	if !an.english {
+		for _, tok := range an.Analyze(r.Excerpt) {
+			if want[tok.Term] {
+				mark(tok.Start, tok.End)
+			}
 		}
-		r.Highlights = append(r.Highlights, corpus.Span{Start: tok.Start, End: tok.End})
+	} else {
+		// An English word is indexed as its stem: the excerpt's words are
+		// its sentences' words, whose terms the index holds, so that none
+		// needs stemming again but a word cut short.
+		var wantIDs []int32
+		for t := range want {
+			if i := e.ix.terms.find(t); i >= 0 {
+				wantIDs = append(wantIDs, int32(i))
+			}
+		}
+		var ids []uint32
+		for id := r.First; id <= r.Last; id++ {
+			_, _, words := e.ix.docTerms(id)
+			ids = append(ids, words...)
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		an.eachWord(r.Excerpt, func(key, word string, start, end, _, _ int) {
+			i, ok := slices.BinarySearchFunc(ids, word, func(id uint32, w string) int {
+				return strings.Compare(e.ix.words.at(int(id))[1:], w)
+			})
+			if ok && slices.Contains(wantIDs, e.ix.wordTerm[ids[i]]) || !ok && want[an.stem(key)] {
+				mark(start, end)
+			}
+		})
 	}
 	seen := map[string]bool{}
 	r.Matched = r.Matched[:0]

@@ -103,6 +103,14 @@ type Index struct {
 	wordTerm []int32
 	wordSet  []uint64
 
+	// The forward index: per document, its terms with their frequencies
+	// and the words it holds, as numbers into terms and words, so that
+	// rescoring a candidate reads a few bytes instead of analysing its
+	// text or searching the postings (see forward.go). Document d's are
+	// fwd[fwdOff[d]:fwdOff[d+1]].
+	fwd    []uint32
+	fwdOff []uint32
+
 	pool sync.Pool // *searchState
 
 	fuzzy fuzzyState // what fuzzy matching builds from the words at its first use
@@ -209,11 +217,20 @@ type partial struct {
 	freqs  [][]uint16 // at most 65,535
 	lens   []uint16
 	langs  []langWords // per analyzer
+	// The partial's words: each one's analyzer's number plus one, then
+	// the folded word; and its local term.
+	wordNames []string
+	wordTerms []int32
+	// Per document, its local terms with their frequencies and its local
+	// words (forward.go's appendLocal), and the size of their global
+	// entries in uint32s.
+	fwd     []byte
+	fwdSize int
 }
 
 // langWords are one analyzer's words in a partial index.
 type langWords struct {
-	words map[string]int32 // folded word -> local term
+	words map[string]int32 // folded word -> local word
 	keys  map[string]int32 // word as stemmed, when not its folded form -> local term
 }
 
@@ -224,6 +241,8 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 	}
 	counts := map[int32]uint32{}
 	var order []int32
+	var docWords []int32
+	var wordSeen []int32 // per local word: the last document holding it, plus one
 	intern := func(term string) int32 {
 		id, ok := p.dict[term]
 		if !ok {
@@ -235,9 +254,18 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 		}
 		return id
 	}
+	addWord := func(lw *langWords, l int, word string, term int32) int32 {
+		wid := int32(len(p.wordNames))
+		name := string(rune(l+1)) + word
+		lw.words[name[1:]] = wid
+		p.wordNames = append(p.wordNames, name)
+		p.wordTerms = append(p.wordTerms, term)
+		wordSeen = append(wordSeen, 0)
+		return wid
+	}
 	for d := lo; d < hi; d++ {
 		n := 0
-		order = order[:0]
+		order, docWords = order[:0], docWords[:0]
 		l := 0
 		if textLang != nil {
 			l = int(textLang[d])
@@ -247,11 +275,13 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 			n++
 			// One lookup per word: the word's term, stemmed once.
 			var id int32
+			wid, known := lw.words[word]
 			if key == word {
-				var ok bool
-				if id, ok = lw.words[word]; !ok {
+				if known {
+					id = p.wordTerms[wid]
+				} else {
 					id = intern(an.stem(key))
-					lw.words[strings.Clone(word)] = id
+					wid = addWord(lw, l, word, id)
 				}
 			} else {
 				var ok bool
@@ -259,9 +289,13 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 					id = intern(an.stem(key))
 					lw.keys[strings.Clone(key)] = id
 				}
-				if _, ok := lw.words[word]; !ok {
-					lw.words[strings.Clone(word)] = id
+				if !known {
+					wid = addWord(lw, l, word, id)
 				}
+			}
+			if wordSeen[wid] != int32(d-lo+1) {
+				wordSeen[wid] = int32(d - lo + 1)
+				docWords = append(docWords, wid)
 			}
 			if counts[id] == 0 {
 				order = append(order, id)
@@ -269,6 +303,8 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 			counts[id]++
 		})
 		p.lens[d-lo] = uint16(min(n, math.MaxUint16))
+		p.fwd = appendLocal(p.fwd, order, counts, docWords)
+		p.fwdSize += fwdEntrySize(order, counts, docWords)
 		for _, id := range order {
 			p.docs[id] = append(p.docs[id], uint32(d))
 			p.freqs[id] = append(p.freqs[id], uint16(min(counts[id], math.MaxUint16)))
@@ -282,6 +318,8 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 		}
 	}
 	progress((hi - lo) % 4096)
+	// The maps found each word's term; merging needs only the lists.
+	p.dict, p.langs = nil, nil
 	return p
 }
 
@@ -360,15 +398,12 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 		return nil, err
 	}
 	for i, p := range parts {
-		for l, lw := range p.langs {
-			prefix := string(rune(l + 1))
-			for w, local := range lw.words {
-				if _, ok := wordTerm[prefix+w]; !ok {
-					wordTerm[prefix+w] = global[i][local]
-				}
+		for w, name := range p.wordNames {
+			if _, ok := wordTerm[name]; !ok {
+				wordTerm[name] = global[i][p.wordTerms[w]]
 			}
 		}
-		p.langs, p.dict, p.docs, p.freqs, p.terms = nil, nil, nil, nil, nil
+		p.langs, p.dict, p.docs, p.freqs, p.terms, p.wordTerms = nil, nil, nil, nil, nil, nil
 	}
 	words := make([]string, 0, len(wordTerm))
 	for w := range wordTerm {
@@ -384,6 +419,22 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 	for i, w := range words {
 		ix.wordTerm[i] = wordTerm[w]
 		ix.wordSet[i] = letterSet(w[1:])
+		wordTerm[w] = int32(i) // now the word's number
+	}
+	words = nil
+	// Each partial's words by their numbers, then the names let go of
+	// before the forward index is made.
+	wordNums := make([][]uint32, len(parts))
+	for i, p := range parts {
+		wordNums[i] = make([]uint32, len(p.wordNames))
+		for w, name := range p.wordNames {
+			wordNums[i][w] = uint32(wordTerm[name])
+		}
+		p.wordNames = nil
+	}
+	wordTerm = nil
+	if err := ix.buildForward(ctx, parts, global, wordNums); err != nil {
+		return nil, err
 	}
 	if n > 0 {
 		ix.avgLen = float64(total) / float64(n)
@@ -627,13 +678,8 @@ func (ix *Index) TF(term string, d int) int {
 	if t < 0 || d < 0 || d >= ix.n {
 		return 0
 	}
-	var c cursor
-	ix.openCursor(&c, int32(t), 1)
-	c.advance(uint32(d))
-	if c.doc == uint32(d) {
-		return int(c.tf())
-	}
-	return 0
+	ids, tfs, _ := ix.docTerms(d)
+	return int(tfIn(ids, tfs, int32(t)))
 }
 
 // QueryTerm is one term of a query with its weight: how many times the
@@ -652,17 +698,10 @@ type Hit struct {
 // Score returns document d's BM25 score for the query, computed directly,
 // as Search computes it.
 func (ix *Index) Score(q []QueryTerm, d int) float64 {
-	s := float32(0)
-	for _, qt := range q {
-		t := ix.terms.find(qt.Term)
-		if t < 0 || qt.Weight == 0 {
-			continue
-		}
-		if tf := ix.TF(qt.Term, d); tf > 0 {
-			s += float32(qt.Weight) * ix.idf[t] * ix.tfPart(uint32(tf), uint32(d))
-		}
+	if d < 0 || d >= ix.n {
+		return 0
 	}
-	return float64(s)
+	return ix.scoreIDs(ix.termIDs(q), d)
 }
 
 // TermScore is one query term's part of a document's score.

@@ -128,6 +128,16 @@ func (s *Searcher) Parse(question string) Query {
 	}
 	var terms []SearchTerm
 	seen := map[string]int{}
+	dfs := map[string]int{} // each term's DF, looked up once
+	df := func(term string) int {
+		n, ok := dfs[term]
+		if !ok {
+			n = s.ix.DF(term)
+			dfs[term] = n
+		}
+		return n
+	}
+	idf := func(term string) float64 { return IDF(df(term), s.ix.n) }
 	for _, toks := range s.analyzeQuestion(question, ls) {
 		tok := toks[0]
 		if i, ok := seen[tok.Term]; ok {
@@ -147,12 +157,12 @@ func (s *Searcher) Parse(question string) Query {
 		var found []string
 		for k, t := range toks {
 			term := t.Term
-			if s.ix.DF(term) == 0 {
+			if df(term) == 0 {
 				if wt := s.ix.wordTermOf(ls[k], t.Word); wt != "" {
 					term = wt
 				}
 			}
-			if s.ix.DF(term) > 0 && !slices.Contains(found, term) {
+			if df(term) > 0 && !slices.Contains(found, term) {
 				found = append(found, term)
 			}
 		}
@@ -160,12 +170,12 @@ func (s *Searcher) Parse(question string) Query {
 			// "rebury", "reelected": the text may hold the verb without
 			// its prefix of repetition ("buried", "elected").
 			if rest, ok := strings.CutPrefix(tok.Word, "re"); ok && len(rest) >= 4 {
-				if t := s.ix.ans[ls[0]].Terms(rest); len(t) == 1 && s.ix.DF(t[0]) > 0 {
+				if t := s.ix.ans[ls[0]].Terms(rest); len(t) == 1 && df(t[0]) > 0 {
 					found = append(found, t[0])
 				}
 			}
 		}
-		sort.SliceStable(found, func(i, j int) bool { return s.ix.DF(found[i]) > s.ix.DF(found[j]) })
+		sort.SliceStable(found, func(i, j int) bool { return df(found[i]) > df(found[j]) })
 		an := s.ix.ans[ls[0]]
 		switch {
 		case len(found) > 0:
@@ -185,11 +195,11 @@ func (s *Searcher) Parse(question string) Query {
 		case st.Found == "" && nameLike(question, tok, english):
 			// A name, number or term the text never mentions ("Beria",
 			// "Hungary", "1964") is the surest sign it is not about this.
-			st.Weight = absentNameWeight * s.ix.IDF(tok.Term)
+			st.Weight = absentNameWeight * idf(tok.Term)
 		case st.Found == "":
-			st.Weight = s.ix.IDF(tok.Term)
+			st.Weight = idf(tok.Term)
 		default:
-			st.Weight = s.ix.IDF(st.Found)
+			st.Weight = idf(st.Found)
 		}
 		if st.filler {
 			st.Weight *= fillerWeight
@@ -415,37 +425,50 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		bq = s.feedback(bq, hits)
 		hits = s.ix.Search(bq, max(n, s.opts.Depth))
 	}
+	r := s.rescorer(q, bq)
 	cands := make([]Candidate, len(hits))
+	matched := make([]string, 0, len(hits)*min(len(q.Terms), 8))
 	var toks []Token
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
-		c.Coverage, c.Matched = s.coverage(h.Doc, q)
+		ids, _, words := s.ix.docTerms(h.Doc)
+		found, syn := r.terms.match(ids, r.found, r.syn)
+		exact, _ := r.wordsOf(s, q, h.Doc).match(words, r.exact, nil)
+		got, start := 0.0, len(matched)
 		bonus := 0.0
-		if s.opts.Exact > 0 || s.opts.Proximity > 0 {
-			toks = s.ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], s.text(h.Doc))
+		for k, t := range q.Terms {
+			switch {
+			case found.has(k):
+				got += t.Weight * t.Fuzzy
+				matched = append(matched, t.Word)
+			case syn.has(k):
+				got += t.Weight * q.synonyms
+				matched = append(matched, t.Word)
+			}
+		}
+		if q.total != 0 {
+			c.Coverage = got / q.total
+		}
+		if q.total != 0 && len(matched) > start {
+			c.Matched = matched[start:len(matched):len(matched)]
 		}
 		if s.opts.Exact > 0 {
-			for _, t := range q.Terms {
-				if t.Found == "" || t.Fuzzy != 1 {
-					continue
-				}
-				for _, tok := range toks {
-					if slices.Contains(t.words, tok.Word) {
-						bonus += s.opts.Exact * t.Weight
-						break
-					}
+			for k, t := range q.Terms {
+				if t.Found != "" && t.Fuzzy == 1 && exact.has(k) {
+					bonus += s.opts.Exact * t.Weight
 				}
 			}
 		}
 		if s.opts.Proximity > 0 {
+			toks = s.ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], s.text(h.Doc))
 			bonus += s.opts.Proximity * proximity(toks, q.Terms)
 		}
 		if s.opts.Context > 0 && s.opts.Neighbours != nil {
 			prev, next := s.opts.Neighbours(h.Doc)
 			best := 0.0
 			for _, nb := range []int{prev, next} {
-				if nb >= 0 {
-					best = max(best, s.ix.Score(bq, nb))
+				if nb >= 0 && nb < s.ix.n {
+					best = max(best, r.bq.score(s.ix, nb))
 				}
 			}
 			bonus += s.opts.Context * best
@@ -462,7 +485,12 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		}
 		cands[i] = c
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return better(cands[i].Hit, cands[j].Hit) })
+	slices.SortFunc(cands, func(a, b Candidate) int {
+		if better(a.Hit, b.Hit) {
+			return -1
+		}
+		return 1
+	})
 	if len(cands) > n {
 		cands = cands[:n]
 	}
@@ -494,42 +522,64 @@ func coverageShare(n int) float64 {
 	return float64(coverageNone-n) / (coverageNone - coverageFull)
 }
 
-// coverage returns the share of the query's weight that text d matches,
-// and the query's words it matches.
-func (s *Searcher) coverage(d int, q Query) (float64, []string) {
-	if q.total == 0 {
-		return 0, nil
-	}
-	got := 0.0
-	var words []string
-	for _, t := range q.Terms {
-		if t.Found != "" && s.holds(d, t) {
-			got += t.Weight * t.Fuzzy
-			words = append(words, t.Word)
-			continue
+// rescorer holds what a query matches by number in the index, for
+// rescoring candidates from the forward index.
+type rescorer struct {
+	terms idSet     // the terms of each Query.Terms (found) and of its synonyms (syn)
+	words []*idSet  // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
+	bq    *querySet // the query as searched
+
+	found, syn, exact bitset // a candidate's matches
+}
+
+// rescorer looks up q's terms and words in the index once, so that each
+// candidate is rescored from numbers alone.
+func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
+	r := &rescorer{bq: newQuerySet(s.ix.termIDs(bq)), words: make([]*idSet, len(s.ix.ans))}
+	r.terms.init(len(q.Terms))
+	for k, t := range q.Terms {
+		if t.Found != "" {
+			for _, term := range append([]string{t.Found}, t.Also...) {
+				if i := s.ix.terms.find(term); i >= 0 {
+					r.terms.add(uint32(i), k, false)
+				}
+			}
 		}
-		for _, syn := range t.Synonyms {
-			if s.ix.TF(syn, d) > 0 {
-				got += t.Weight * q.synonyms
-				words = append(words, t.Word)
-				break
+		for _, term := range t.Synonyms {
+			if i := s.ix.terms.find(term); i >= 0 {
+				r.terms.add(uint32(i), k, true)
 			}
 		}
 	}
-	return got / q.total, words
+	r.terms.finish()
+	r.found, r.syn, r.exact = make(bitset, r.terms.words), make(bitset, r.terms.words), make(bitset, r.terms.words)
+	return r
 }
 
-// holds reports whether text d holds a term found for t.
-func (s *Searcher) holds(d int, t SearchTerm) bool {
-	if s.ix.TF(t.Found, d) > 0 {
-		return true
+// wordsOf returns the words, in text d's language, of each of q's terms
+// that may earn the exact-form bonus, in the forms the question has them.
+func (r *rescorer) wordsOf(s *Searcher, q Query, d int) *idSet {
+	l := 0
+	if s.ix.textLang != nil {
+		l = int(s.ix.textLang[d])
 	}
-	for _, a := range t.Also {
-		if s.ix.TF(a, d) > 0 {
-			return true
+	if r.words[l] != nil {
+		return r.words[l]
+	}
+	ws := &idSet{}
+	ws.init(len(q.Terms))
+	if s.opts.Exact > 0 {
+		for k, t := range q.Terms {
+			if t.Found != "" && t.Fuzzy == 1 {
+				for _, w := range s.ix.wordIDs(l, t.words) {
+					ws.add(w, k, false)
+				}
+			}
 		}
 	}
-	return false
+	ws.finish()
+	r.words[l] = ws
+	return ws
 }
 
 // proximity sums, over pairs of distinct question terms found in toks, the

@@ -4,11 +4,13 @@
 package atomicfile
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -43,6 +45,24 @@ const chunk = 4 << 20
 // fails, or ctx is done before the rename, it removes its temporary file and
 // leaves path as it was.
 func Write(ctx context.Context, path string, data []byte, opts Options) error {
+	return WriteFunc(ctx, path, func(w io.Writer) error {
+		for off := 0; off < len(data); off += chunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if _, err := w.Write(data[off:min(off+chunk, len(data))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, opts)
+}
+
+// WriteFunc is Write for contents made as they are written: write writes
+// them to the temporary file (buffered), so that they need not be held in
+// memory whole. When write fails, or ctx is done, path is left as it was.
+// Writes to the temporary file fail with ctx's error once ctx is done.
+func WriteFunc(ctx context.Context, path string, write func(w io.Writer) error, opts Options) error {
 	target, old, err := check(path, opts)
 	if err != nil {
 		return err
@@ -66,13 +86,15 @@ func Write(ctx context.Context, path string, data []byte, opts Options) error {
 		}
 		keepOwner(tmp, old)
 	}
-	for off := 0; off < len(data); off += chunk {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if _, err := tmp.Write(data[off:min(off+chunk, len(data))]); err != nil {
-			return err
-		}
+	bw := bufio.NewWriterSize(ctxWriter{ctx, tmp}, 1<<20)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	// Syncing hundreds of megabytes can take seconds: an interrupt must
 	// not wait for it.
@@ -108,6 +130,19 @@ func Write(ctx context.Context, path string, data []byte, opts Options) error {
 	done = true
 	syncDir(dir)
 	return nil
+}
+
+// ctxWriter fails with ctx's error once ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 // Options say what Write must not replace.

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"unsafe"
 )
@@ -32,89 +33,158 @@ const (
 	trailerLen = 16 // "END." (4) + CRC-32C (4) + total length (8)
 )
 
-// Writer builds a file in memory.
+// Writer builds a file in memory (NewWriter) or writes it out as it goes
+// (NewStream).
 type Writer struct {
-	buf []byte
+	buf     []byte    // the file so far, in memory
+	out     io.Writer // or where it goes
+	crc     uint32    // of what went out
+	n       int64     // bytes gone out
+	err     error     // the first error writing out
+	scratch []byte
 }
 
-// NewWriter starts a file with a 12-byte magic string and a version.
+// NewWriter starts a file in memory with a 12-byte magic string and a
+// version; Finish returns it.
 func NewWriter(magic string, version uint32) *Writer {
 	w := &Writer{buf: make([]byte, 0, 1<<20)}
-	var m [12]byte
-	copy(m[:], magic)
-	w.buf = append(w.buf, m[:]...)
-	w.buf = binary.LittleEndian.AppendUint32(w.buf, version)
+	w.start(magic, version)
 	return w
 }
 
-func (w *Writer) section(tag string, n int) []byte {
+// NewStream starts a file written to out as its sections are added, so
+// that it is never held in memory whole; Close ends it.
+func NewStream(out io.Writer, magic string, version uint32) *Writer {
+	w := &Writer{out: out}
+	w.start(magic, version)
+	return w
+}
+
+func (w *Writer) start(magic string, version uint32) {
+	var m [headerLen]byte
+	copy(m[:12], magic)
+	binary.LittleEndian.PutUint32(m[12:], version)
+	w.write(m[:])
+}
+
+// write adds p to the file.
+func (w *Writer) write(p []byte) {
+	if w.out == nil {
+		w.buf = append(w.buf, p...)
+		return
+	}
+	if w.err != nil {
+		return
+	}
+	w.crc = crc32.Update(w.crc, castagnoli, p)
+	w.n += int64(len(p))
+	_, w.err = w.out.Write(p)
+}
+
+// header starts a section of n bytes.
+func (w *Writer) header(tag string, n int) {
 	if len(tag) > tagLen {
 		panic("binfile: tag too long: " + tag)
 	}
-	var t [tagLen]byte
-	copy(t[:], tag)
-	w.buf = append(w.buf, t[:]...)
-	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(n))
-	start := len(w.buf)
-	w.buf = append(w.buf, make([]byte, n+pad(n))...)
-	return w.buf[start : start+n]
+	var h [tagLen + 8]byte
+	copy(h[:], tag)
+	binary.LittleEndian.PutUint64(h[tagLen:], uint64(n))
+	w.write(h[:])
 }
+
+var zeros [8]byte
 
 func pad(n int) int { return (8 - n%8) % 8 }
 
 // Bytes adds a section of bytes.
-func (w *Writer) Bytes(tag string, b []byte) { copy(w.section(tag, len(b)), b) }
+func (w *Writer) Bytes(tag string, b []byte) {
+	w.header(tag, len(b))
+	w.write(b)
+	w.write(zeros[:pad(len(b))])
+}
 
 // String adds a section holding a string.
-func (w *Writer) String(tag string, s string) { copy(w.section(tag, len(s)), s) }
+func (w *Writer) String(tag string, s string) {
+	w.header(tag, len(s))
+	n := len(s)
+	for len(s) > 0 {
+		k := min(len(s), 1<<16)
+		w.scratch = append(w.scratch[:0], s[:k]...)
+		w.write(w.scratch)
+		s = s[k:]
+	}
+	w.write(zeros[:pad(n)])
+}
+
+// putNumbers adds a section of numbers of size bytes each, put in place by
+// put.
+func putNumbers[T any](w *Writer, tag string, v []T, size int, put func([]byte, T)) {
+	n := size * len(v)
+	w.header(tag, n)
+	for len(v) > 0 {
+		k := min(len(v), (1<<16)/size)
+		if cap(w.scratch) < k*size {
+			w.scratch = make([]byte, 1<<16)
+		}
+		b := w.scratch[:k*size]
+		for i, x := range v[:k] {
+			put(b[i*size:], x)
+		}
+		w.write(b)
+		v = v[k:]
+	}
+	w.write(zeros[:pad(n)])
+}
 
 // Uint32s adds a section of uint32s.
 func (w *Writer) Uint32s(tag string, v []uint32) {
-	b := w.section(tag, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], x)
-	}
+	putNumbers(w, tag, v, 4, binary.LittleEndian.PutUint32)
 }
 
 // Uint16s adds a section of uint16s.
 func (w *Writer) Uint16s(tag string, v []uint16) {
-	b := w.section(tag, 2*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint16(b[2*i:], x)
-	}
+	putNumbers(w, tag, v, 2, binary.LittleEndian.PutUint16)
 }
 
 // Int32s adds a section of int32s.
 func (w *Writer) Int32s(tag string, v []int32) {
-	b := w.section(tag, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], uint32(x))
-	}
+	putNumbers(w, tag, v, 4, func(b []byte, x int32) { binary.LittleEndian.PutUint32(b, uint32(x)) })
 }
 
 // Float32s adds a section of float32s.
 func (w *Writer) Float32s(tag string, v []float32) {
-	b := w.section(tag, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-	}
+	putNumbers(w, tag, v, 4, func(b []byte, x float32) { binary.LittleEndian.PutUint32(b, math.Float32bits(x)) })
 }
 
 // Uint64s adds a section of uint64s.
 func (w *Writer) Uint64s(tag string, v []uint64) {
-	b := w.section(tag, 8*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint64(b[8*i:], x)
-	}
+	putNumbers(w, tag, v, 8, binary.LittleEndian.PutUint64)
 }
 
-// Finish appends the trailer and returns the file's bytes.
+// Finish appends the trailer and returns the file's bytes, for a file
+// NewWriter started.
 func (w *Writer) Finish() []byte {
 	sum := crc32.Checksum(w.buf, castagnoli)
 	w.buf = append(w.buf, "END."...)
 	w.buf = binary.LittleEndian.AppendUint32(w.buf, sum)
 	w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(len(w.buf)+8))
 	return w.buf
+}
+
+// Close writes the trailer of a file NewStream started and returns the
+// file's size, or the first error writing it.
+func (w *Writer) Close() (int64, error) {
+	if w.out == nil {
+		return 0, errors.New("binfile: Close of a file in memory; use Finish")
+	}
+	var t [trailerLen]byte
+	copy(t[:], "END.")
+	binary.LittleEndian.PutUint32(t[4:], w.crc)
+	binary.LittleEndian.PutUint64(t[8:], uint64(w.n+trailerLen))
+	if w.err == nil {
+		_, w.err = w.out.Write(t[:])
+	}
+	return w.n + trailerLen, w.err
 }
 
 // Reader gives access to the sections of a checked file. The slices it

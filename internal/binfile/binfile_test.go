@@ -1,8 +1,10 @@
 package binfile_test
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"lectern/internal/binfile"
@@ -83,4 +85,67 @@ func FuzzOpen(f *testing.F) {
 		r.String("b")
 		r.Uint64s("a")
 	})
+}
+
+// failWriter fails after n bytes.
+type failWriter struct{ n int }
+
+func (f *failWriter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		return 0, errors.New("disk full")
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+func TestStreamMatchesMemory(t *testing.T) {
+	big := make([]uint32, 100_003) // several chunks, and an odd count
+	for i := range big {
+		big[i] = uint32(i * 2654435761)
+	}
+	long := strings.Repeat("abcdefg", 20_001)
+	tests := []struct {
+		name  string
+		write func(w *binfile.Writer)
+	}{
+		{"empty", func(w *binfile.Writer) {}},
+		{"small", func(w *binfile.Writer) {
+			w.Bytes("raw", []byte{1, 2, 3})
+			w.String("text", "héllo")
+			w.Int32s("i32", []int32{-1, 7})
+			w.Float32s("f32", []float32{0.5, -2})
+			w.Uint16s("u16", []uint16{1, 2, 3})
+			w.Uint64s("u64", []uint64{1 << 40})
+			w.Uint32s("none", nil)
+		}},
+		{"large", func(w *binfile.Writer) {
+			w.Uint32s("big", big)
+			w.String("long", long)
+			w.Bytes("bytes", []byte(long[:70_001]))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mw := binfile.NewWriter("TESTMAGIC", 3)
+			tt.write(mw)
+			want := mw.Finish()
+			var buf bytes.Buffer
+			sw := binfile.NewStream(&buf, "TESTMAGIC", 3)
+			tt.write(sw)
+			n, err := sw.Close()
+			if err != nil || n != int64(buf.Len()) || !bytes.Equal(buf.Bytes(), want) {
+				t.Fatalf("stream wrote %d bytes (Close %d, %v), equal %v; want %d bytes", buf.Len(), n, err, bytes.Equal(buf.Bytes(), want), len(want))
+			}
+			if _, err := binfile.Open(buf.Bytes(), "TESTMAGIC", 3); err != nil {
+				t.Fatal(err)
+			}
+			if len(want) > 40 {
+				sw := binfile.NewStream(&failWriter{n: len(want) / 2}, "TESTMAGIC", 3)
+				tt.write(sw)
+				if _, err := sw.Close(); err == nil {
+					t.Error("a failing writer: Close gave no error")
+				}
+			}
+		})
+	}
 }

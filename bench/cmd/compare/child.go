@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"lectern/bench/internal/workload"
+	"lectern/retrieval"
 )
 
 // topK is the number of documents each question asks for.
@@ -72,11 +73,16 @@ func runChild(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	case "lectern":
 		e = &lecternEngine{}
 		conf = fmt.Sprintf("retrieval.BuildIndex, LuceneStopWords, BM25{K1: %g, B: %g}", bm25K1, bm25B)
+	case "lectern-ranked":
+		e = &lecternRankedEngine{}
+		o := rankedOptions
+		conf = fmt.Sprintf("retrieval.BuildIndex, lectern's analyzer, BM25{K1: %g, B: %g}, then retrieval.Searcher as the bot ranks (coverage exponent %g, exact-form bonus %g, fuzzy %v, synonyms %g, %d candidates rescored)",
+			retrieval.DefaultK1, retrieval.DefaultB, o.Coord, o.Exact, o.Fuzzy, o.Synonyms, 30)
 	case "bleve":
 		e = &bleveEngine{opts: bleveOptions{BatchSize: cfg.bleveBatch, Merge: cfg.bleveMerge}}
 		conf = fmt.Sprintf("bleve v2 scorch, bm25, batch %d, force-merge %v", cfg.bleveBatch, cfg.bleveMerge)
 	default:
-		return usageError{fmt.Errorf("unknown engine %q: want lectern or bleve", cfg.engine)}
+		return usageError{fmt.Errorf("unknown engine %q: want lectern, lectern-ranked or bleve", cfg.engine)}
 	}
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(stderr, "%s: "+format+"\n", append([]any{cfg.engine}, args...)...)

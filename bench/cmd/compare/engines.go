@@ -149,6 +149,38 @@ func (e *lecternEngine) search(question string, k int) ([]int, error) {
 
 func (e *lecternEngine) close() error { return nil }
 
+// lecternRankedEngine is lectern as the bot ranks: its own analyzer and
+// BM25 defaults, then a retrieval.Searcher rescoring the BM25 candidates
+// for coverage, exact word forms, misspellings and synonyms with the
+// engine's defaults (retrieval.Engine's, but for neighbouring sentences,
+// which a list of texts does not have).
+type lecternRankedEngine struct {
+	lecternEngine
+	s *retrieval.Searcher
+}
+
+func (e *lecternRankedEngine) build(n int, text func(int) string, dir string) error {
+	e.dir = dir
+	e.an = retrieval.NewAnalyzer(retrieval.AnalyzerOptions{Irregular: true})
+	e.ix = retrieval.BuildIndex(n, text, e.an, retrieval.DefaultBM25())
+	e.s = retrieval.NewSearcher(e.ix, text, rankedOptions)
+	return nil
+}
+
+// rankedOptions are the bot's rescoring options (retrieval.Engine's
+// defaults).
+var rankedOptions = retrieval.SearchOptions{Coord: retrieval.DefaultCoord, Exact: retrieval.DefaultExact,
+	Fuzzy: true, Synonyms: retrieval.DefaultSynonyms}
+
+func (e *lecternRankedEngine) search(question string, k int) ([]int, error) {
+	cands := e.s.Rank(e.s.Parse(question), k)
+	docs := make([]int, len(cands))
+	for i, c := range cands {
+		docs[i] = c.Doc
+	}
+	return docs, nil
+}
+
 // bleveOptions configure the bleve engine.
 type bleveOptions struct {
 	// BatchSize is the number of documents per index.Batch.

@@ -71,7 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated questions")
 	fs.StringVar(&cfg.questionsFrom, "questions-from", "", "ask the questions in this file instead (one per line, or as written by -save-questions)")
 	fs.StringVar(&cfg.saveQuestions, "save-questions", "", "also write the questions to this file, one JSON string per line")
-	engines := fs.String("engines", "lectern,bleve", "the engines to run, in order, comma-separated")
+	engines := fs.String("engines", "lectern,lectern-ranked,bleve", "the engines to run, in order, comma-separated: lectern (plain BM25), lectern-ranked (as the bot ranks), bleve")
 	fs.DurationVar(&cfg.minTime, "min-time", 2*time.Second, "minimum duration of each throughput measurement")
 	fs.IntVar(&cfg.runs, "runs", 3, "timed passes for latency (pooled) and measurements per throughput figure (median)")
 	fs.IntVar(&cfg.bleveBatch, "bleve-batch", 5000, "documents per bleve batch")
@@ -104,15 +104,15 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	for _, e := range strings.Split(*engines, ",") {
 		switch e = strings.TrimSpace(e); e {
-		case "lectern", "bleve":
+		case "lectern", "lectern-ranked", "bleve":
 			cfg.engines = append(cfg.engines, e)
 		case "":
 		default:
-			return cfg, usageError{fmt.Errorf("-engines: unknown engine %q; want lectern and/or bleve", e)}
+			return cfg, usageError{fmt.Errorf("-engines: unknown engine %q; want lectern, lectern-ranked and/or bleve", e)}
 		}
 	}
 	if len(cfg.engines) == 0 {
-		return cfg, usageError{errors.New("-engines: name at least one of lectern, bleve")}
+		return cfg, usageError{errors.New("-engines: name at least one of lectern, lectern-ranked, bleve")}
 	}
 	if cfg.numQuestions <= 0 || cfg.bleveBatch <= 0 || cfg.minTime <= 0 || cfg.runs <= 0 {
 		return cfg, usageError{errors.New("-questions, -runs, -bleve-batch and -min-time must be positive")}

@@ -47,8 +47,8 @@ func TestCompareFolder(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("compare -json printed %q: %v", stdout.String(), err)
 	}
-	if len(rep.Engines) != 2 || rep.Engines[0].Engine != "lectern" || rep.Engines[1].Engine != "bleve" {
-		t.Fatalf("engines = %+v; want lectern then bleve", rep.Engines)
+	if len(rep.Engines) != 3 || rep.Engines[0].Engine != "lectern" || rep.Engines[1].Engine != "lectern-ranked" || rep.Engines[2].Engine != "bleve" {
+		t.Fatalf("engines = %+v; want lectern, lectern-ranked, bleve", rep.Engines)
 	}
 	if rep.Docs != 10 || rep.Questions != 25 {
 		t.Errorf("docs, questions = %d, %d; want 10, 25", rep.Docs, rep.Questions)
@@ -58,7 +58,10 @@ func TestCompareFolder(t *testing.T) {
 			t.Errorf("%s: implausible result %+v", e.Engine, e)
 		}
 	}
-	if rep.Engines[1].IndexBytes <= 0 {
+	if rep.Ratios["ranked_qps_1"] <= 0 {
+		t.Errorf("ratios = %v; want lectern-ranked's over bleve's", rep.Ratios)
+	}
+	if rep.Engines[2].IndexBytes <= 0 {
 		t.Errorf("bleve index size = %d; want > 0", rep.Engines[1].IndexBytes)
 	}
 	// Each sentence is in both files: by text, the engines see the same
@@ -76,7 +79,7 @@ func TestCompareFolder(t *testing.T) {
 	if err := mainErr(context.Background(), args, &stdout, &stderr); err != nil {
 		t.Fatalf("compare %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
-	for _, want := range []string{"| index build time |", "| lectern | bleve | lectern/bleve |", "Top-10 overlap over 25 questions", "Machine: ", "Command: `"} {
+	for _, want := range []string{"| index build time |", "| lectern | lectern-ranked | bleve | lectern/bleve |", "lectern-ranked/bleve: questions/s", "Top-10 overlap over 25 questions", "Machine: ", "Command: `"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, stdout.String())
 		}

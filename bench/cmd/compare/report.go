@@ -159,6 +159,10 @@ func writeMarkdown(w io.Writer, r report) error {
 	row(fmt.Sprintf("questions/s, %d goroutines", r.Machine.GOMAXPROCS), "qps_n", func(e engineResult) string { return group(int64(e.QPSN + 0.5)) })
 	row("questions with no hit", "", func(e engineResult) string { return strconv.Itoa(e.EmptyAnswers) })
 	fmt.Fprintln(bw)
+	if q1, ok := r.Ratios["ranked_qps_1"]; ok {
+		fmt.Fprintf(bw, "lectern-ranked/bleve: questions/s %.2f× on 1 goroutine, %.2f× on %d; latency p50 %.2f×.\n\n",
+			q1, r.Ratios["ranked_qps_n"], r.Machine.GOMAXPROCS, r.Ratios["ranked_latency_p50"])
+	}
 
 	if a, t := r.Agreement, r.AgreementByText; a != nil && t != nil {
 		fmt.Fprintf(bw, "Top-%d overlap over %s questions: mean |A∩B|/%d = %.3f; top-1 agree on %.1f%% of questions. "+

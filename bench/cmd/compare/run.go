@@ -196,11 +196,13 @@ func runEngine(ctx context.Context, exe string, cfg config, name, qpath, hpath, 
 
 // ratios divides lectern's measurements by bleve's.
 func ratios(engines []engineResult) map[string]float64 {
-	var l, b *engineResult
+	var l, b, ranked *engineResult
 	for i := range engines {
 		switch engines[i].Engine {
 		case "lectern":
 			l = &engines[i]
+		case "lectern-ranked":
+			ranked = &engines[i]
 		case "bleve":
 			b = &engines[i]
 		}
@@ -219,5 +221,10 @@ func ratios(engines []engineResult) map[string]float64 {
 	div("latency_p99", l.P99Micros, b.P99Micros)
 	div("qps_1", l.QPS1, b.QPS1)
 	div("qps_n", l.QPSN, b.QPSN)
+	if ranked != nil {
+		div("ranked_latency_p50", ranked.P50Micros, b.P50Micros)
+		div("ranked_qps_1", ranked.QPS1, b.QPS1)
+		div("ranked_qps_n", ranked.QPSN, b.QPSN)
+	}
 	return r
 }

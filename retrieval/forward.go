@@ -1,0 +1,483 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// The forward index holds, for each document, what rescoring a candidate
+// needs of it: its terms with their frequencies (for coverage and for the
+// BM25 score of its neighbours) and its distinct words (for the bonus of a
+// question word found in exactly the question's form). Document d's entry,
+// ix.fwd[ix.fwdOff[d]:ix.fwdOff[d+1]], is a run of uint32s:
+//
+//	the number of terms n, plus fwdTFs when a frequency is above 1
+//	n terms, by increasing number (into ix.terms)
+//	with fwdTFs: the n frequencies as uint16s, two to a uint32, low first
+//	the words, by increasing number (into ix.words)
+//
+// Numbers are stored whole, not as gaps, so that a candidate is checked
+// for a term or word by binary search where it lies, without decoding.
+const fwdTFs = 1 << 31
+
+// appendLocal appends a document's entry in a partial index, as uvarints
+// of local term and word numbers in the order met: the number of terms;
+// each term's number shifted left once, its low bit set when its
+// frequency, which follows, is above 1; the number of words and each
+// word's number.
+func appendLocal(dst []byte, order []int32, counts map[int32]uint32, words []int32) []byte {
+	dst = appendUvarint(dst, uint64(len(order)))
+	for _, id := range order {
+		dst = appendTermTF(dst, uint32(id), min(counts[id], math.MaxUint16))
+	}
+	dst = appendUvarint(dst, uint64(len(words)))
+	for _, w := range words {
+		dst = appendUvarint(dst, uint64(w))
+	}
+	return dst
+}
+
+// fwdEntrySize returns the size in uint32s of a document's entry.
+func fwdEntrySize(order []int32, counts map[int32]uint32, words []int32) int {
+	n := 1 + len(order) + len(words)
+	for _, id := range order {
+		if counts[id] > 1 {
+			return n + (len(order)+1)/2
+		}
+	}
+	return n
+}
+
+// appendTermTF appends a local term's number and its frequency.
+func appendTermTF(dst []byte, v, tf uint32) []byte {
+	if tf > 1 {
+		return appendUvarint(appendUvarint(dst, uint64(v)<<1|1), uint64(tf))
+	}
+	return appendUvarint(dst, uint64(v)<<1)
+}
+
+// buildForward encodes the partial indexes' local entries with global
+// numbers: global[i] maps partial i's terms, and wordNums[i] its words, to
+// their places in ix.terms and ix.words. It frees each partial's entries
+// once encoded.
+func (ix *Index) buildForward(ctx context.Context, parts []*partial, global [][]int32, wordNums [][]uint32) error {
+	size := 0
+	for _, p := range parts {
+		size += p.fwdSize
+	}
+	ix.fwd = make([]uint32, 0, size)
+	ix.fwdOff = make([]uint32, 0, ix.n+1)
+	type termTF struct{ id, tf uint32 }
+	var terms []termTF
+	var words []uint32
+	for i, p := range parts {
+		wg := wordNums[i]
+		data := p.fwd
+		for d := p.lo; d < p.hi; d++ {
+			if (d-p.lo)%4096 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			terms, words = terms[:0], words[:0]
+			nt, k := uvarint(data)
+			data = data[k:]
+			for range nt {
+				v, k := uvarint(data)
+				data = data[k:]
+				tf := uint64(1)
+				if v&1 != 0 {
+					tf, k = uvarint(data)
+					data = data[k:]
+				}
+				terms = append(terms, termTF{uint32(global[i][v>>1]), uint32(tf)})
+			}
+			nw, k := uvarint(data)
+			data = data[k:]
+			for range nw {
+				v, k := uvarint(data)
+				data = data[k:]
+				words = append(words, wg[v])
+			}
+			slices.SortFunc(terms, func(a, b termTF) int { return int(a.id) - int(b.id) })
+			slices.Sort(words)
+			if uint64(len(ix.fwd)) > math.MaxUint32-uint64(3*len(terms)+len(words)+1) {
+				return errors.New("retrieval: the forward index outgrows 16 GiB")
+			}
+			ix.fwdOff = append(ix.fwdOff, uint32(len(ix.fwd)))
+			hdr := uint32(len(terms))
+			for _, t := range terms {
+				if t.tf > 1 {
+					hdr |= fwdTFs
+				}
+			}
+			ix.fwd = append(ix.fwd, hdr)
+			for _, t := range terms {
+				ix.fwd = append(ix.fwd, t.id)
+			}
+			if hdr&fwdTFs != 0 {
+				for j := 0; j < len(terms); j += 2 {
+					v := terms[j].tf
+					if j+1 < len(terms) {
+						v |= terms[j+1].tf << 16
+					}
+					ix.fwd = append(ix.fwd, v)
+				}
+			}
+			ix.fwd = append(ix.fwd, words...)
+		}
+		p.fwd, wordNums[i] = nil, nil
+	}
+	ix.fwdOff = append(ix.fwdOff, uint32(len(ix.fwd)))
+	return nil
+}
+
+// docTerms returns document d's terms, by increasing number, its
+// frequencies (nil when all are 1; else two to a uint32, see tfAt) and
+// its words, by increasing number: slices of the forward index, not
+// copies.
+func (ix *Index) docTerms(d int) (ids, tfs, words []uint32) {
+	e := ix.fwd[ix.fwdOff[d]:ix.fwdOff[d+1]]
+	hdr := e[0]
+	n := int(hdr &^ fwdTFs)
+	ids, e = e[1:1+n], e[1+n:]
+	if hdr&fwdTFs != 0 {
+		tfs, e = e[:(n+1)/2], e[(n+1)/2:]
+	}
+	return ids, tfs, e
+}
+
+// tfAt returns the frequency of a document's i-th term, given its tfs as
+// docTerms returns them.
+func tfAt(tfs []uint32, i int) uint32 {
+	if tfs == nil {
+		return 1
+	}
+	return tfs[i/2] >> (16 * (i % 2)) & 0xffff
+}
+
+// search returns the first place in the sorted list a whose number is at
+// least x, len(a) if none, without branching on the comparisons.
+func search(a []uint32, x uint32) int {
+	lo, n := 0, len(a)
+	for n > 1 {
+		half := n / 2
+		if a[lo+half-1] < x {
+			lo += half
+		}
+		n -= half
+	}
+	if n == 1 && a[lo] < x {
+		lo++
+	}
+	return lo
+}
+
+// holds reports whether the sorted list a holds x.
+func holds(a []uint32, x uint32) bool {
+	i := search(a, x)
+	return i < len(a) && a[i] == x
+}
+
+// tfIn returns the frequency of term t in a document whose terms and
+// frequencies docTerms returned, 0 if it lacks it.
+func tfIn(ids, tfs []uint32, t int32) uint32 {
+	if t < 0 {
+		return 0
+	}
+	i := search(ids, uint32(t))
+	if i == len(ids) || ids[i] != uint32(t) {
+		return 0
+	}
+	return tfAt(tfs, i)
+}
+
+// checkForward verifies the forward index read from a file: every entry in
+// range, its terms and words increasing and known, each frequency between
+// 1 and the document's length.
+func (ix *Index) checkForward() error {
+	nt, nw := uint32(ix.terms.len()), uint32(ix.words.len())
+	if len(ix.fwdOff) != ix.n+1 || ix.fwdOff[0] != 0 || int(ix.fwdOff[ix.n]) != len(ix.fwd) {
+		return errors.New("forward index size disagrees")
+	}
+	for d := 0; d < ix.n; d++ {
+		lo, hi := ix.fwdOff[d], ix.fwdOff[d+1]
+		if lo >= hi || uint64(hi) > uint64(len(ix.fwd)) {
+			return fmt.Errorf("document %d's forward entry out of range", d)
+		}
+		e := ix.fwd[lo:hi]
+		n, size := uint64(e[0]&^fwdTFs), uint64(len(e))-1
+		if e[0]&fwdTFs != 0 && n+(n+1)/2 > size || n > size {
+			return fmt.Errorf("document %d: forward entry cut short", d)
+		}
+		ids, tfs, words := ix.docTerms(d)
+		for i, t := range ids {
+			if t >= nt || i > 0 && t <= ids[i-1] {
+				return fmt.Errorf("document %d: forward terms out of order or range", d)
+			}
+			if tf := tfAt(tfs, i); tf == 0 || tf > uint32(ix.lens[d]) && ix.lens[d] != math.MaxUint16 {
+				return fmt.Errorf("document %d: forward frequency out of range", d)
+			}
+		}
+		if len(ids)%2 == 1 && tfs != nil && tfs[len(tfs)-1]>>16 != 0 {
+			return fmt.Errorf("document %d: forward frequencies out of range", d)
+		}
+		for i, w := range words {
+			if w >= nw || i > 0 && w <= words[i-1] {
+				return fmt.Errorf("document %d: forward words out of order or range", d)
+			}
+		}
+	}
+	return nil
+}
+
+// termID is a query term by its number in the index (-1 for none), with
+// its weight.
+type termID struct {
+	id     int32
+	weight float64
+}
+
+// termIDs returns the numbers of q's terms.
+func (ix *Index) termIDs(q []QueryTerm) []termID {
+	out := make([]termID, len(q))
+	for i, qt := range q {
+		out[i] = termID{id: int32(ix.terms.find(qt.Term)), weight: qt.Weight}
+	}
+	return out
+}
+
+// scoreIDs returns document d's BM25 score for the query, its terms by
+// number, from the forward index.
+func (ix *Index) scoreIDs(q []termID, d int) float64 {
+	ids, tfs, _ := ix.docTerms(d)
+	s := float32(0)
+	for _, qt := range q {
+		if qt.id < 0 || qt.weight == 0 {
+			continue
+		}
+		if tf := tfIn(ids, tfs, qt.id); tf > 0 {
+			s += float32(qt.weight) * ix.idf[qt.id] * ix.tfPart(tf, uint32(d))
+		}
+	}
+	return float64(s)
+}
+
+// wordIDs returns the numbers, sorted, of the given folded words of
+// analyzer l in ix.words.
+func (ix *Index) wordIDs(l int, words []string) []uint32 {
+	var out []uint32
+	prefix := string(rune(l + 1))
+	for _, w := range words {
+		if i := ix.words.find(prefix + w); i >= 0 {
+			out = append(out, uint32(i))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// idSet is a small set of term or word numbers, each standing for some of
+// a query's terms (by their places in Query.Terms): for matching a
+// candidate's sorted numbers against the query's in one pass.
+type idSet struct {
+	ids    []uint32
+	found  []bitset   // per id: the query terms it is found for
+	syn    []bitset   // per id: the query terms it is a synonym of
+	filter [16]uint64 // a bit per id's hash, to pass over most numbers at once
+	words  int        // bitset words per set
+}
+
+// bitset is a set of a query's terms by their places.
+type bitset []uint64
+
+func (b bitset) has(k int) bool { return k/64 < len(b) && b[k/64]&(1<<(k%64)) != 0 }
+
+func (b bitset) set(k int) { b[k/64] |= 1 << (k % 64) }
+
+func (b bitset) or(c bitset) {
+	for i := range b {
+		b[i] |= c[i]
+	}
+}
+
+func (s *idSet) init(terms int) { s.words = (terms + 63) / 64 }
+
+// add records that id stands for query term k, as a synonym or not.
+func (s *idSet) add(id uint32, k int, syn bool) {
+	i := slices.Index(s.ids, id)
+	if i < 0 {
+		i = len(s.ids)
+		s.ids = append(s.ids, id)
+		s.found = append(s.found, make(bitset, s.words))
+		s.syn = append(s.syn, make(bitset, s.words))
+	}
+	if syn {
+		s.syn[i].set(k)
+	} else {
+		s.found[i].set(k)
+	}
+}
+
+// finish sorts the set and sets its filter.
+func (s *idSet) finish() {
+	order := make([]int, len(s.ids))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return s.ids[order[a]] < s.ids[order[b]] })
+	ids, found, syn := make([]uint32, len(order)), make([]bitset, len(order)), make([]bitset, len(order))
+	for i, o := range order {
+		ids[i], found[i], syn[i] = s.ids[o], s.found[o], s.syn[o]
+		h := idHash(s.ids[o])
+		s.filter[h/64] |= 1 << (h % 64)
+	}
+	s.ids, s.found, s.syn = ids, found, syn
+}
+
+// idHash picks a number's bit in idSet.filter.
+func idHash(id uint32) uint32 { return (id * 0x9E3779B1) >> 22 }
+
+// match returns the query terms that doc, a document's sorted numbers,
+// holds a number found for, and those it holds a synonym of, in found and
+// syn (either may be nil), which it clears first.
+func (s *idSet) match(doc []uint32, found, syn bitset) (bitset, bitset) {
+	clear(found)
+	clear(syn)
+	if len(s.ids) == 0 {
+		return found, syn
+	}
+	if len(s.ids)*bits.Len(uint(len(doc)))*2 < len(doc) {
+		// A long document: look each number up in it.
+		for i, x := range s.ids {
+			if holds(doc, x) {
+				found.or(s.found[i])
+				if syn != nil {
+					syn.or(s.syn[i])
+				}
+			}
+		}
+		return found, syn
+	}
+	for _, x := range doc {
+		if h := idHash(x); s.filter[h/64]&(1<<(h%64)) == 0 {
+			continue
+		}
+		if i := search(s.ids, x); i < len(s.ids) && s.ids[i] == x {
+			found.or(s.found[i])
+			if syn != nil {
+				syn.or(s.syn[i])
+			}
+		}
+	}
+	return found, syn
+}
+
+// querySet is a query's terms by number, for scoring a document from its
+// forward entry: each distinct number with its places in the query.
+type querySet struct {
+	q      []termID
+	ids    []uint32  // sorted
+	places [][]int32 // per id: its places in q
+	filter [16]uint64
+	parts  []placeScore // scratch
+}
+
+// placeScore is a query term's part of a document's score, by its place.
+type placeScore struct {
+	place int32
+	score float32
+}
+
+// newQuerySet indexes q's terms that can score (known, of non-zero weight).
+func newQuerySet(q []termID) *querySet {
+	s := &querySet{q: q}
+	for i, qt := range q {
+		if qt.id < 0 || qt.weight == 0 {
+			continue
+		}
+		k := slices.Index(s.ids, uint32(qt.id))
+		if k < 0 {
+			k = len(s.ids)
+			s.ids = append(s.ids, uint32(qt.id))
+			s.places = append(s.places, nil)
+		}
+		s.places[k] = append(s.places[k], int32(i))
+	}
+	order := make([]int, len(s.ids))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return s.ids[order[a]] < s.ids[order[b]] })
+	ids, places := make([]uint32, len(order)), make([][]int32, len(order))
+	for i, o := range order {
+		ids[i], places[i] = s.ids[o], s.places[o]
+		h := idHash(ids[i])
+		s.filter[h/64] |= 1 << (h % 64)
+	}
+	s.ids, s.places = ids, places
+	return s
+}
+
+// score returns document d's BM25 score for the query, as scoreIDs
+// computes it (the same parts summed in the query's order), walking d's
+// few terms rather than looking up each of the query's.
+func (s *querySet) score(ix *Index, d int) float64 {
+	ids, tfs, _ := ix.docTerms(d)
+	parts := s.parts[:0]
+	for i, x := range ids {
+		if h := idHash(x); s.filter[h/64]&(1<<(h%64)) == 0 {
+			continue
+		}
+		k := search(s.ids, x)
+		if k == len(s.ids) || s.ids[k] != x {
+			continue
+		}
+		tf := tfAt(tfs, i)
+		for _, p := range s.places[k] {
+			qt := s.q[p]
+			parts = append(parts, placeScore{p, float32(qt.weight) * ix.idf[qt.id] * ix.tfPart(tf, uint32(d))})
+		}
+	}
+	// In the query's order (insertion sort: a handful of parts).
+	for i := 1; i < len(parts); i++ {
+		for j := i; j > 0 && parts[j].place < parts[j-1].place; j-- {
+			parts[j], parts[j-1] = parts[j-1], parts[j]
+		}
+	}
+	sum := float32(0)
+	for _, p := range parts {
+		sum += p.score
+	}
+	s.parts = parts
+	return float64(sum)
+}
+
+// appendDocTokens appends the tokens of text, a part of text d, to dst, as
+// an.AppendTokens does. An English word is indexed as its stem, so the
+// term of each of d's words is read from the index (through d's words in
+// the forward index) rather than stemmed again; a word d lacks, or of
+// another language, is stemmed.
+func (ix *Index) appendDocTokens(dst []Token, d int, an *Analyzer, text string) []Token {
+	if !an.english {
+		return an.AppendTokens(dst, text)
+	}
+	_, _, words := ix.docTerms(d)
+	an.eachWord(text, func(key, word string, start, end, pos, _ int) {
+		i, ok := slices.BinarySearchFunc(words, word, func(id uint32, w string) int {
+			return strings.Compare(ix.words.at(int(id))[1:], w)
+		})
+		term := ""
+		if ok {
+			term = ix.terms.at(int(ix.wordTerm[words[i]]))
+		} else {
+			term = an.stem(key)
+		}
+		dst = append(dst, Token{Term: term, Word: word, Start: start, End: end, Pos: pos})
+	})
+	return dst
+}
