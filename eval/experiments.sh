@@ -32,8 +32,8 @@ row scifact "title counted twice" --plain --k1 1.2 --b 0.75 --title-weight 2
 row scifact "title counted three times" --plain --k1 1.2 --b 0.75 --title-weight 3
 row scifact "BM25+ (delta 0.5)" --plain --k1 1.2 --b 0.75 --title-weight 3 --variant bm25+ --delta 0.5
 row scifact "BM25L (delta 0.5)" --plain --k1 1.2 --b 0.75 --title-weight 3 --variant bm25l --delta 0.5
-row scifact "coverage rescoring (exponent 0.25)" --k1 1.2 --b 0.75 --title-weight 3 --coord 0.25 --exact 0 --fuzzy=false
-row scifact "coverage rescoring (exponent 1)" --k1 1.2 --b 0.75 --title-weight 3 --coord 1 --exact 0 --fuzzy=false
+row scifact "coverage rescoring (exponent 0.25; faded out for passages, so no effect)" --k1 1.2 --b 0.75 --title-weight 3 --coord 0.25 --exact 0 --fuzzy=false
+row scifact "coverage rescoring (exponent 1; faded out for passages, so no effect)" --k1 1.2 --b 0.75 --title-weight 3 --coord 1 --exact 0 --fuzzy=false
 row scifact "exact-form bonus 0.1" --k1 1.2 --b 0.75 --title-weight 3 --coord 0 --exact 0.1 --fuzzy=false
 row scifact "proximity bonus 0.1" --k1 1.2 --b 0.75 --title-weight 3 --coord 0 --exact 0 --proximity 0.1 --fuzzy=false
 row scifact "RM3 (10 docs, 10 terms, weight 0.3)" --k1 1.2 --b 0.75 --title-weight 3 --coord 0 --exact 0 --fuzzy=false --rm3-docs 10 --rm3-terms 10 --rm3-weight 0.3
@@ -52,4 +52,4 @@ row scifact-sentences "proximity bonus 0.2" --k1 0.9 --b 0.4 --coord 0 --exact 0
 row scifact-sentences "neighbouring sentences' context (0.35)" --k1 0.9 --b 0.4 --coord 0 --exact 0 --context 0.35 --fuzzy=false
 row scifact-sentences "context 0.35 and coverage 1" --k1 0.9 --b 0.4 --coord 1 --exact 0 --context 0.35 --fuzzy=false
 row scifact-sentences "… and RM3 (10, 10, 0.3)" --k1 0.9 --b 0.4 --coord 1 --exact 0 --context 0.35 --fuzzy=false --rm3-docs 10 --rm3-terms 10 --rm3-weight 0.3
-row scifact-sentences "**lectern's default** (context 0.35, coverage 1, exact 0.3, fuzzy)" --k1 0.9 --b 0.4
+row scifact-sentences "**lectern's default** (context 0.35, coverage 1, exact 0.3, fuzzy, clauses, answer types)" --k1 0.9 --b 0.4
