@@ -31,7 +31,7 @@ const fwdTFs = 1 << 31
 // each term's number shifted left once, its low bit set when its
 // frequency, which follows, is above 1; the number of words and each
 // word's number.
-func appendLocal(dst []byte, order []int32, counts map[int32]uint32, words []int32) []byte {
+func appendLocal(dst []byte, order []int32, counts []uint32, words []int32) []byte {
 	dst = appendUvarint(dst, uint64(len(order)))
 	for _, id := range order {
 		dst = appendTermTF(dst, uint32(id), min(counts[id], math.MaxUint16))
@@ -44,7 +44,7 @@ func appendLocal(dst []byte, order []int32, counts map[int32]uint32, words []int
 }
 
 // fwdEntrySize returns the size in uint32s of a document's entry.
-func fwdEntrySize(order []int32, counts map[int32]uint32, words []int32) int {
+func fwdEntrySize(order []int32, counts []uint32, words []int32) int {
 	n := 1 + len(order) + len(words)
 	for _, id := range order {
 		if counts[id] > 1 {

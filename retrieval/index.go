@@ -239,7 +239,7 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 	for i := range p.langs {
 		p.langs[i] = langWords{words: map[string]int32{}, keys: map[string]int32{}}
 	}
-	counts := map[int32]uint32{}
+	var counts []uint32 // per local term: its count in the document being analysed
 	var order []int32
 	var docWords []int32
 	var wordSeen []int32 // per local word: the last document holding it, plus one
@@ -251,6 +251,7 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 			p.terms = append(p.terms, term)
 			p.docs = append(p.docs, nil)
 			p.freqs = append(p.freqs, nil)
+			counts = append(counts, 0)
 		}
 		return id
 	}
@@ -308,7 +309,7 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 		for _, id := range order {
 			p.docs[id] = append(p.docs[id], uint32(d))
 			p.freqs[id] = append(p.freqs[id], uint16(min(counts[id], math.MaxUint16)))
-			delete(counts, id)
+			counts[id] = 0
 		}
 		if (d-lo+1)%4096 == 0 {
 			progress(4096)
