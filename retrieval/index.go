@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -337,18 +338,18 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 		}
 		p.lens = nil
 	}
-	// Each partial's terms, sorted; global term IDs for its local ones.
+	// Each partial's terms and words, sorted, on all cores; global term
+	// IDs for its local ones.
 	orders := make([][]int32, len(parts))
+	wordOrders := make([][]int32, len(parts))
 	global := make([][]int32, len(parts))
+	var wg sync.WaitGroup
 	for i, p := range parts {
-		o := make([]int32, len(p.terms))
-		for j := range o {
-			o[j] = int32(j)
-		}
-		sort.Slice(o, func(a, b int) bool { return p.terms[o[a]] < p.terms[o[b]] })
-		orders[i] = o
 		global[i] = make([]int32, len(p.terms))
+		wg.Go(func() { orders[i] = sortedOrder(p.terms) })
+		wg.Go(func() { wordOrders[i] = sortedOrder(p.wordNames) })
 	}
+	wg.Wait()
 	var terms []string
 	var docs []uint32
 	var freqs []uint16
@@ -393,47 +394,53 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 	ix.post = enc
 	ix.terms = newStrtab(terms)
 
-	// Words, from every partial, each with its term.
-	wordTerm := map[string]int32{}
+	// Words, from every partial, each with its term: the partials' sorted
+	// words merged, the first partial holding a word giving its term.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for i, p := range parts {
-		for w, name := range p.wordNames {
-			if _, ok := wordTerm[name]; !ok {
-				wordTerm[name] = global[i][p.wordTerms[w]]
-			}
-		}
-		p.langs, p.dict, p.docs, p.freqs, p.terms, p.wordTerms = nil, nil, nil, nil, nil, nil
-	}
-	words := make([]string, 0, len(wordTerm))
-	for w := range wordTerm {
-		words = append(words, w)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	sort.Strings(words)
-	ix.words = newStrtab(words)
-	ix.wordTerm = make([]int32, len(words))
-	ix.wordSet = make([]uint64, len(words))
-	for i, w := range words {
-		ix.wordTerm[i] = wordTerm[w]
-		ix.wordSet[i] = letterSet(w[1:])
-		wordTerm[w] = int32(i) // now the word's number
-	}
-	words = nil
-	// Each partial's words by their numbers, then the names let go of
-	// before the forward index is made.
-	wordNums := make([][]uint32, len(parts))
+	var words []string
+	wordNums := make([][]uint32, len(parts)) // each partial's words by their numbers
 	for i, p := range parts {
 		wordNums[i] = make([]uint32, len(p.wordNames))
-		for w, name := range p.wordNames {
-			wordNums[i][w] = uint32(wordTerm[name])
-		}
-		p.wordNames = nil
+		pos[i] = 0
 	}
-	wordTerm = nil
+	for {
+		w, ok := "", false
+		for i, p := range parts {
+			if pos[i] < len(wordOrders[i]) {
+				if x := p.wordNames[wordOrders[i][pos[i]]]; !ok || x < w {
+					w, ok = x, true
+				}
+			}
+		}
+		if !ok {
+			break
+		}
+		if len(words)%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		num := uint32(len(words))
+		words = append(words, w)
+		first := true
+		for i, p := range parts {
+			if pos[i] < len(wordOrders[i]) && p.wordNames[wordOrders[i][pos[i]]] == w {
+				local := wordOrders[i][pos[i]]
+				if first {
+					ix.wordTerm = append(ix.wordTerm, global[i][p.wordTerms[local]])
+					ix.wordSet = append(ix.wordSet, letterSet(w[1:]))
+					first = false
+				}
+				wordNums[i][local] = num
+				pos[i]++
+			}
+		}
+	}
+	ix.words = newStrtab(words)
+	// The names and lists are let go of before the forward index is made.
+	for _, p := range parts {
+		p.langs, p.dict, p.docs, p.freqs, p.terms, p.wordTerms, p.wordNames = nil, nil, nil, nil, nil, nil, nil
+	}
 	if err := ix.buildForward(ctx, parts, global, wordNums); err != nil {
 		return nil, err
 	}
@@ -445,6 +452,17 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 	}
 	ix.prepare()
 	return ix, ctx.Err()
+}
+
+// sortedOrder returns the numbers of names, 0 to len(names)-1, in the
+// order of the names they number.
+func sortedOrder(names []string) []int32 {
+	o := make([]int32, len(names))
+	for j := range o {
+		o[j] = int32(j)
+	}
+	slices.SortFunc(o, func(a, b int32) int { return strings.Compare(names[a], names[b]) })
+	return o
 }
 
 // encode appends a term's postings to enc in blocks of blockSize.
