@@ -55,6 +55,20 @@ func fwdEntrySize(order []int32, counts []uint32, words []int32) int {
 	return n
 }
 
+// fwdChunk is the size of the chunks of a partial index's local forward
+// entries.
+const fwdChunk = 1 << 20
+
+// appendChunk appends entry to the last of chunks when it fits there
+// whole, else to a new chunk.
+func appendChunk(chunks [][]byte, entry []byte) [][]byte {
+	if n := len(chunks); n > 0 && cap(chunks[n-1])-len(chunks[n-1]) >= len(entry) {
+		chunks[n-1] = append(chunks[n-1], entry...)
+		return chunks
+	}
+	return append(chunks, append(make([]byte, 0, max(fwdChunk, len(entry))), entry...))
+}
+
 // appendTermTF appends a local term's number and its frequency.
 func appendTermTF(dst []byte, v, tf uint32) []byte {
 	if tf > 1 {
@@ -101,11 +115,22 @@ func (ix *Index) forwardPart(ctx context.Context, p *partial, base uint32, out [
 	type termTF struct{ id, tf uint32 }
 	var terms []termTF
 	var words []uint32
-	data := p.fwd
+	var data []byte
+	chunk := -1
 	at := 0
 	for d := p.lo; d < p.hi; d++ {
 		if (d-p.lo)%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
+		}
+		for len(data) == 0 {
+			// The next chunk; the one read is let go of.
+			if chunk >= 0 {
+				p.fwd[chunk] = nil
+			}
+			if chunk++; chunk >= len(p.fwd) {
+				return fmt.Errorf("retrieval: a partial's forward entries end before its document %d", d)
+			}
+			data = p.fwd[chunk]
 		}
 		terms, words = terms[:0], words[:0]
 		nt, k := uvarint(data)

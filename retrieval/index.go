@@ -223,9 +223,11 @@ type partial struct {
 	wordNames []string
 	wordTerms []int32
 	// Per document, its local terms with their frequencies and its local
-	// words (forward.go's appendLocal), and the size of their global
-	// entries in uint32s.
-	fwd     []byte
+	// words (forward.go's appendLocal), in chunks of about fwdChunk bytes
+	// that each hold whole entries (so that they never grow by copying,
+	// and are freed one by one as merging reads them); and the size of
+	// their global entries in uint32s.
+	fwd     [][]byte
 	fwdSize int
 }
 
@@ -240,6 +242,7 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 	for i := range p.langs {
 		p.langs[i] = langWords{words: map[string]int32{}, keys: map[string]int32{}}
 	}
+	var entry []byte
 	var counts []uint32 // per local term: its count in the document being analysed
 	var order []int32
 	var docWords []int32
@@ -305,7 +308,8 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 			counts[id]++
 		})
 		p.lens[d-lo] = uint16(min(n, math.MaxUint16))
-		p.fwd = appendLocal(p.fwd, order, counts, docWords)
+		entry = appendLocal(entry[:0], order, counts, docWords)
+		p.fwd = appendChunk(p.fwd, entry)
 		p.fwdSize += fwdEntrySize(order, counts, docWords)
 		for _, id := range order {
 			p.docs[id] = append(p.docs[id], uint32(d))
