@@ -354,6 +354,56 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 		wg.Go(func() { wordOrders[i] = sortedOrder(p.wordNames) })
 	}
 	wg.Wait()
+	// The terms and the words are merged side by side: a word's term is
+	// known as a partial's local term until the terms are numbered.
+	var termErr error
+	var words []string
+	var wordFrom []wordSource
+	wordNums := make([][]uint32, len(parts)) // each partial's words by their numbers
+	wg.Go(func() { termErr = ix.mergeTerms(ctx, parts, orders, global) })
+	wg.Go(func() { words, wordFrom = mergeWords(parts, wordOrders, wordNums) })
+	wg.Wait()
+	if termErr != nil {
+		return nil, termErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ix.words = newStrtab(words)
+	ix.wordTerm = make([]int32, len(words))
+	ix.wordSet = make([]uint64, len(words))
+	for k, w := range words {
+		ix.wordTerm[k] = global[wordFrom[k].part][wordFrom[k].term]
+		ix.wordSet[k] = letterSet(w[1:])
+	}
+	words, wordFrom = nil, nil
+	// The names and lists are let go of before the forward index is made.
+	for _, p := range parts {
+		p.langs, p.dict, p.docs, p.freqs, p.terms, p.wordTerms, p.wordNames = nil, nil, nil, nil, nil, nil, nil
+	}
+	if n > 0 {
+		ix.avgLen = float64(total) / float64(n)
+	}
+	// What scoring needs of the postings is worked out while the forward
+	// index is made: neither touches what the other writes.
+	wg.Go(ix.prepare)
+	err := ix.buildForward(ctx, parts, global, wordNums)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	return ix, ctx.Err()
+}
+
+// wordSource is where a merged word's term comes from: a partial and its
+// local term.
+type wordSource struct{ part, term int32 }
+
+// mergeTerms merges the partials' terms, each partial's in the sorted
+// order orders gives, into ix's vocabulary and postings, and sets global,
+// each partial's local terms' numbers in it. It frees each term's
+// postings in the partials once encoded.
+func (ix *Index) mergeTerms(ctx context.Context, parts []*partial, orders [][]int32, global [][]int32) error {
 	var terms []string
 	var docs []uint32
 	var freqs []uint16
@@ -373,7 +423,7 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 			break
 		}
 		if len(terms)%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 		id := int32(len(terms))
 		terms = append(terms, t)
@@ -397,65 +447,47 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 	ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
 	ix.post = enc
 	ix.terms = newStrtab(terms)
+	return nil
+}
 
-	// Words, from every partial, each with its term: the partials' sorted
-	// words merged, the first partial holding a word giving its term.
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+// mergeWords merges the partials' words, each partial's in the sorted
+// order orders gives: it returns them, each with the partial and local
+// term of the first partial holding it, and sets nums, each partial's
+// local words' numbers among them.
+func mergeWords(parts []*partial, orders [][]int32, nums [][]uint32) ([]string, []wordSource) {
 	var words []string
-	wordNums := make([][]uint32, len(parts)) // each partial's words by their numbers
+	var from []wordSource
+	pos := make([]int, len(parts))
 	for i, p := range parts {
-		wordNums[i] = make([]uint32, len(p.wordNames))
-		pos[i] = 0
+		nums[i] = make([]uint32, len(p.wordNames))
 	}
 	for {
 		w, ok := "", false
 		for i, p := range parts {
-			if pos[i] < len(wordOrders[i]) {
-				if x := p.wordNames[wordOrders[i][pos[i]]]; !ok || x < w {
+			if pos[i] < len(orders[i]) {
+				if x := p.wordNames[orders[i][pos[i]]]; !ok || x < w {
 					w, ok = x, true
 				}
 			}
 		}
 		if !ok {
-			break
-		}
-		if len(words)%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return words, from
 		}
 		num := uint32(len(words))
 		words = append(words, w)
 		first := true
 		for i, p := range parts {
-			if pos[i] < len(wordOrders[i]) && p.wordNames[wordOrders[i][pos[i]]] == w {
-				local := wordOrders[i][pos[i]]
+			if pos[i] < len(orders[i]) && p.wordNames[orders[i][pos[i]]] == w {
+				local := orders[i][pos[i]]
 				if first {
-					ix.wordTerm = append(ix.wordTerm, global[i][p.wordTerms[local]])
-					ix.wordSet = append(ix.wordSet, letterSet(w[1:]))
+					from = append(from, wordSource{int32(i), p.wordTerms[local]})
 					first = false
 				}
-				wordNums[i][local] = num
+				nums[i][local] = num
 				pos[i]++
 			}
 		}
 	}
-	ix.words = newStrtab(words)
-	// The names and lists are let go of before the forward index is made.
-	for _, p := range parts {
-		p.langs, p.dict, p.docs, p.freqs, p.terms, p.wordTerms, p.wordNames = nil, nil, nil, nil, nil, nil, nil
-	}
-	if err := ix.buildForward(ctx, parts, global, wordNums); err != nil {
-		return nil, err
-	}
-	if n > 0 {
-		ix.avgLen = float64(total) / float64(n)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	ix.prepare()
-	return ix, ctx.Err()
 }
 
 // sortedOrder returns the numbers of names, 0 to len(names)-1, in the
