@@ -306,6 +306,9 @@ func split(dst []string, s string) []string {
 
 // stopped reports whether a word is a stop word, as written or folded.
 func (a *Analyzer) stopped(key, word string) bool {
+	if key == word {
+		return a.stop[key]
+	}
 	return a.stop[key] || a.stop[word]
 }
 
@@ -446,6 +449,26 @@ func (a *Analyzer) fold(s string) string {
 func tokenize(text string, f func(start, end int)) {
 	start := -1
 	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			// ASCII, most of most texts: a letter or digit, or not.
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				if start < 0 {
+					start = i
+				}
+				i++
+				continue
+			}
+			if start >= 0 && isJoiner(text, start, i, rune(c), 1) {
+				i++
+				continue
+			}
+			if start >= 0 {
+				f(start, i)
+				start = -1
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if isIdeograph(r) {
 			if start >= 0 {
@@ -479,6 +502,9 @@ func tokenize(text string, f func(start, end int)) {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
@@ -520,12 +546,23 @@ func isJoiner(text string, start, i int, r rune, size int) bool {
 // apostrophes and hyphens, strips a possessive "'s" and drops the remaining
 // apostrophes and the full stops of initialisms.
 func fold(w string) string {
-	ascii := true
+	ascii, upper, marks := true, false, false
 	for i := 0; i < len(w); i++ {
-		if w[i] >= utf8.RuneSelf {
+		switch c := w[i]; {
+		case c >= utf8.RuneSelf:
 			ascii = false
-			break
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case c == '\'' || c == '.':
+			marks = true
 		}
+	}
+	if ascii && !marks {
+		// Most words: no apostrophe, full stop or diacritic.
+		if upper {
+			return strings.ToLower(w)
+		}
+		return w
 	}
 	var s string
 	if ascii {

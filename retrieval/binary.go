@@ -10,6 +10,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strconv"
 	"time"
 	"unsafe"
 
@@ -62,6 +63,23 @@ type indexMeta struct {
 	Saved    Saved  `json:"saved"`
 }
 
+// createdNow returns the time an index file records as its making: now,
+// or the time SOURCE_DATE_EPOCH gives in seconds since 1970 when it is set,
+// as reproducible builds do, so that building the same corpus twice writes
+// the same bytes (the index itself does not depend on timing or the order
+// of concurrent work).
+func createdNow() (time.Time, error) {
+	v, ok := os.LookupEnv("SOURCE_DATE_EPOCH")
+	if !ok || v == "" {
+		return time.Now().UTC(), nil
+	}
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || secs < 0 {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", v)
+	}
+	return time.Unix(secs, 0).UTC(), nil
+}
+
 // SaveEngine writes e to path, through a temporary file renamed into place
 // so that a reader never sees half a file; see SaveEngineContext.
 func SaveEngine(path string, e *Engine, saved Saved) (int64, error) {
@@ -74,10 +92,16 @@ func SaveEngine(path string, e *Engine, saved Saved) (int64, error) {
 // devices, the corpus's own files (saved.Corpus and saved.Files) and any
 // other file that is not empty and not a lectern index file are refused
 // (ErrNotIndexFile), so that a mistyped path cannot destroy a document. When ctx is done or writing fails, path is left as it was and no
-// temporary file remains.
+// temporary file remains. A zero saved.Created is taken as now, or as
+// SOURCE_DATE_EPOCH when that is set: the same engine saved with the same
+// Saved gives the same bytes.
 func SaveEngineContext(ctx context.Context, path string, e *Engine, saved Saved) (int64, error) {
 	if saved.Created.IsZero() {
-		saved.Created = time.Now().UTC()
+		created, err := createdNow()
+		if err != nil {
+			return 0, err
+		}
+		saved.Created = created
 	}
 	// The file is written as it is made, section by section, never held
 	// in memory whole.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // The forward index holds, for each document, what rescoring a candidate
@@ -31,7 +32,7 @@ const fwdTFs = 1 << 31
 // each term's number shifted left once, its low bit set when its
 // frequency, which follows, is above 1; the number of words and each
 // word's number.
-func appendLocal(dst []byte, order []int32, counts map[int32]uint32, words []int32) []byte {
+func appendLocal(dst []byte, order []int32, counts []uint32, words []int32) []byte {
 	dst = appendUvarint(dst, uint64(len(order)))
 	for _, id := range order {
 		dst = appendTermTF(dst, uint32(id), min(counts[id], math.MaxUint16))
@@ -44,7 +45,7 @@ func appendLocal(dst []byte, order []int32, counts map[int32]uint32, words []int
 }
 
 // fwdEntrySize returns the size in uint32s of a document's entry.
-func fwdEntrySize(order []int32, counts map[int32]uint32, words []int32) int {
+func fwdEntrySize(order []int32, counts []uint32, words []int32) int {
 	n := 1 + len(order) + len(words)
 	for _, id := range order {
 		if counts[id] > 1 {
@@ -52,6 +53,20 @@ func fwdEntrySize(order []int32, counts map[int32]uint32, words []int32) int {
 		}
 	}
 	return n
+}
+
+// fwdChunk is the size of the chunks of a partial index's local forward
+// entries.
+const fwdChunk = 1 << 20
+
+// appendChunk appends entry to the last of chunks when it fits there
+// whole, else to a new chunk.
+func appendChunk(chunks [][]byte, entry []byte) [][]byte {
+	if n := len(chunks); n > 0 && cap(chunks[n-1])-len(chunks[n-1]) >= len(entry) {
+		chunks[n-1] = append(chunks[n-1], entry...)
+		return chunks
+	}
+	return append(chunks, append(make([]byte, 0, max(fwdChunk, len(entry))), entry...))
 }
 
 // appendTermTF appends a local term's number and its frequency.
@@ -64,75 +79,116 @@ func appendTermTF(dst []byte, v, tf uint32) []byte {
 
 // buildForward encodes the partial indexes' local entries with global
 // numbers: global[i] maps partial i's terms, and wordNums[i] its words, to
-// their places in ix.terms and ix.words. It frees each partial's entries
-// once encoded.
+// their places in ix.terms and ix.words. Each partial's entries, whose
+// size it knows, are encoded into their own place on a core of their own,
+// and freed once encoded.
 func (ix *Index) buildForward(ctx context.Context, parts []*partial, global [][]int32, wordNums [][]uint32) error {
-	size := 0
+	size := uint64(0)
 	for _, p := range parts {
-		size += p.fwdSize
+		size += uint64(p.fwdSize)
 	}
-	ix.fwd = make([]uint32, 0, size)
-	ix.fwdOff = make([]uint32, 0, ix.n+1)
+	if size > math.MaxUint32 {
+		return errors.New("retrieval: the forward index outgrows 16 GiB")
+	}
+	ix.fwd = make([]uint32, size)
+	ix.fwdOff = make([]uint32, ix.n+1)
+	ix.fwdOff[ix.n] = uint32(size)
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	start := 0
+	for i, p := range parts {
+		base, out := uint32(start), ix.fwd[start:start+p.fwdSize]
+		wg.Go(func() {
+			errs[i] = ix.forwardPart(ctx, p, base, out, global[i], wordNums[i])
+			p.fwd, wordNums[i] = nil, nil
+		})
+		start += p.fwdSize
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// forwardPart encodes partial p's entries into out, which starts at
+// ix.fwd[base], and sets their offsets in ix.fwdOff; global maps its terms
+// and wg its words to their global numbers.
+func (ix *Index) forwardPart(ctx context.Context, p *partial, base uint32, out []uint32, global []int32, wg []uint32) error {
 	type termTF struct{ id, tf uint32 }
 	var terms []termTF
 	var words []uint32
-	for i, p := range parts {
-		wg := wordNums[i]
-		data := p.fwd
-		for d := p.lo; d < p.hi; d++ {
-			if (d-p.lo)%4096 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			terms, words = terms[:0], words[:0]
-			nt, k := uvarint(data)
-			data = data[k:]
-			for range nt {
-				v, k := uvarint(data)
-				data = data[k:]
-				tf := uint64(1)
-				if v&1 != 0 {
-					tf, k = uvarint(data)
-					data = data[k:]
-				}
-				terms = append(terms, termTF{uint32(global[i][v>>1]), uint32(tf)})
-			}
-			nw, k := uvarint(data)
-			data = data[k:]
-			for range nw {
-				v, k := uvarint(data)
-				data = data[k:]
-				words = append(words, wg[v])
-			}
-			slices.SortFunc(terms, func(a, b termTF) int { return int(a.id) - int(b.id) })
-			slices.Sort(words)
-			if uint64(len(ix.fwd)) > math.MaxUint32-uint64(3*len(terms)+len(words)+1) {
-				return errors.New("retrieval: the forward index outgrows 16 GiB")
-			}
-			ix.fwdOff = append(ix.fwdOff, uint32(len(ix.fwd)))
-			hdr := uint32(len(terms))
-			for _, t := range terms {
-				if t.tf > 1 {
-					hdr |= fwdTFs
-				}
-			}
-			ix.fwd = append(ix.fwd, hdr)
-			for _, t := range terms {
-				ix.fwd = append(ix.fwd, t.id)
-			}
-			if hdr&fwdTFs != 0 {
-				for j := 0; j < len(terms); j += 2 {
-					v := terms[j].tf
-					if j+1 < len(terms) {
-						v |= terms[j+1].tf << 16
-					}
-					ix.fwd = append(ix.fwd, v)
-				}
-			}
-			ix.fwd = append(ix.fwd, words...)
+	var data []byte
+	chunk := -1
+	at := 0
+	for d := p.lo; d < p.hi; d++ {
+		if (d-p.lo)%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
 		}
-		p.fwd, wordNums[i] = nil, nil
+		for len(data) == 0 {
+			// The next chunk; the one read is let go of.
+			if chunk >= 0 {
+				p.fwd[chunk] = nil
+			}
+			if chunk++; chunk >= len(p.fwd) {
+				return fmt.Errorf("retrieval: a partial's forward entries end before its document %d", d)
+			}
+			data = p.fwd[chunk]
+		}
+		terms, words = terms[:0], words[:0]
+		nt, k := uvarint(data)
+		data = data[k:]
+		for range nt {
+			v, k := uvarint(data)
+			data = data[k:]
+			tf := uint64(1)
+			if v&1 != 0 {
+				tf, k = uvarint(data)
+				data = data[k:]
+			}
+			terms = append(terms, termTF{uint32(global[v>>1]), uint32(tf)})
+		}
+		nw, k := uvarint(data)
+		data = data[k:]
+		for range nw {
+			v, k := uvarint(data)
+			data = data[k:]
+			words = append(words, wg[v])
+		}
+		slices.SortFunc(terms, func(a, b termTF) int { return int(a.id) - int(b.id) })
+		slices.Sort(words)
+		ix.fwdOff[d] = base + uint32(at)
+		hdr := uint32(len(terms))
+		for _, t := range terms {
+			if t.tf > 1 {
+				hdr |= fwdTFs
+			}
+		}
+		need := 1 + len(terms) + len(words)
+		if hdr&fwdTFs != 0 {
+			need += (len(terms) + 1) / 2
+		}
+		if at+need > len(out) {
+			return fmt.Errorf("retrieval: document %d's forward entry overflows its partial's %d uint32s", d, len(out))
+		}
+		out[at] = hdr
+		at++
+		for _, t := range terms {
+			out[at] = t.id
+			at++
+		}
+		if hdr&fwdTFs != 0 {
+			for j := 0; j < len(terms); j += 2 {
+				v := terms[j].tf
+				if j+1 < len(terms) {
+					v |= terms[j+1].tf << 16
+				}
+				out[at] = v
+				at++
+			}
+		}
+		at += copy(out[at:], words)
 	}
-	ix.fwdOff = append(ix.fwdOff, uint32(len(ix.fwd)))
+	if at != len(out) {
+		return fmt.Errorf("retrieval: a partial's forward entries fill %d of the %d uint32s reckoned", at, len(out))
+	}
 	return nil
 }
 

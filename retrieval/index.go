@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -222,9 +223,11 @@ type partial struct {
 	wordNames []string
 	wordTerms []int32
 	// Per document, its local terms with their frequencies and its local
-	// words (forward.go's appendLocal), and the size of their global
-	// entries in uint32s.
-	fwd     []byte
+	// words (forward.go's appendLocal), in chunks of about fwdChunk bytes
+	// that each hold whole entries (so that they never grow by copying,
+	// and are freed one by one as merging reads them); and the size of
+	// their global entries in uint32s.
+	fwd     [][]byte
 	fwdSize int
 }
 
@@ -239,7 +242,8 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 	for i := range p.langs {
 		p.langs[i] = langWords{words: map[string]int32{}, keys: map[string]int32{}}
 	}
-	counts := map[int32]uint32{}
+	var entry []byte
+	var counts []uint32 // per local term: its count in the document being analysed
 	var order []int32
 	var docWords []int32
 	var wordSeen []int32 // per local word: the last document holding it, plus one
@@ -251,6 +255,7 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 			p.terms = append(p.terms, term)
 			p.docs = append(p.docs, nil)
 			p.freqs = append(p.freqs, nil)
+			counts = append(counts, 0)
 		}
 		return id
 	}
@@ -303,12 +308,13 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 			counts[id]++
 		})
 		p.lens[d-lo] = uint16(min(n, math.MaxUint16))
-		p.fwd = appendLocal(p.fwd, order, counts, docWords)
+		entry = appendLocal(entry[:0], order, counts, docWords)
+		p.fwd = appendChunk(p.fwd, entry)
 		p.fwdSize += fwdEntrySize(order, counts, docWords)
 		for _, id := range order {
 			p.docs[id] = append(p.docs[id], uint32(d))
 			p.freqs[id] = append(p.freqs[id], uint16(min(counts[id], math.MaxUint16)))
-			delete(counts, id)
+			counts[id] = 0
 		}
 		if (d-lo+1)%4096 == 0 {
 			progress(4096)
@@ -336,18 +342,68 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 		}
 		p.lens = nil
 	}
-	// Each partial's terms, sorted; global term IDs for its local ones.
+	// Each partial's terms and words, sorted, on all cores; global term
+	// IDs for its local ones.
 	orders := make([][]int32, len(parts))
+	wordOrders := make([][]int32, len(parts))
 	global := make([][]int32, len(parts))
+	var wg sync.WaitGroup
 	for i, p := range parts {
-		o := make([]int32, len(p.terms))
-		for j := range o {
-			o[j] = int32(j)
-		}
-		sort.Slice(o, func(a, b int) bool { return p.terms[o[a]] < p.terms[o[b]] })
-		orders[i] = o
 		global[i] = make([]int32, len(p.terms))
+		wg.Go(func() { orders[i] = sortedOrder(p.terms) })
+		wg.Go(func() { wordOrders[i] = sortedOrder(p.wordNames) })
 	}
+	wg.Wait()
+	// The terms and the words are merged side by side: a word's term is
+	// known as a partial's local term until the terms are numbered.
+	var termErr error
+	var words []string
+	var wordFrom []wordSource
+	wordNums := make([][]uint32, len(parts)) // each partial's words by their numbers
+	wg.Go(func() { termErr = ix.mergeTerms(ctx, parts, orders, global) })
+	wg.Go(func() { words, wordFrom = mergeWords(parts, wordOrders, wordNums) })
+	wg.Wait()
+	if termErr != nil {
+		return nil, termErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ix.words = newStrtab(words)
+	ix.wordTerm = make([]int32, len(words))
+	ix.wordSet = make([]uint64, len(words))
+	for k, w := range words {
+		ix.wordTerm[k] = global[wordFrom[k].part][wordFrom[k].term]
+		ix.wordSet[k] = letterSet(w[1:])
+	}
+	words, wordFrom = nil, nil
+	// The names and lists are let go of before the forward index is made.
+	for _, p := range parts {
+		p.langs, p.dict, p.docs, p.freqs, p.terms, p.wordTerms, p.wordNames = nil, nil, nil, nil, nil, nil, nil
+	}
+	if n > 0 {
+		ix.avgLen = float64(total) / float64(n)
+	}
+	// What scoring needs of the postings is worked out while the forward
+	// index is made: neither touches what the other writes.
+	wg.Go(ix.prepare)
+	err := ix.buildForward(ctx, parts, global, wordNums)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	return ix, ctx.Err()
+}
+
+// wordSource is where a merged word's term comes from: a partial and its
+// local term.
+type wordSource struct{ part, term int32 }
+
+// mergeTerms merges the partials' terms, each partial's in the sorted
+// order orders gives, into ix's vocabulary and postings, and sets global,
+// each partial's local terms' numbers in it. It frees each term's
+// postings in the partials once encoded.
+func (ix *Index) mergeTerms(ctx context.Context, parts []*partial, orders [][]int32, global [][]int32) error {
 	var terms []string
 	var docs []uint32
 	var freqs []uint16
@@ -367,7 +423,7 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 			break
 		}
 		if len(terms)%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 		id := int32(len(terms))
 		terms = append(terms, t)
@@ -391,59 +447,58 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 	ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
 	ix.post = enc
 	ix.terms = newStrtab(terms)
+	return nil
+}
 
-	// Words, from every partial, each with its term.
-	wordTerm := map[string]int32{}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+// mergeWords merges the partials' words, each partial's in the sorted
+// order orders gives: it returns them, each with the partial and local
+// term of the first partial holding it, and sets nums, each partial's
+// local words' numbers among them.
+func mergeWords(parts []*partial, orders [][]int32, nums [][]uint32) ([]string, []wordSource) {
+	var words []string
+	var from []wordSource
+	pos := make([]int, len(parts))
 	for i, p := range parts {
-		for w, name := range p.wordNames {
-			if _, ok := wordTerm[name]; !ok {
-				wordTerm[name] = global[i][p.wordTerms[w]]
+		nums[i] = make([]uint32, len(p.wordNames))
+	}
+	for {
+		w, ok := "", false
+		for i, p := range parts {
+			if pos[i] < len(orders[i]) {
+				if x := p.wordNames[orders[i][pos[i]]]; !ok || x < w {
+					w, ok = x, true
+				}
 			}
 		}
-		p.langs, p.dict, p.docs, p.freqs, p.terms, p.wordTerms = nil, nil, nil, nil, nil, nil
-	}
-	words := make([]string, 0, len(wordTerm))
-	for w := range wordTerm {
-		words = append(words, w)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	sort.Strings(words)
-	ix.words = newStrtab(words)
-	ix.wordTerm = make([]int32, len(words))
-	ix.wordSet = make([]uint64, len(words))
-	for i, w := range words {
-		ix.wordTerm[i] = wordTerm[w]
-		ix.wordSet[i] = letterSet(w[1:])
-		wordTerm[w] = int32(i) // now the word's number
-	}
-	words = nil
-	// Each partial's words by their numbers, then the names let go of
-	// before the forward index is made.
-	wordNums := make([][]uint32, len(parts))
-	for i, p := range parts {
-		wordNums[i] = make([]uint32, len(p.wordNames))
-		for w, name := range p.wordNames {
-			wordNums[i][w] = uint32(wordTerm[name])
+		if !ok {
+			return words, from
 		}
-		p.wordNames = nil
+		num := uint32(len(words))
+		words = append(words, w)
+		first := true
+		for i, p := range parts {
+			if pos[i] < len(orders[i]) && p.wordNames[orders[i][pos[i]]] == w {
+				local := orders[i][pos[i]]
+				if first {
+					from = append(from, wordSource{int32(i), p.wordTerms[local]})
+					first = false
+				}
+				nums[i][local] = num
+				pos[i]++
+			}
+		}
 	}
-	wordTerm = nil
-	if err := ix.buildForward(ctx, parts, global, wordNums); err != nil {
-		return nil, err
+}
+
+// sortedOrder returns the numbers of names, 0 to len(names)-1, in the
+// order of the names they number.
+func sortedOrder(names []string) []int32 {
+	o := make([]int32, len(names))
+	for j := range o {
+		o[j] = int32(j)
 	}
-	if n > 0 {
-		ix.avgLen = float64(total) / float64(n)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	ix.prepare()
-	return ix, ctx.Err()
+	slices.SortFunc(o, func(a, b int32) int { return strings.Compare(names[a], names[b]) })
+	return o
 }
 
 // encode appends a term's postings to enc in blocks of blockSize.

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -29,6 +31,7 @@ rebuild it, say so, and save it again.`,
   lectern index --book history  # one of them`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer indexGC(os.LookupEnv)()
 			if err := a.load(cmd, nil); err != nil {
 				return err
 			}
@@ -85,6 +88,25 @@ rebuild it, say so, and save it again.`,
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "the index file to write")
 	return cmd
+}
+
+// indexGCPercent is the garbage collector's GOGC while lectern index
+// runs. Building an index keeps a few hundred MB alive that it makes in
+// large, pointer-free slices, cheap to mark: collecting at 25% growth
+// instead of Go's 100% costs about 0.4 CPU-s more on 1.16 M sentences
+// (55 collections instead of 15) and keeps the peak memory about a third
+// lower (0.44 GB instead of 0.65 GB).
+const indexGCPercent = 25
+
+// indexGC sets the garbage collector's GOGC to indexGCPercent, unless the
+// GOGC environment variable (read through lookup) says otherwise, and
+// returns what puts it back.
+func indexGC(lookup func(string) (string, bool)) (restore func()) {
+	if _, set := lookup("GOGC"); set {
+		return func() {}
+	}
+	old := debug.SetGCPercent(indexGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
 
 // progress draws a one-line progress bar on a terminal and nothing

@@ -85,7 +85,7 @@ type detector struct {
 func (d *detector) run(text string, allowed uint64) {
 	start := -1
 	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsMark(r) {
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsMark(r)) {
 			if start < 0 {
 				start = i
 			}
@@ -155,7 +155,17 @@ func (d *detector) word(w string, allowed uint64) {
 			}
 		}
 	}
+	// The bytes the word holds: a cue is looked for only when its first
+	// two bytes are among them.
+	var has [4]uint64
+	for i := 0; i < len(lower); i++ {
+		has[lower[i]>>6] |= 1 << (lower[i] & 63)
+	}
+	holds := func(b byte) bool { return has[b>>6]&(1<<(b&63)) != 0 }
 	for _, c := range infixCues {
+		if len(c.part) >= 2 && !(holds(c.part[0]) && holds(c.part[1])) {
+			continue
+		}
 		if strings.Contains(lower, c.part) {
 			d.add(c.lang, c.weight, allowed)
 		}
