@@ -81,6 +81,30 @@ func NewSearcher(ix *Index, text func(int) string, opts SearchOptions) *Searcher
 	return &Searcher{ix: ix, text: text, opts: opts}
 }
 
+// Prepare loads now what answering would otherwise load at the first
+// question that needs it, so that no question waits for it: English's
+// word list and, when the Searcher uses them, its synonyms (WordNet's,
+// tens of milliseconds to unpack), the filler words of the index's
+// languages, and, with Fuzzy, the vocabulary indexes of fuzzy matching
+// (tens of milliseconds on a million sentences). Calling it again, or
+// while questions are answered, is safe and does nothing more.
+func (s *Searcher) Prepare() {
+	english := false
+	for _, an := range s.ix.ans {
+		english = english || an.english
+		fillerWords(an.Language())
+	}
+	if english {
+		lexicon.IsWord("")
+		if s.opts.Synonyms > 0 {
+			lexicon.Synonyms("")
+		}
+	}
+	if s.opts.Fuzzy {
+		s.ix.prepareFuzzy()
+	}
+}
+
 // Query is an analyzed question.
 type Query struct {
 	// Terms are the question's terms, de-duplicated, with their weights.
