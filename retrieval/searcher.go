@@ -282,6 +282,19 @@ func (s *Searcher) languagesFor(question string) ([]int, bool) {
 // analyzers ls makes them, one token per analyzer, in the first's order:
 // only the words none of them takes for a stop word.
 func (s *Searcher) analyzeQuestion(question string, ls []int) [][]Token {
+	if len(ls) == 1 {
+		// One analyzer: every word it keeps, in its order, with no map.
+		an := s.ix.ans[ls[0]]
+		var toks []Token
+		an.eachWord(question, func(key, word string, start, end, pos, _ int) {
+			toks = append(toks, Token{Term: an.stem(key), Word: word, Start: start, End: end, Pos: pos})
+		})
+		out := make([][]Token, len(toks))
+		for i := range toks {
+			out[i] = toks[i : i+1 : i+1]
+		}
+		return out
+	}
 	type at struct{ pos, part int }
 	var order []at
 	byAt := map[at][]Token{}
