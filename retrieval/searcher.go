@@ -70,6 +70,8 @@ type Searcher struct {
 	ix   *Index
 	text func(int) string
 	opts SearchOptions
+
+	clauses clauseCache // texts' clauses, for clauseScore
 }
 
 // NewSearcher returns a Searcher over ix, whose document d has the text
@@ -512,9 +514,7 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		}
 		base := h.Score * math.Pow(c.Coverage, s.opts.Coord*min(coverageShare(s.ix.DocLen(h.Doc)), coverageShare(int(s.ix.AvgLen()))))
 		if s.opts.Clauses {
-			var cs float64
-			cs, toks = s.clauseScore(h.Doc, q, bq, toks)
-			base = max(base, cs)
+			base = max(base, s.clauseScore(h.Doc, q, r))
 		}
 		c.Score = base + bonus
 		if q.Kind != AnyKind && Fits(q.Kind, s.text(h.Doc), q.qwords) {
@@ -562,9 +562,11 @@ func coverageShare(n int) float64 {
 // rescorer holds what a query matches by number in the index, for
 // rescoring candidates from the forward index.
 type rescorer struct {
-	terms idSet     // the terms of each Query.Terms (found) and of its synonyms (syn)
-	words []*idSet  // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
-	bq    *querySet // the query as searched
+	terms   idSet     // the terms of each Query.Terms (found) and of its synonyms (syn)
+	termIDs [][]int32 // per Query.Terms, the numbers of its Found and Also terms
+	bqTerms []string  // the query as searched, its terms by their places in bq.q
+	words   []*idSet  // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
+	bq      *querySet // the query as searched
 
 	found, syn, exact bitset // a candidate's matches
 }
@@ -572,13 +574,17 @@ type rescorer struct {
 // rescorer looks up q's terms and words in the index once, so that each
 // candidate is rescored from numbers alone.
 func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
-	r := &rescorer{bq: newQuerySet(s.ix.termIDs(bq)), words: make([]*idSet, len(s.ix.ans))}
+	r := &rescorer{bq: newQuerySet(s.ix.termIDs(bq)), words: make([]*idSet, len(s.ix.ans)), termIDs: make([][]int32, len(q.Terms))}
+	for _, qt := range bq {
+		r.bqTerms = append(r.bqTerms, qt.Term)
+	}
 	r.terms.init(len(q.Terms))
 	for k, t := range q.Terms {
 		if t.Found != "" {
 			for _, term := range append([]string{t.Found}, t.Also...) {
 				if i := s.ix.terms.find(term); i >= 0 {
 					r.terms.add(uint32(i), k, false)
+					r.termIDs[k] = append(r.termIDs[k], int32(i))
 				}
 			}
 		}
