@@ -109,6 +109,10 @@ func Build(ctx context.Context, ds *Dataset, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e.s = retrieval.NewSearcher(e.ix, func(i int) string { return e.texts[i] }, cfg.Search)
+	if !cfg.Plain {
+		// Part of building: the first queries would otherwise pay for it.
+		e.s.Prepare()
+	}
 	if cfg.Bigrams > 0 {
 		// Pairs are written as single words "stem0stem" and indexed as they are.
 		e.pairAn = retrieval.NewAnalyzer(retrieval.AnalyzerOptions{StopWords: []string{}, NoStem: true})

@@ -2,7 +2,9 @@ package retrieval
 
 import (
 	"math"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Clause-level evidence. A long sentence that lists many things separated
@@ -19,63 +21,104 @@ import (
 
 // clauseScore returns the best rescored score among the clauses of
 // candidate d (without bonuses), or 0 when its text has no semicolon or
-// is a passage. bq
-// is the query as searched and toks a buffer for the analysis.
-func (s *Searcher) clauseScore(d int, q Query, bq []QueryTerm, toks []Token) (float64, []Token) {
+// is a passage. r holds the query's terms by number.
+func (s *Searcher) clauseScore(d int, q Query, r *rescorer) float64 {
 	if s.ix.DocLen(d) >= coverageNone || s.ix.AvgLen() >= coverageNone || q.total == 0 {
-		return 0, toks
+		return 0
 	}
-	text := s.text(d)
-	if !strings.Contains(text, ";") {
-		return 0, toks
+	dc, ok := s.clausesOf(d)
+	if !ok {
+		return 0
 	}
-	an := s.ix.AnalyzerOf(d)
 	p := s.ix.Params()
 	best := 0.0
-	for clause := range strings.SplitSeq(text, ";") {
-		toks = s.ix.appendDocTokens(toks[:0], d, an, clause)
-		if len(toks) == 0 {
+	start := 0
+	for _, end := range dc.ends {
+		ids := dc.terms[start:end]
+		start = int(end)
+		if len(ids) == 0 {
 			continue
 		}
-		n := float64(len(toks))
+		n := float64(len(ids))
 		bm25 := 0.0
-		for _, qt := range bq {
+		for j, qt := range r.bq.q {
 			tf := 0
-			for _, t := range toks {
-				if t.Term == qt.Term {
+			for _, id := range ids {
+				if id == qt.id {
 					tf++
 				}
 			}
-			if tf > 0 {
-				bm25 += qt.Weight * s.ix.IDF(qt.Term) * p.TF(float64(tf), n, s.ix.AvgLen())
+			if tf > 0 && qt.id >= 0 {
+				bm25 += qt.weight * s.ix.IDF(r.bqTerms[j]) * p.TF(float64(tf), n, s.ix.AvgLen())
 			}
 		}
 		if bm25 == 0 {
 			continue
 		}
 		got := 0.0
-		for _, t := range q.Terms {
-			if t.Found != "" && clauseHolds(toks, t) {
+		for k, t := range q.Terms {
+			if t.Found != "" && holdsAny(ids, r.termIDs[k]) {
 				got += t.Weight * t.Fuzzy
 			}
 		}
-		score := bm25 * math.Pow(got/q.total, s.opts.Coord*coverageShare(len(toks)))
+		score := bm25 * math.Pow(got/q.total, s.opts.Coord*coverageShare(len(ids)))
 		best = max(best, score)
 	}
-	return best, toks
+	return best
 }
 
-// clauseHolds reports whether a clause's tokens hold a term found for t.
-func clauseHolds(toks []Token, t SearchTerm) bool {
-	for _, tok := range toks {
-		if tok.Term == t.Found {
+// holdsAny reports whether a clause's terms hold any of ids.
+func holdsAny(terms, ids []int32) bool {
+	for _, t := range terms {
+		if slices.Contains(ids, t) {
 			return true
-		}
-		for _, a := range t.Also {
-			if tok.Term == a {
-				return true
-			}
 		}
 	}
 	return false
+}
+
+// docClauses are a text's clauses, split at its semicolons, as the term
+// numbers of their tokens (-1 for a term the index lacks, which matches
+// nothing searched: every term searched is in the index).
+type docClauses struct {
+	terms []int32 // clause after clause
+	ends  []int32 // where each clause's terms end in terms
+}
+
+// clausesCached is how many texts' clauses a Searcher keeps.
+const clausesCached = 8192
+
+// clauseCache keeps texts' clauses, by text.
+type clauseCache struct {
+	mu sync.Mutex
+	m  map[int]docClauses
+}
+
+// clausesOf returns text d's clauses, false if it has no semicolon. Those
+// of a text with semicolons are kept (up to clausesCached texts, then forgotten all at once): the
+// same sentences come up again for questions alike.
+func (s *Searcher) clausesOf(d int) (docClauses, bool) {
+	text := s.text(d)
+	if !strings.Contains(text, ";") {
+		return docClauses{}, false
+	}
+	c := &s.clauses
+	c.mu.Lock()
+	dc, ok := c.m[d]
+	c.mu.Unlock()
+	if ok {
+		return dc, true
+	}
+	an := s.ix.AnalyzerOf(d)
+	for clause := range strings.SplitSeq(text, ";") {
+		dc.terms = s.ix.appendDocTermIDs(dc.terms, d, an, clause)
+		dc.ends = append(dc.ends, int32(len(dc.terms)))
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= clausesCached {
+		c.m = make(map[int]docClauses)
+	}
+	c.m[d] = dc
+	c.mu.Unlock()
+	return dc, true
 }

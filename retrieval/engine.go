@@ -190,6 +190,8 @@ func newEngine(c *corpus.Corpus, ix *Index, opts Options) *Engine {
 	e.s = NewSearcher(ix, c.Text, SearchOptions{Coord: opts.Coord, Exact: DefaultExact, Fuzzy: !opts.NoFuzzy,
 		Context: opts.Context, Neighbours: e.neighbours, Synonyms: opts.Synonyms, AnswerType: opts.AnswerType,
 		Clauses: true})
+	// In the background, so that loading is not slowed.
+	go e.s.Prepare()
 	return e
 }
 

@@ -513,6 +513,30 @@ func (s *querySet) score(ix *Index, d int) float64 {
 	return float64(sum)
 }
 
+// appendDocTermIDs appends to dst the numbers of the terms of text, a
+// part of text d, as appendDocTokens makes them (-1 for a term the index
+// lacks).
+func (ix *Index) appendDocTermIDs(dst []int32, d int, an *Analyzer, text string) []int32 {
+	if !an.english {
+		for _, t := range an.AppendTokens(nil, text) {
+			dst = append(dst, int32(ix.terms.find(t.Term)))
+		}
+		return dst
+	}
+	_, _, words := ix.docTerms(d)
+	an.eachWord(text, func(key, word string, _, _, _, _ int) {
+		i, ok := slices.BinarySearchFunc(words, word, func(id uint32, w string) int {
+			return strings.Compare(ix.words.at(int(id))[1:], w)
+		})
+		if ok {
+			dst = append(dst, ix.wordTerm[words[i]])
+		} else {
+			dst = append(dst, int32(ix.terms.find(an.stem(key))))
+		}
+	})
+	return dst
+}
+
 // appendDocTokens appends the tokens of text, a part of text d, to dst, as
 // an.AppendTokens does. An English word is indexed as its stem, so the
 // term of each of d's words is read from the index (through d's words in

@@ -64,7 +64,7 @@ func (s *Searcher) rankReference(q Query, n int) []Candidate {
 		base := h.Score * math.Pow(c.Coverage, s.opts.Coord*min(coverageShare(s.ix.DocLen(h.Doc)), coverageShare(int(s.ix.AvgLen()))))
 		if s.opts.Clauses {
 			var cs float64
-			cs, toks = s.clauseScore(h.Doc, q, bq, toks)
+			cs, toks = s.clauseScoreReference(h.Doc, q, bq, toks)
 			base = max(base, cs)
 		}
 		c.Score = base + bonus
@@ -452,4 +452,68 @@ func TestDocTokensMatchAnalyzer(t *testing.T) {
 	if checked < 1000 {
 		t.Errorf("only %d tokens checked", checked)
 	}
+}
+
+// clauseScoreReference is clauseScore as it was before clauses were read
+// by term number and kept: it returns the best rescored score among the clauses of
+// candidate d (without bonuses), or 0 when its text has no semicolon or
+// is a passage. bq
+// is the query as searched and toks a buffer for the analysis.
+func (s *Searcher) clauseScoreReference(d int, q Query, bq []QueryTerm, toks []Token) (float64, []Token) {
+	if s.ix.DocLen(d) >= coverageNone || s.ix.AvgLen() >= coverageNone || q.total == 0 {
+		return 0, toks
+	}
+	text := s.text(d)
+	if !strings.Contains(text, ";") {
+		return 0, toks
+	}
+	an := s.ix.AnalyzerOf(d)
+	p := s.ix.Params()
+	best := 0.0
+	for clause := range strings.SplitSeq(text, ";") {
+		toks = s.ix.appendDocTokens(toks[:0], d, an, clause)
+		if len(toks) == 0 {
+			continue
+		}
+		n := float64(len(toks))
+		bm25 := 0.0
+		for _, qt := range bq {
+			tf := 0
+			for _, t := range toks {
+				if t.Term == qt.Term {
+					tf++
+				}
+			}
+			if tf > 0 {
+				bm25 += qt.Weight * s.ix.IDF(qt.Term) * p.TF(float64(tf), n, s.ix.AvgLen())
+			}
+		}
+		if bm25 == 0 {
+			continue
+		}
+		got := 0.0
+		for _, t := range q.Terms {
+			if t.Found != "" && clauseHoldsReference(toks, t) {
+				got += t.Weight * t.Fuzzy
+			}
+		}
+		score := bm25 * math.Pow(got/q.total, s.opts.Coord*coverageShare(len(toks)))
+		best = max(best, score)
+	}
+	return best, toks
+}
+
+// clauseHoldsReference reports whether a clause's tokens hold a term found for t.
+func clauseHoldsReference(toks []Token, t SearchTerm) bool {
+	for _, tok := range toks {
+		if tok.Term == t.Found {
+			return true
+		}
+		for _, a := range t.Also {
+			if tok.Term == a {
+				return true
+			}
+		}
+	}
+	return false
 }

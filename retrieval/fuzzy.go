@@ -1,5 +1,7 @@
 package retrieval
 
+import "sync"
+
 // closest returns the indexed term for the word of analyzer l's texts
 // nearest to a question word the text does not hold, by edit distance
 // (insertions, deletions, substitutions and swaps of neighbouring letters):
@@ -18,7 +20,50 @@ package retrieval
 //
 // The words are found by a walk of the sorted vocabulary and a lookup by
 // their endings (findNear), not by comparing the question word with each.
+//
+// Answers are kept (up to closestCached of them, then forgotten all at
+// once): a question is often asked again, and the words a question set
+// lacks recur.
 func (ix *Index) closest(l int, word, term string) (found string, sim float64) {
+	key := closestKey{l, word, term}
+	c := &ix.fuzzy.cache
+	c.mu.Lock()
+	v, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return v.found, v.sim
+	}
+	found, sim = ix.findClosest(l, word, term)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= closestCached {
+		c.m = make(map[closestKey]closestAnswer)
+	}
+	c.m[key] = closestAnswer{found, sim}
+	c.mu.Unlock()
+	return found, sim
+}
+
+// closestCached is how many answers of closest an index keeps.
+const closestCached = 4096
+
+// closestCache keeps closest's answers, by its arguments.
+type closestCache struct {
+	mu sync.Mutex
+	m  map[closestKey]closestAnswer
+}
+
+type closestKey struct {
+	l          int
+	word, term string
+}
+
+type closestAnswer struct {
+	found string
+	sim   float64
+}
+
+// findClosest is closest without its cache.
+func (ix *Index) findClosest(l int, word, term string) (found string, sim float64) {
 	bestID, bestD, bestN := int32(-1), 0, 0
 	consider := func(n, d int, t int32) {
 		better := bestID < 0 || float64(d)/float64(n) < float64(bestD)/float64(bestN)

@@ -101,7 +101,7 @@ func BenchmarkClosest(b *testing.B) {
 			for _, impl := range []struct {
 				name    string
 				closest func(l int, word, term string) (string, float64)
-			}{{"walk", x.ix.closest}, {"scan", x.ix.closestLinear}} {
+			}{{"walk", x.ix.findClosest}, {"scan", x.ix.closestLinear}} {
 				b.Run(x.name+"/"+lang.name+"/"+impl.name, func(b *testing.B) {
 					b.ReportAllocs()
 					i := 0

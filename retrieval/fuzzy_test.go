@@ -376,3 +376,59 @@ func FuzzClosest(f *testing.F) {
 		}
 	})
 }
+
+// TestClosestCache checks that closest answers from its cache as it
+// answers without (misspelt, correct, unmatched words; with and without
+// a term), however often asked, and that the cache stays within
+// closestCached answers.
+func TestClosestCache(t *testing.T) {
+	for name, ix := range smallIndexes(t) {
+		t.Run(name, func(t *testing.T) {
+			words := []string{"burried", "Solzhenitzyn", "rehabilitaton", "радины", "похоранили", "catedral", "qqqqqq", "ab", ""}
+			for l := range ix.ans {
+				for _, w := range words {
+					for _, term := range []string{"", w} {
+						wf, wsim := ix.findClosest(l, w, term)
+						for range 3 {
+							if f, sim := ix.closest(l, w, term); f != wf || sim != wsim {
+								t.Fatalf("language %d: closest(%q, %q) = %q, %v; uncached: %q, %v", l, w, term, f, sim, wf, wsim)
+							}
+						}
+					}
+				}
+			}
+			for i := range closestCached + 10 {
+				ix.closest(0, "w"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+string(rune('a'+i/26%26))+string(rune('a'+i/676)), "")
+				if n := len(ix.fuzzy.cache.m); n > closestCached {
+					t.Fatalf("the cache holds %d answers, more than %d", n, closestCached)
+				}
+			}
+			wf, wsim := ix.findClosest(0, "burried", "")
+			if f, sim := ix.closest(0, "burried", ""); f != wf || sim != wsim {
+				t.Errorf("after the cache was renewed, closest(burried) = %q, %v; uncached: %q, %v", f, sim, wf, wsim)
+			}
+		})
+	}
+}
+
+// TestPrepare checks that Prepare builds what fuzzy matching needs, and
+// leaves answers as they were.
+func TestPrepare(t *testing.T) {
+	for name, ix := range smallIndexes(t) {
+		t.Run(name, func(t *testing.T) {
+			text := func(int) string { return "" }
+			for _, fuzzy := range []bool{false, true} {
+				s := NewSearcher(ix, text, SearchOptions{Coord: 1, Exact: DefaultExact, Fuzzy: fuzzy, Synonyms: DefaultSynonyms})
+				before := s.Parse("Where was Stalin burried?")
+				s.Prepare()
+				s.Prepare()
+				if fuzzy && ix.fuzzy.wordIndex == nil {
+					t.Errorf("fuzzy: Prepare left the word index unbuilt")
+				}
+				if after := s.Parse("Where was Stalin burried?"); !reflect.DeepEqual(before, after) {
+					t.Errorf("fuzzy %v: after Prepare the question parses as %+v, before as %+v", fuzzy, after, before)
+				}
+			}
+		})
+	}
+}

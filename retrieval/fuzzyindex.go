@@ -519,6 +519,20 @@ type fuzzyState struct {
 	terms     sync.Once
 	termIndex *vocabIndex // of ix.terms
 	termsOf   [][]uint64  // per analyzer, the bit set of the terms its words index as
+
+	cache closestCache // closest's answers
+}
+
+// prepareFuzzy builds now what fuzzy matching would build at its first
+// use: the vocabulary indexes closest walks.
+func (ix *Index) prepareFuzzy() {
+	ix.wordIndex()
+	for _, an := range ix.ans {
+		if !an.english && an.Stems() {
+			ix.termIndex(0)
+			break
+		}
+	}
 }
 
 // wordIndex returns the words' vocabIndex, built at its first use.

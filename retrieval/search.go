@@ -21,6 +21,13 @@ type cursor struct {
 	doc    uint32 // the current document, done when past every list
 	docs   [blockSize]uint32
 	freqs  [blockSize]uint32
+	// eager scores each block as it is decoded (an essential term's
+	// postings are all scored): the documents' lengths are then loaded
+	// in one loop, their cache misses overlapping, rather than one at a
+	// time between the other terms' work. scored tells that the current
+	// block's scores are in scores.
+	eager, scored bool
+	scores        [blockSize]float32
 }
 
 const done = math.MaxUint32
@@ -54,6 +61,29 @@ func (c *cursor) nextBlock() {
 	c.prev = c.blocks[c.bi].last
 	c.i = 0
 	c.doc = c.docs[0]
+	c.scored = false
+	if c.eager {
+		c.scoreBlock()
+	}
+}
+
+// scoreBlock scores every posting of the current block into c.scores, as
+// score would one by one.
+func (c *cursor) scoreBlock() {
+	ix := c.ix
+	if ix.params.Variant != VariantLucene {
+		for j := range c.n {
+			c.scores[j] = c.w * ix.tfPart(c.freqs[j], c.docs[j])
+		}
+	} else {
+		w, k1p1, normA, normC, lens := c.w, c.k1p1, ix.normA, ix.normC, ix.lens
+		for j, d := range c.docs[:c.n] {
+			f := float32(c.freqs[j])
+			norm := normA + normC*float32(lens[d])
+			c.scores[j] = w * (f * k1p1 / (f + norm))
+		}
+	}
+	c.scored = true
 }
 
 func (c *cursor) next() {
@@ -91,6 +121,9 @@ func (c *cursor) advance(target uint32) {
 func (c *cursor) tf() uint32 { return c.freqs[c.i] }
 
 func (c *cursor) score() float32 {
+	if c.scored {
+		return c.scores[c.i]
+	}
 	ix := c.ix
 	if ix.params.Variant != VariantLucene {
 		return c.w * ix.tfPart(c.freqs[c.i], c.doc)
@@ -186,6 +219,12 @@ func (ix *Index) maxScore(st *searchState, k int) {
 	h := &st.heap
 	theta := float32(-1) // the k-th best score once the heap is full
 	essential := 0       // order[:essential] are non-essential
+	for _, c := range order {
+		if c.doc != done {
+			c.eager = true
+			c.scoreBlock()
+		}
+	}
 	for {
 		// The next document: the least current one among essential terms.
 		d := uint32(done)
@@ -242,6 +281,7 @@ func (ix *Index) maxScore(st *searchState, k int) {
 		if len(*h) == k {
 			theta = (*h)[0].score
 			for essential < len(order) && st.ubSum[essential] < theta {
+				order[essential].eager = false // from its next block on
 				essential++
 			}
 		}

@@ -70,6 +70,8 @@ type Searcher struct {
 	ix   *Index
 	text func(int) string
 	opts SearchOptions
+
+	clauses clauseCache // texts' clauses, for clauseScore
 }
 
 // NewSearcher returns a Searcher over ix, whose document d has the text
@@ -79,6 +81,30 @@ func NewSearcher(ix *Index, text func(int) string, opts SearchOptions) *Searcher
 		opts.Depth = 30
 	}
 	return &Searcher{ix: ix, text: text, opts: opts}
+}
+
+// Prepare loads now what answering would otherwise load at the first
+// question that needs it, so that no question waits for it: English's
+// word list and, when the Searcher uses them, its synonyms (WordNet's,
+// tens of milliseconds to unpack), the filler words of the index's
+// languages, and, with Fuzzy, the vocabulary indexes of fuzzy matching
+// (tens of milliseconds on a million sentences). Calling it again, or
+// while questions are answered, is safe and does nothing more.
+func (s *Searcher) Prepare() {
+	english := false
+	for _, an := range s.ix.ans {
+		english = english || an.english
+		fillerWords(an.Language())
+	}
+	if english {
+		lexicon.IsWord("")
+		if s.opts.Synonyms > 0 {
+			lexicon.Synonyms("")
+		}
+	}
+	if s.opts.Fuzzy {
+		s.ix.prepareFuzzy()
+	}
 }
 
 // Query is an analyzed question.
@@ -258,6 +284,19 @@ func (s *Searcher) languagesFor(question string) ([]int, bool) {
 // analyzers ls makes them, one token per analyzer, in the first's order:
 // only the words none of them takes for a stop word.
 func (s *Searcher) analyzeQuestion(question string, ls []int) [][]Token {
+	if len(ls) == 1 {
+		// One analyzer: every word it keeps, in its order, with no map.
+		an := s.ix.ans[ls[0]]
+		var toks []Token
+		an.eachWord(question, func(key, word string, start, end, pos, _ int) {
+			toks = append(toks, Token{Term: an.stem(key), Word: word, Start: start, End: end, Pos: pos})
+		})
+		out := make([][]Token, len(toks))
+		for i := range toks {
+			out[i] = toks[i : i+1 : i+1]
+		}
+		return out
+	}
 	type at struct{ pos, part int }
 	var order []at
 	byAt := map[at][]Token{}
@@ -475,9 +514,7 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		}
 		base := h.Score * math.Pow(c.Coverage, s.opts.Coord*min(coverageShare(s.ix.DocLen(h.Doc)), coverageShare(int(s.ix.AvgLen()))))
 		if s.opts.Clauses {
-			var cs float64
-			cs, toks = s.clauseScore(h.Doc, q, bq, toks)
-			base = max(base, cs)
+			base = max(base, s.clauseScore(h.Doc, q, r))
 		}
 		c.Score = base + bonus
 		if q.Kind != AnyKind && Fits(q.Kind, s.text(h.Doc), q.qwords) {
@@ -525,9 +562,11 @@ func coverageShare(n int) float64 {
 // rescorer holds what a query matches by number in the index, for
 // rescoring candidates from the forward index.
 type rescorer struct {
-	terms idSet     // the terms of each Query.Terms (found) and of its synonyms (syn)
-	words []*idSet  // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
-	bq    *querySet // the query as searched
+	terms   idSet     // the terms of each Query.Terms (found) and of its synonyms (syn)
+	termIDs [][]int32 // per Query.Terms, the numbers of its Found and Also terms
+	bqTerms []string  // the query as searched, its terms by their places in bq.q
+	words   []*idSet  // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
+	bq      *querySet // the query as searched
 
 	found, syn, exact bitset // a candidate's matches
 }
@@ -535,13 +574,17 @@ type rescorer struct {
 // rescorer looks up q's terms and words in the index once, so that each
 // candidate is rescored from numbers alone.
 func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
-	r := &rescorer{bq: newQuerySet(s.ix.termIDs(bq)), words: make([]*idSet, len(s.ix.ans))}
+	r := &rescorer{bq: newQuerySet(s.ix.termIDs(bq)), words: make([]*idSet, len(s.ix.ans)), termIDs: make([][]int32, len(q.Terms))}
+	for _, qt := range bq {
+		r.bqTerms = append(r.bqTerms, qt.Term)
+	}
 	r.terms.init(len(q.Terms))
 	for k, t := range q.Terms {
 		if t.Found != "" {
 			for _, term := range append([]string{t.Found}, t.Also...) {
 				if i := s.ix.terms.find(term); i >= 0 {
 					r.terms.add(uint32(i), k, false)
+					r.termIDs[k] = append(r.termIDs[k], int32(i))
 				}
 			}
 		}
