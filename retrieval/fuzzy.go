@@ -142,13 +142,19 @@ func abs(x int) int {
 // osa returns the optimal-string-alignment distance between a and b, or
 // maxd+1 as soon as it must exceed maxd.
 func osa(a, b []rune, maxd int) int {
+	var rows []int
+	return osaRows(&rows, a, b, maxd)
+}
+
+// osaRows is osa with its three rows kept in *rows, grown as needed, so
+// that a caller that measures many words allocates once.
+func osaRows(rows *[]int, a, b []rune, maxd int) int {
 	la, lb := len(a), len(b)
 	if abs(la-lb) > maxd {
 		return maxd + 1
 	}
-	prev2 := make([]int, lb+1)
-	prev := make([]int, lb+1)
-	cur := make([]int, lb+1)
+	*rows = grow(*rows, 3*(lb+1))
+	prev2, prev, cur := (*rows)[:lb+1], (*rows)[lb+1:2*(lb+1)], (*rows)[2*(lb+1):3*(lb+1)]
 	for j := range prev {
 		prev[j] = j
 	}

@@ -336,37 +336,7 @@ func (w *nearWalker) lookSuffix(tab *strtab, bySuffix []uint32, lo, hi, skip, qB
 // distance is osa(w.q, c, maxd) without allocating.
 func (w *nearWalker) distance(c string, maxd int) int {
 	w.c = append(w.c[:0], []rune(c)...)
-	a, b := w.q, w.c
-	la, lb := len(a), len(b)
-	if abs(la-lb) > maxd {
-		return maxd + 1
-	}
-	w.osaBuf = grow(w.osaBuf, 3*(lb+1))
-	prev2, prev, cur := w.osaBuf[:lb+1], w.osaBuf[lb+1:2*(lb+1)], w.osaBuf[2*(lb+1):]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= la; i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= lb; j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
-		}
-		if rowMin > maxd {
-			return maxd + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[lb]
+	return osaRows(&w.osaBuf, w.q, w.c, maxd)
 }
 
 // compareReversed compares a and b as if their bytes were reversed.
