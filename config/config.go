@@ -287,6 +287,7 @@ type ValidationError struct {
 	Err    error
 }
 
+// Error says which setting is wrong, why, and where it was set.
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("%s: %s (set by %s)", e.Key, e.Err, e.Source)
 }
