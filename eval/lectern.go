@@ -34,6 +34,12 @@ type Config struct {
 	// Passage adds, at document level, this share of the document's best
 	// sentence's BM25 score to its own (passage evidence); 0: off.
 	Passage float64
+	// Proximity adds, for each pair of question words in a candidate, this
+	// share of the smaller of their IDFs over their distance in words;
+	// 0: off.
+	Proximity float64
+	// RM3 expands questions by pseudo-relevance feedback; zero: off.
+	RM3 RM3
 }
 
 // Engine is a data set's corpus indexed by lectern's retrieval package.
@@ -108,7 +114,14 @@ func Build(ctx context.Context, ds *Dataset, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.s = retrieval.NewSearcher(e.ix, func(i int) string { return e.texts[i] }, cfg.Search)
+	text := func(i int) string { return e.texts[i] }
+	if cfg.Proximity > 0 {
+		cfg.Search.Bonus = proximityBonus(e.ix, text, cfg.Proximity)
+	}
+	if cfg.RM3.on() {
+		cfg.Search.Expand, cfg.Search.ExpandDepth = cfg.RM3.expand(e.ix, text), cfg.RM3.Docs
+	}
+	e.s = retrieval.NewSearcher(e.ix, text, cfg.Search)
 	if !cfg.Plain {
 		// Part of building: the first queries would otherwise pay for it.
 		e.s.Prepare()

@@ -21,18 +21,14 @@ import (
 // scores. Rank must agree with it.
 func (s *Searcher) rankReference(q Query, n int) []Candidate {
 	bq := q.BM25()
-	hits := s.ix.Search(bq, max(n, s.opts.Depth, s.opts.FeedbackDocs))
-	if s.opts.FeedbackDocs > 0 && s.opts.FeedbackTerms > 0 && s.opts.FeedbackWeight > 0 && len(hits) > 0 {
-		bq = s.feedback(bq, hits)
-		hits = s.ix.Search(bq, max(n, s.opts.Depth))
-	}
+	bq, hits := s.search(bq, n)
 	cands := make([]Candidate, len(hits))
 	var toks []Token
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
 		c.Coverage, c.Matched = s.coverageReference(h.Doc, q)
 		bonus := 0.0
-		if s.opts.Exact > 0 || s.opts.Proximity > 0 {
+		if s.opts.Exact > 0 {
 			toks = s.ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], s.text(h.Doc))
 		}
 		if s.opts.Exact > 0 {
@@ -48,8 +44,8 @@ func (s *Searcher) rankReference(q Query, n int) []Candidate {
 				}
 			}
 		}
-		if s.opts.Proximity > 0 {
-			bonus += s.opts.Proximity * proximity(toks, q.Terms)
+		if s.opts.Bonus != nil {
+			bonus += s.opts.Bonus(h.Doc, q)
 		}
 		if s.opts.Context > 0 && s.opts.Neighbours != nil {
 			prev, next := s.opts.Neighbours(h.Doc)
@@ -228,7 +224,18 @@ func TestRankMatchesReferenceSeed(t *testing.T) {
 	}{
 		{"built", e.s},
 		{"loaded", loaded.s},
-		{"synonyms and proximity", NewSearcher(e.ix, e.c.Text, SearchOptions{Coord: 2, Exact: 0.5, Fuzzy: true, Synonyms: 0.4, Proximity: 0.2, Context: 0.3, Neighbours: e.neighbours, AnswerType: 0.5})},
+		{"synonyms and hooks", NewSearcher(e.ix, e.c.Text, SearchOptions{Coord: 2, Exact: 0.5, Fuzzy: true, Synonyms: 0.4, Context: 0.3, Neighbours: e.neighbours, AnswerType: 0.5,
+			// A bonus by text and an expansion by the first hit's terms, as
+			// eval's proximity and RM3 are.
+			Bonus: func(d int, q Query) float64 { return float64(d%7) * 0.05 },
+			Expand: func(q []QueryTerm, hits []Hit) []QueryTerm {
+				ids, _, _ := e.ix.docTerms(hits[0].Doc)
+				if len(ids) > 0 {
+					q = append(slices.Clone(q), QueryTerm{Term: e.ix.terms.at(int(ids[0])), Weight: 0.3})
+				}
+				return q
+			},
+			ExpandDepth: 3})},
 		{"plain coverage", NewSearcher(e.ix, e.c.Text, SearchOptions{Coord: 1})},
 	}
 	for _, tt := range tests {

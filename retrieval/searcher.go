@@ -31,18 +31,15 @@ type SearchOptions struct {
 	// synonyms (WordNet's, found in the texts) at this weight, and counts a
 	// word found only through a synonym at this share of its weight.
 	Synonyms float64
-	// Proximity is the bonus for two question words close together in a
-	// candidate: for each pair, Proximity times the smaller of their IDFs
-	// divided by their distance in words.
-	Proximity float64
-	// FeedbackDocs, FeedbackTerms and FeedbackWeight turn on RM3
-	// pseudo-relevance feedback: the FeedbackTerms most likely terms of the
-	// FeedbackDocs best texts of a first search are added to the question,
-	// making up FeedbackWeight (0 to 1) of its weight, before searching
-	// again.
-	FeedbackDocs   int
-	FeedbackTerms  int
-	FeedbackWeight float64
+	// Expand, when set with ExpandDepth above 0, is given the query as
+	// searched and the ExpandDepth best hits of a first search, and returns
+	// the query to search again with (query expansion, such as eval's RM3
+	// pseudo-relevance feedback). The bot uses none.
+	Expand      func(q []QueryTerm, hits []Hit) []QueryTerm
+	ExpandDepth int
+	// Bonus, when set, is added to each candidate's rescored score (a
+	// research feature, such as eval's proximity bonus). The bot uses none.
+	Bonus func(d int, q Query) float64
 	// Context adds to each candidate's score this share of the best BM25
 	// score among its neighbours, as Neighbours gives them.
 	Context float64
@@ -459,15 +456,10 @@ type Candidate struct {
 // that "Stalinization" prefers "de-Stalinization" to "Stalin".
 func (s *Searcher) Rank(q Query, n int) []Candidate {
 	bq := q.BM25()
-	hits := s.ix.Search(bq, max(n, s.opts.Depth, s.opts.FeedbackDocs))
-	if s.opts.FeedbackDocs > 0 && s.opts.FeedbackTerms > 0 && s.opts.FeedbackWeight > 0 && len(hits) > 0 {
-		bq = s.feedback(bq, hits)
-		hits = s.ix.Search(bq, max(n, s.opts.Depth))
-	}
+	bq, hits := s.search(bq, n)
 	r := s.rescorer(q, bq)
 	cands := make([]Candidate, len(hits))
 	matched := make([]string, 0, len(hits)*min(len(q.Terms), 8))
-	var toks []Token
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
 		ids, _, words := s.ix.docTerms(h.Doc)
@@ -498,9 +490,8 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 				}
 			}
 		}
-		if s.opts.Proximity > 0 {
-			toks = s.ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], s.text(h.Doc))
-			bonus += s.opts.Proximity * proximity(toks, q.Terms)
+		if s.opts.Bonus != nil {
+			bonus += s.opts.Bonus(h.Doc, q)
 		}
 		if s.opts.Context > 0 && s.opts.Neighbours != nil {
 			prev, next := s.opts.Neighbours(h.Doc)
@@ -625,127 +616,14 @@ func (r *rescorer) wordsOf(s *Searcher, q Query, d int) *idSet {
 	return ws
 }
 
-// proximity sums, over pairs of distinct question terms found in toks, the
-// smaller of their weights over the least distance between them in words.
-func proximity(toks []Token, terms []SearchTerm) float64 {
-	pos := map[string][]int{}
-	weight := map[string]float64{}
-	for _, t := range terms {
-		if t.Found != "" {
-			weight[t.Found] = max(weight[t.Found], t.Weight*t.Fuzzy)
-		}
+// search finds the candidates for the query as searched, bq: the best
+// max(n, Depth) hits, after expanding bq with Expand when it is set. It
+// returns the query searched last.
+func (s *Searcher) search(bq []QueryTerm, n int) ([]QueryTerm, []Hit) {
+	hits := s.ix.Search(bq, max(n, s.opts.Depth, s.opts.ExpandDepth))
+	if s.opts.Expand != nil && s.opts.ExpandDepth > 0 && len(hits) > 0 {
+		bq = s.opts.Expand(bq, hits[:min(len(hits), s.opts.ExpandDepth)])
+		hits = s.ix.Search(bq, max(n, s.opts.Depth))
 	}
-	for _, tok := range toks {
-		if _, ok := weight[tok.Term]; ok {
-			pos[tok.Term] = append(pos[tok.Term], tok.Pos)
-		}
-	}
-	found := make([]string, 0, len(pos))
-	for t := range pos {
-		found = append(found, t)
-	}
-	sort.Strings(found)
-	sum := 0.0
-	for i, a := range found {
-		for _, b := range found[i+1:] {
-			d := minDistance(pos[a], pos[b])
-			if d > 0 {
-				sum += min(weight[a], weight[b]) / float64(d)
-			}
-		}
-	}
-	return sum
-}
-
-// minDistance returns the least |x - y| for x in a and y in b, both sorted.
-func minDistance(a, b []int) int {
-	best := -1
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		d := a[i] - b[j]
-		if d < 0 {
-			d = -d
-		}
-		if d > 0 && (best < 0 || d < best) {
-			best = d
-		}
-		if a[i] < b[j] {
-			i++
-		} else {
-			j++
-		}
-	}
-	return best
-}
-
-// feedback expands q with RM3: the terms most probable in the best hits,
-// each hit weighted by its share of their scores.
-func (s *Searcher) feedback(q []QueryTerm, hits []Hit) []QueryTerm {
-	docs := hits[:min(len(hits), s.opts.FeedbackDocs)]
-	total := 0.0
-	for _, h := range docs {
-		total += h.Score
-	}
-	if total <= 0 {
-		return q
-	}
-	rel := map[string]float64{}
-	var toks []Token
-	for _, h := range docs {
-		toks = s.ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], s.text(h.Doc))
-		if len(toks) == 0 {
-			continue
-		}
-		w := h.Score / total / float64(len(toks))
-		for _, t := range toks {
-			rel[t.Term] += w
-		}
-	}
-	type tw struct {
-		term string
-		w    float64
-	}
-	var cand []tw
-	for t, w := range rel {
-		// Terms in most texts carry no signal.
-		if s.ix.DF(t)*2 > s.ix.Len() {
-			continue
-		}
-		cand = append(cand, tw{t, w})
-	}
-	sort.Slice(cand, func(i, j int) bool {
-		if cand[i].w != cand[j].w {
-			return cand[i].w > cand[j].w
-		}
-		return cand[i].term < cand[j].term
-	})
-	cand = cand[:min(len(cand), s.opts.FeedbackTerms)]
-	fbTotal := 0.0
-	for _, c := range cand {
-		fbTotal += c.w
-	}
-	qTotal := 0.0
-	for _, t := range q {
-		qTotal += t.Weight
-	}
-	lambda := s.opts.FeedbackWeight
-	merged := map[string]float64{}
-	var order []string
-	for _, t := range q {
-		if _, ok := merged[t.Term]; !ok {
-			order = append(order, t.Term)
-		}
-		merged[t.Term] += (1 - lambda) * t.Weight / qTotal
-	}
-	for _, c := range cand {
-		if _, ok := merged[c.term]; !ok {
-			order = append(order, c.term)
-		}
-		merged[c.term] += lambda * c.w / fbTotal
-	}
-	out := make([]QueryTerm, 0, len(order))
-	for _, t := range order {
-		out = append(out, QueryTerm{Term: t, Weight: merged[t] * qTotal})
-	}
-	return out
+	return bq, hits
 }

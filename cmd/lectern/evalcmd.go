@@ -69,8 +69,8 @@ for (when, who, where, how many, ...).`,
 			}
 			cfg := eval.Config{Unit: u, BM25: retrieval.BM25{K1: k1, B: b, Variant: variant, Delta: delta}, Plain: plain,
 				TitleWeight: titleWeight, Passage: passage, Unstemmed: unstemmed, Bigrams: bigrams,
-				Search: retrieval.SearchOptions{Coord: coord, Exact: exact, Fuzzy: fuzzy, Proximity: prox,
-					FeedbackDocs: fbDocs, FeedbackTerms: fbTerms, FeedbackWeight: fbWeight, Context: context, Depth: depth, Synonyms: synonyms,
+				Proximity: prox, RM3: eval.RM3{Docs: fbDocs, Terms: fbTerms, Weight: fbWeight},
+				Search: retrieval.SearchOptions{Coord: coord, Exact: exact, Fuzzy: fuzzy, Context: context, Depth: depth, Synonyms: synonyms,
 					AnswerType: retrieval.DefaultAnswerType, Clauses: true}}
 			switch analyzer {
 			case "lectern":
