@@ -665,7 +665,7 @@ func (c *Config) Dump() string {
 	} else {
 		fmt.Fprintf(&b, "# no configuration file found (looked for %s)\n", strings.Join(SearchPaths(), ", "))
 	}
-	vals := c.values()
+	vals := c.values(true)
 	width := 0
 	for _, s := range settings {
 		width = max(width, len(s.key)+2+len(vals[s.key]))
@@ -677,9 +677,29 @@ func (c *Config) Dump() string {
 	return b.String()
 }
 
-// values renders each key's value as YAML, secrets masked.
-func (c *Config) values() map[string]string {
+// Changed returns the keys, among keys, whose values differ between c and
+// other; an unknown key is reported as changed, so that a caller that
+// names a key config does not have finds out.
+func (c *Config) Changed(other *Config, keys ...string) []string {
+	a, b := c.values(false), other.values(false)
+	var out []string
+	for _, k := range keys {
+		va, ok := a[k]
+		if !ok || va != b[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// values renders each key's value as YAML, secrets masked when mask is
+// set.
+func (c *Config) values(mask bool) map[string]string {
 	q := func(s string) string { return fmt.Sprintf("%q", s) }
+	token, apiURL := c.Discord.Token, c.Discord.APIURL
+	if mask {
+		token, apiURL = Mask(token), MaskURL(apiURL)
+	}
 	ids := make([]string, len(c.Discord.Channels))
 	for i, id := range c.Discord.Channels {
 		ids[i] = q(id)
@@ -696,9 +716,9 @@ func (c *Config) values() map[string]string {
 		"retrieval.min_coverage":     fmt.Sprint(c.Retrieval.MinCoverage),
 		"retrieval.excerpt_max":      fmt.Sprint(c.Retrieval.ExcerptMax),
 		"retrieval.fuzzy":            fmt.Sprint(c.Retrieval.Fuzzy),
-		"discord.token":              q(Mask(c.Discord.Token)),
+		"discord.token":              q(token),
 		"discord.guild_id":           q(c.Discord.GuildID),
-		"discord.api_url":            q(MaskURL(c.Discord.APIURL)),
+		"discord.api_url":            q(apiURL),
 		"discord.channels":           "[" + strings.Join(ids, ", ") + "]",
 		"discord.forums":             quoteList(c.Discord.Forums),
 		"discord.results":            fmt.Sprint(c.Discord.Results),

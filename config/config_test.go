@@ -1009,3 +1009,31 @@ func TestRetrievalDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestChanged: Changed sees a change of any setting, secrets included
+// (which Dump masks), and reports a key it does not know.
+func TestChanged(t *testing.T) {
+	a := &config.Config{Corpus: "books", Discord: config.Discord{Token: "abc.def.ghi1234", APIURL: "https://u:p1@example.test/api"}}
+	for _, tt := range []struct {
+		name string
+		edit func(c *config.Config)
+		key  string
+	}{
+		{"token, same masked tail", func(c *config.Config) { c.Discord.Token = "xyz.uvw.ghi1234" }, "discord.token"},
+		{"password in the API URL", func(c *config.Config) { c.Discord.APIURL = "https://u:p2@example.test/api" }, "discord.api_url"},
+		{"corpus", func(c *config.Config) { c.Corpus = "other" }, "corpus"},
+		{"a book's channel", func(c *config.Config) { c.Corpora = []config.Book{{Name: "b", Channels: []string{"1"}}} }, "corpora"},
+	} {
+		b := *a
+		tt.edit(&b)
+		if got := a.Changed(&b, config.Keys()...); len(got) != 1 || got[0] != tt.key {
+			t.Errorf("%s: Changed = %v; want [%s]", tt.name, got, tt.key)
+		}
+	}
+	if got := a.Changed(a, config.Keys()...); len(got) != 0 {
+		t.Errorf("Changed against itself = %v; want none", got)
+	}
+	if got := a.Changed(a, "no.such.key"); len(got) != 1 {
+		t.Errorf("Changed of an unknown key = %v; want it reported", got)
+	}
+}

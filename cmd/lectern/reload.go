@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -60,85 +59,6 @@ var restartKeys = []string{
 	"discord.application_id", "discord.public_key", "discord.shards", "discord.shard_ids",
 	"discord.cooldown.questions", "discord.cooldown.window",
 	"http.listen", "metrics.listen", "feedback.path", "log.level", "log.format",
-}
-
-// settingValue returns a setting's value in cfg, to compare; nil for a
-// key it does not know.
-func settingValue(cfg *config.Config, key string) any {
-	switch key {
-	case "corpus":
-		return cfg.Corpus
-	case "index":
-		return cfg.Index
-	case "language":
-		return cfg.Language
-	case "corpora":
-		return cfg.Corpora
-	case "limits.max_file_size":
-		return cfg.Limits.MaxFileBytes
-	case "limits.max_corpus_size":
-		return cfg.Limits.MaxCorpusBytes
-	case "retrieval.k1":
-		return cfg.Retrieval.K1
-	case "retrieval.b":
-		return cfg.Retrieval.B
-	case "retrieval.top":
-		return cfg.Retrieval.Top
-	case "retrieval.min_coverage":
-		return cfg.Retrieval.MinCoverage
-	case "retrieval.excerpt_max":
-		return cfg.Retrieval.ExcerptMax
-	case "retrieval.fuzzy":
-		return cfg.Retrieval.Fuzzy
-	case "corpus.watch":
-		return cfg.Watch
-	case "discord.token":
-		return cfg.Discord.Token
-	case "discord.guild_id":
-		return cfg.Discord.GuildID
-	case "discord.api_url":
-		return cfg.Discord.APIURL
-	case "discord.channels":
-		return cfg.Discord.Channels
-	case "discord.forums":
-		return cfg.Discord.Forums
-	case "discord.results":
-		return cfg.Discord.Results
-	case "discord.application_id":
-		return cfg.Discord.ApplicationID
-	case "discord.public_key":
-		return cfg.Discord.PublicKey
-	case "discord.shards":
-		return cfg.Discord.Shards
-	case "discord.shard_ids":
-		return cfg.Discord.ShardIDs
-	case "discord.cooldown.questions":
-		return cfg.Discord.CooldownQuestions
-	case "discord.cooldown.window":
-		return cfg.Discord.CooldownWindow
-	case "http.listen":
-		return cfg.HTTP.Listen
-	case "metrics.listen":
-		return cfg.Metrics.Listen
-	case "feedback.path":
-		return cfg.Feedback.Path
-	case "log.level":
-		return cfg.Log.Level
-	case "log.format":
-		return cfg.Log.Format
-	}
-	return nil
-}
-
-// changedKeys lists the keys whose values differ between a and b.
-func changedKeys(a, b *config.Config, keys []string) []string {
-	var out []string
-	for _, k := range keys {
-		if !reflect.DeepEqual(settingValue(a, k), settingValue(b, k)) {
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 // reloadHooks are told of loads and reloads, for metrics. Every field may
@@ -395,10 +315,10 @@ func (r *reloader) fail(ctx context.Context, book string, err error) {
 // logChanges logs which settings changed in the configuration read
 // again: those a reload applies, and those that need a restart.
 func (r *reloader) logChanges(cur, next *config.Config) {
-	if keys := changedKeys(cur, next, reloadKeys); len(keys) > 0 {
+	if keys := cur.Changed(next, reloadKeys...); len(keys) > 0 {
 		r.log.Info("configuration read again; changed: " + strings.Join(keys, ", "))
 	}
-	if keys := changedKeys(r.started, next, restartKeys); len(keys) > 0 {
+	if keys := r.started.Changed(next, restartKeys...); len(keys) > 0 {
 		r.log.Warn("configuration read again; these settings changed and take effect only when lectern serve restarts: " + strings.Join(keys, ", "))
 	}
 }

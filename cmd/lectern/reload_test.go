@@ -348,14 +348,14 @@ func TestReloadConfiguration(t *testing.T) {
 func TestReloadKeys(t *testing.T) {
 	cfg := &config.Config{}
 	seen := map[string]bool{}
+	if unknown := cfg.Changed(cfg, append(append([]string{}, reloadKeys...), restartKeys...)...); len(unknown) > 0 {
+		t.Errorf("config does not know %v", unknown)
+	}
 	for _, k := range append(append([]string{}, reloadKeys...), restartKeys...) {
 		if seen[k] {
 			t.Errorf("%s is listed twice", k)
 		}
 		seen[k] = true
-		if settingValue(cfg, k) == nil {
-			t.Errorf("settingValue does not know %s", k)
-		}
 	}
 	for _, k := range config.Keys() {
 		if !seen[k] {
