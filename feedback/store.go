@@ -67,7 +67,7 @@ func Open(path string, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	f, err := openAppend(path)
+	f, err := regular.OpenFile(path, appendFlags, 0o666)
 	if err != nil {
 		return nil, err
 	}
@@ -82,25 +82,8 @@ func Open(path string, log *slog.Logger) (*Store, error) {
 	return &Store{path: path, key: key, log: log, f: f}, nil
 }
 
-// openAppend opens path for appending, creating it, and returns it only if
-// it is a regular file.
-func openAppend(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|openFlags, 0o666)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w (%s)", path, regular.ErrNotRegular, regular.Kind(fi.Mode()))
-	}
-	clearNonblock(f)
-	return f, nil
-}
+// appendFlags open the feedback file to append to, creating it.
+const appendFlags = os.O_WRONLY | os.O_APPEND | os.O_CREATE
 
 // loadKey reads the key file at path, or creates it with a new random key.
 func loadKey(path string) ([]byte, error) {
@@ -238,7 +221,7 @@ func (s *Store) reopen() error {
 		}
 		return err
 	}
-	f, err := openAppend(s.path)
+	f, err := regular.OpenFile(s.path, appendFlags, 0o666)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,14 @@ var (
 // writer would block) and returns it only if it is a regular file, judged
 // on the opened file so that a file swapped after a check is caught too.
 func Open(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	return OpenFile(path, os.O_RDONLY, 0)
+}
+
+// OpenFile is Open with os.OpenFile's flag and perm, such as
+// os.O_WRONLY|os.O_APPEND|os.O_CREATE to append to a log: it does not wait
+// for a FIFO's other end, and returns the file only if it is a regular one.
+func OpenFile(path string, flag int, perm os.FileMode) (*os.File, error) {
+	f, err := os.OpenFile(path, flag|openFlags, perm)
 	if err != nil {
 		return nil, err
 	}

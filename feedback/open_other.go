@@ -1,9 +1,0 @@
-//go:build !unix
-
-package feedback
-
-import "os"
-
-const openFlags = 0
-
-func clearNonblock(f *os.File) {}
