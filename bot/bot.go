@@ -104,9 +104,8 @@ type Bot struct {
 	stopCtx context.Context
 	stop    context.CancelFunc
 
+	inflight flights // events being handled
 	mu       sync.Mutex
-	closing  bool
-	inflight sync.WaitGroup
 	appID    string
 	userID   string
 	// ready is closed once every shard has received READY.
@@ -413,11 +412,7 @@ func (b *Bot) registerCommands(ctx context.Context) {
 // shutdown stops taking events, waits for those in flight and closes
 // every shard's connection.
 func (b *Bot) shutdown() error {
-	b.mu.Lock()
-	b.closing = true
-	b.mu.Unlock()
-	done := make(chan struct{})
-	go func() { b.inflight.Wait(); close(done) }()
+	done := b.inflight.close()
 	select {
 	case <-done:
 	case <-time.After(shutdownGrace):
@@ -463,17 +458,6 @@ func (sh *shard) close() error {
 	}
 	sh.abortDial()
 	return err
-}
-
-// begin registers an event in flight; it returns false once shutting down.
-func (b *Bot) begin() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closing {
-		return false
-	}
-	b.inflight.Add(1)
-	return true
 }
 
 func (b *Bot) onReady(sh *shard, r *discordgo.Ready) {

@@ -31,10 +31,10 @@ func (b *Bot) recoverPanic(event string) {
 // message's channel (or thread).
 func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	defer b.recoverPanic("MESSAGE_CREATE")
-	if m == nil || m.Message == nil || m.Author == nil || m.Author.ID == b.selfID() || !b.begin() {
+	if m == nil || m.Message == nil || m.Author == nil || m.Author.ID == b.selfID() || !b.inflight.begin() {
 		return
 	}
-	defer b.inflight.Done()
+	defer b.inflight.end()
 	ctx, cancel := context.WithTimeout(b.stopCtx, b.opts.AnswerDeadline)
 	defer cancel()
 	resp := b.core.Handle(ctx, b.messageRequest(m.Message)).Finish(ctx)
@@ -79,10 +79,10 @@ func (b *Bot) messageRequest(m *discordgo.Message) Request {
 // the core and delivers its responses.
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 	defer b.recoverPanic("INTERACTION_CREATE")
-	if ic == nil || ic.Interaction == nil || !b.begin() {
+	if ic == nil || ic.Interaction == nil || !b.inflight.begin() {
 		return
 	}
-	defer b.inflight.Done()
+	defer b.inflight.end()
 	received := time.Now()
 	i := ic.Interaction
 	user := interactionUser(i)

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -119,9 +118,7 @@ type HTTPDoor struct {
 	stopCtx context.Context
 	stop    context.CancelFunc
 
-	mu       sync.Mutex
-	closing  bool
-	inflight sync.WaitGroup
+	inflight flights // deferred answers being delivered
 
 	warnedApp atomic.Bool // the application ID mismatch is logged once
 	// editBackoff is the first pause before retrying an edit that met
@@ -213,11 +210,7 @@ func (d *HTTPDoor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Requests that arrive afterwards are answered in the HTTP response,
 // however long that takes.
 func (d *HTTPDoor) Shutdown(ctx context.Context) error {
-	d.mu.Lock()
-	d.closing = true
-	d.mu.Unlock()
-	done := make(chan struct{})
-	go func() { d.inflight.Wait(); close(done) }()
+	done := d.inflight.close()
 	var err error
 	select {
 	case <-done:
@@ -227,24 +220,6 @@ func (d *HTTPDoor) Shutdown(ctx context.Context) error {
 	}
 	d.stop()
 	return err
-}
-
-// begin registers a deferred answer in flight; it returns false once
-// shutting down.
-func (d *HTTPDoor) begin() bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closing {
-		return false
-	}
-	d.inflight.Add(1)
-	return true
-}
-
-func (d *HTTPDoor) isClosing() bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.closing
 }
 
 // healthz reports that the process is alive.
@@ -258,7 +233,7 @@ func (d *HTTPDoor) healthz(w http.ResponseWriter, r *http.Request) {
 func (d *HTTPDoor) readyz(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch {
-	case d.isClosing():
+	case d.inflight.isClosing():
 		err = errors.New("shutting down")
 	case d.opts.Ready != nil:
 		err = d.opts.Ready()
@@ -382,7 +357,7 @@ type choicesResponse struct {
 // deferred response has been sent: Discord answers an edit that comes
 // before it with 404 Unknown Webhook.
 func (d *HTTPDoor) finish(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, app, user string, received time.Time, resp Response) {
-	if !d.begin() {
+	if !d.inflight.begin() {
 		// Shutting down: nothing may outlive the request.
 		out := resp.Finish(r.Context())
 		d.answer(w, r, i, received, "message", out.Reply.response(discordgo.InteractionResponseChannelMessageWithSource))
@@ -394,7 +369,7 @@ func (d *HTTPDoor) finish(w http.ResponseWriter, r *http.Request, i *discordgo.I
 	// later delivers the reply once made, after the HTTP response.
 	later := func(deliver func(Response)) {
 		go func() {
-			defer d.inflight.Done()
+			defer d.inflight.end()
 			defer cancel()
 			deliver(<-made)
 		}()
@@ -405,7 +380,7 @@ func (d *HTTPDoor) finish(w http.ResponseWriter, r *http.Request, i *discordgo.I
 		select {
 		case out := <-made:
 			cancel()
-			d.inflight.Done()
+			d.inflight.end()
 			d.answer(w, r, i, received, "message", out.Reply.response(discordgo.InteractionResponseChannelMessageWithSource))
 			return
 		case <-r.Context().Done():

@@ -11,10 +11,7 @@ func (b *Bot) Connected() bool {
 	default:
 		return false
 	}
-	b.mu.Lock()
-	closing := b.closing
-	b.mu.Unlock()
-	if closing {
+	if b.inflight.isClosing() {
 		return false
 	}
 	return b.shardsUp()
