@@ -49,13 +49,9 @@ type metricsListener struct {
 	ready atomic.Pointer[func() error]
 }
 
-// Limits of the metrics listener: a scrape is one small request.
-const (
-	metricsReadHeaderTimeout = 5 * time.Second
-	metricsWriteTimeout      = 30 * time.Second
-	metricsIdleTimeout       = 2 * time.Minute
-	metricsShutdownGrace     = time.Second
-)
+// metricsShutdownGrace is how long a scrape in flight may take to finish
+// when the metrics listener stops.
+const metricsShutdownGrace = time.Second
 
 // serveMetrics starts serving m's metrics on metrics.listen when the
 // configuration has no HTTP listener (http.listen), and stops when ctx is
@@ -78,14 +74,7 @@ func serveMetrics(ctx context.Context, cfg *config.Config, m *metrics.Metrics, l
 		return nil, fmt.Errorf("serve: listen on %s (metrics.listen): %w", addr, err)
 	}
 	l := &metricsListener{addr: nl.Addr().String(), served: make(chan error, 1), log: log}
-	l.srv = &http.Server{
-		Handler:           withMetrics(l.health(), m.Handler()),
-		ReadHeaderTimeout: metricsReadHeaderTimeout,
-		WriteTimeout:      metricsWriteTimeout,
-		IdleTimeout:       metricsIdleTimeout,
-		MaxHeaderBytes:    httpMaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	l.srv = newHTTPServer(withMetrics(l.health(), m.Handler()), log)
 	go func() {
 		if err := l.srv.Serve(nl); !errors.Is(err, http.ErrServerClosed) {
 			l.served <- fmt.Errorf("serve: metrics listener: %w", err)

@@ -293,6 +293,21 @@ type listener struct {
 	log     *slog.Logger
 }
 
+// newHTTPServer returns an http.Server for h with the listener's limits,
+// logging its errors to log: serve's HTTP listener and its metrics
+// listener.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: httpReadHeaderTimeout,
+		ReadTimeout:       httpReadTimeout,
+		WriteTimeout:      httpWriteTimeout,
+		IdleTimeout:       httpIdleTimeout,
+		MaxHeaderBytes:    httpMaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
 // listen starts the HTTP listener on addr.
 func listen(addr string, log *slog.Logger, metricsHandler http.Handler) (*listener, error) {
 	nl, err := net.Listen("tcp", addr)
@@ -301,15 +316,7 @@ func listen(addr string, log *slog.Logger, metricsHandler http.Handler) (*listen
 	}
 	l := &listener{served: make(chan error, 1), log: log}
 	l.set(bot.NotReady("loading the text"))
-	l.srv = &http.Server{
-		Handler:           withMetrics(l, metricsHandler),
-		ReadHeaderTimeout: httpReadHeaderTimeout,
-		ReadTimeout:       httpReadTimeout,
-		WriteTimeout:      httpWriteTimeout,
-		IdleTimeout:       httpIdleTimeout,
-		MaxHeaderBytes:    httpMaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	l.srv = newHTTPServer(withMetrics(l, metricsHandler), log)
 	go func() {
 		if err := l.srv.Serve(nl); !errors.Is(err, http.ErrServerClosed) {
 			l.served <- err
