@@ -238,14 +238,30 @@ func (d *HTTPDoor) readyz(w http.ResponseWriter, r *http.Request) {
 	case d.opts.Ready != nil:
 		err = d.opts.Ready()
 	}
-	status := http.StatusOK
-	if err != nil {
-		status = http.StatusServiceUnavailable
-		writeText(w, status, "not ready: "+err.Error())
-	} else {
-		writeText(w, status, "ready")
-	}
+	status := writeReady(w, err)
 	d.log.Debug("http request", "method", r.Method, "path", r.URL.Path, "status", status)
+}
+
+// writeReady answers a readiness check: 200 "ready" when err is nil, else
+// 503 "not ready: " and why. It returns the status.
+func writeReady(w http.ResponseWriter, err error) int {
+	if err != nil {
+		writeText(w, http.StatusServiceUnavailable, "not ready: "+err.Error())
+		return http.StatusServiceUnavailable
+	}
+	writeText(w, http.StatusOK, "ready")
+	return http.StatusOK
+}
+
+// Health returns a handler of the health checks alone, for a listener
+// without the interactions endpoint: GET /healthz answers 200 (alive), GET
+// /readyz 200 when ready returns nil and 503 with its error otherwise;
+// anything else 404.
+func Health(ready func() error) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+PathHealthz, func(w http.ResponseWriter, r *http.Request) { writeText(w, http.StatusOK, "ok") })
+	mux.HandleFunc("GET "+PathReadyz, func(w http.ResponseWriter, r *http.Request) { writeReady(w, ready()) })
+	return mux
 }
 
 // NotReady returns a handler for an HTTP listener that starts before its

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -92,22 +91,12 @@ func serveMetrics(ctx context.Context, cfg *config.Config, m *metrics.Metrics, l
 // health serves GET /healthz (200 while the process runs) and GET /readyz
 // (200 once setReady's check passes), 404 to anything else.
 func (l *metricsListener) health() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+bot.PathHealthz, func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "ok\n")
-	})
-	mux.HandleFunc("GET "+bot.PathReadyz, func(w http.ResponseWriter, r *http.Request) {
-		err := errors.New("loading the text")
+	return bot.Health(func() error {
 		if f := l.ready.Load(); f != nil {
-			err = (*f)()
+			return (*f)()
 		}
-		if err != nil {
-			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		io.WriteString(w, "ready\n")
+		return errors.New("loading the text")
 	})
-	return mux
 }
 
 // setReady tells the listener that the text is loaded and how to check
