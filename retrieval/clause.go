@@ -23,14 +23,14 @@ import (
 // candidate d (without bonuses), or 0 when its text has no semicolon or
 // is a passage. r holds the query's terms by number.
 func (s *Searcher) clauseScore(d int, q Query, r *rescorer) float64 {
-	if s.ix.DocLen(d) >= coverageNone || s.ix.AvgLen() >= coverageNone || q.total == 0 {
+	if s.ix.DocLen(d) >= coverageNone || s.indexShare == 0 || q.total == 0 {
 		return 0
 	}
 	dc, ok := s.clausesOf(d)
 	if !ok {
 		return 0
 	}
-	p := s.ix.Params()
+	p, avgLen := s.ix.Params(), s.ix.AvgLen()
 	best := 0.0
 	start := 0
 	for _, end := range dc.ends {
@@ -49,7 +49,7 @@ func (s *Searcher) clauseScore(d int, q Query, r *rescorer) float64 {
 				}
 			}
 			if tf > 0 && qt.id >= 0 {
-				bm25 += qt.weight * s.ix.IDF(r.bqTerms[j]) * p.TF(float64(tf), n, s.ix.AvgLen())
+				bm25 += qt.weight * r.bqIDF[j] * p.TF(float64(tf), n, avgLen)
 			}
 		}
 		if bm25 == 0 {
@@ -61,7 +61,7 @@ func (s *Searcher) clauseScore(d int, q Query, r *rescorer) float64 {
 				got += t.Weight * t.Fuzzy
 			}
 		}
-		score := bm25 * math.Pow(got/q.total, s.opts.Coord*coverageShare(len(ids)))
+		score := bm25 * math.Pow(got/q.total, s.coord(len(ids)))
 		best = max(best, score)
 	}
 	return best

@@ -504,7 +504,7 @@ func (s *Searcher) clauseScoreReference(d int, q Query, bq []QueryTerm, toks []T
 				got += t.Weight * t.Fuzzy
 			}
 		}
-		score := bm25 * math.Pow(got/q.total, s.opts.Coord*coverageShare(len(toks)))
+		score := bm25 * math.Pow(got/q.total, s.coord(len(toks)))
 		best = max(best, score)
 	}
 	return best, toks

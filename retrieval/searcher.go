@@ -69,6 +69,9 @@ type Searcher struct {
 	opts SearchOptions
 
 	clauses clauseCache // texts' clauses, for clauseScore
+	// indexShare is coverageShare of the index's average text: 0 for an
+	// index of passages, which coverage and clauses do not judge.
+	indexShare float64
 }
 
 // NewSearcher returns a Searcher over ix, whose document d has the text
@@ -77,7 +80,13 @@ func NewSearcher(ix *Index, text func(int) string, opts SearchOptions) *Searcher
 	if opts.Depth <= 0 {
 		opts.Depth = 30
 	}
-	return &Searcher{ix: ix, text: text, opts: opts}
+	return &Searcher{ix: ix, text: text, opts: opts, indexShare: coverageShare(int(ix.AvgLen()))}
+}
+
+// coord is the exponent of coverage in the score of a text of n terms
+// (see coverageShare).
+func (s *Searcher) coord(n int) float64 {
+	return s.opts.Coord * min(coverageShare(n), s.indexShare)
 }
 
 // Prepare loads now what answering would otherwise load at the first
@@ -451,9 +460,12 @@ type Candidate struct {
 // Rank returns the n best texts for the query. BM25 finds the candidates;
 // each is then rescored: its BM25 score times its coverage (the share of the
 // question's information it holds) raised to Coord (less for a text longer
-// than a sentence: see coverageShare), plus Exact times the
-// IDF of each question word it holds in exactly the question's form, so
-// that "Stalinization" prefers "de-Stalinization" to "Stalin".
+// than a sentence: see coverageShare), or its best clause's score if higher
+// (Clauses), plus Exact times the IDF of each question word it holds in
+// exactly the question's form, so that "Stalinization" prefers
+// "de-Stalinization" to "Stalin", and Context times its best neighbour's
+// score; the whole times 1+AnswerType when it holds the kind of answer
+// asked for.
 func (s *Searcher) Rank(q Query, n int) []Candidate {
 	bq := q.BM25()
 	bq, hits := s.search(bq, n)
@@ -503,7 +515,7 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 			}
 			bonus += s.opts.Context * best
 		}
-		base := h.Score * math.Pow(c.Coverage, s.opts.Coord*min(coverageShare(s.ix.DocLen(h.Doc)), coverageShare(int(s.ix.AvgLen()))))
+		base := h.Score * math.Pow(c.Coverage, s.coord(s.ix.DocLen(h.Doc)))
 		if s.opts.Clauses {
 			base = max(base, s.clauseScore(h.Doc, q, r))
 		}
@@ -555,7 +567,7 @@ func coverageShare(n int) float64 {
 type rescorer struct {
 	terms   idSet     // the terms of each Query.Terms (found) and of its synonyms (syn)
 	termIDs [][]int32 // per Query.Terms, the numbers of its Found and Also terms
-	bqTerms []string  // the query as searched, its terms by their places in bq.q
+	bqIDF   []float64 // the IDF of each term of the query as searched, by its place in bq.q
 	words   []*idSet  // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
 	bq      *querySet // the query as searched
 
@@ -567,7 +579,7 @@ type rescorer struct {
 func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
 	r := &rescorer{bq: newQuerySet(s.ix.termIDs(bq)), words: make([]*idSet, len(s.ix.ans)), termIDs: make([][]int32, len(q.Terms))}
 	for _, qt := range bq {
-		r.bqTerms = append(r.bqTerms, qt.Term)
+		r.bqIDF = append(r.bqIDF, s.ix.IDF(qt.Term))
 	}
 	r.terms.init(len(q.Terms))
 	for k, t := range q.Terms {
