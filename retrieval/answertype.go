@@ -20,9 +20,9 @@ const (
 	WhereKind                   // a place, by name: "where"
 )
 
-// String names the kind as eval reports it.
+// String names the kind: "any", "when", "how many", "who" or "where".
 func (k AnswerKind) String() string {
-	return [...]string{"what", "when", "how many", "who", "where"}[k]
+	return [...]string{"any", "when", "how many", "who", "where"}[k]
 }
 
 // KindOf returns the kind of answer an English question asks for: its

@@ -21,7 +21,7 @@ func ExampleKindOf() {
 	// "from what year was Khrushchev the leader": when
 	// "How many prisoners returned?": how many
 	// "Where was Stalin buried?": where
-	// "Patients who smoke have more strokes.": what
+	// "Patients who smoke have more strokes.": any
 }
 
 func ExampleFits() {
