@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // message is the server's copy of a Discord message.
@@ -302,4 +304,22 @@ func (m *message) apply(in msgInput, files []fileInfo, newID func() string) {
 // neither come from nor mention the bot.
 func (m *message) hidesContentFrom(botID string) bool {
 	return m.guildID != "" && m.author.ID != botID && !m.mentionsUser(botID)
+}
+
+// ButtonID returns the custom_id of the button on m labelled label, or
+// whose emoji is label ("👍"), and whether there is one: what a test
+// clicks with ClickComponent.
+func ButtonID(m *discordgo.Message, label string) (string, bool) {
+	for _, row := range m.Components {
+		ar, ok := row.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, c := range ar.Components {
+			if b, ok := c.(*discordgo.Button); ok && (b.Label == label || b.Emoji != nil && b.Emoji.Name == label) {
+				return b.CustomID, true
+			}
+		}
+	}
+	return "", false
 }

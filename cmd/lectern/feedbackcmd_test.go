@@ -197,17 +197,9 @@ func TestServeFeedbackUnusable(t *testing.T) {
 // emoji) label.
 func buttonID(t *testing.T, m *discordgo.Message, label string) string {
 	t.Helper()
-	for _, row := range m.Components {
-		ar, ok := row.(*discordgo.ActionsRow)
-		if !ok {
-			continue
-		}
-		for _, c := range ar.Components {
-			if b, ok := c.(*discordgo.Button); ok && (b.Label == label || b.Emoji != nil && b.Emoji.Name == label) {
-				return b.CustomID
-			}
-		}
+	id, ok := discordtest.ButtonID(m, label)
+	if !ok {
+		t.Fatalf("no %q button on %+v", label, m.Components)
 	}
-	t.Fatalf("no %q button on %+v", label, m.Components)
-	return ""
+	return id
 }
