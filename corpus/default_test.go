@@ -37,7 +37,13 @@ func dump(c *corpus.Corpus) []byte {
 // rewrite the file after a deliberate change, and read the diff.
 func TestSeedGolden(t *testing.T) {
 	got := dump(corpus.Default())
-	const file = "testdata/seed.golden"
+	compareGolden(t, "testdata/seed.golden", got)
+}
+
+// compareGolden compares got with the golden file, or writes it with
+// -update; a difference names its first line.
+func compareGolden(t *testing.T, file string, got []byte) {
+	t.Helper()
 	if *update {
 		if err := os.WriteFile(file, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -48,19 +54,20 @@ func TestSeedGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) || i < len(wl); i++ {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("dump(Default()) differs from %s at line %d:\ngot:  %s\nwant: %s\n(run with -update if the change is intended)", file, i+1, g, w)
-			}
+	if bytes.Equal(got, want) {
+		return
+	}
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := range max(len(g), len(w)) {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			t.Fatalf("differs from %s at line %d:\ngot:  %s\nwant: %s\n(run with -update if the change is intended)", file, i+1, gl, wl)
 		}
 	}
 }

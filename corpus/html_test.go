@@ -40,36 +40,6 @@ func bookView(c *corpus.Corpus) []byte {
 	return b.Bytes()
 }
 
-// compareBookGolden compares got with the golden file, or writes it with -update.
-func compareBookGolden(t *testing.T, file string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := range max(len(g), len(w)) {
-			var gl, wl string
-			if i < len(g) {
-				gl = g[i]
-			}
-			if i < len(w) {
-				wl = w[i]
-			}
-			if gl != wl {
-				t.Fatalf("differs from %s at line %d:\ngot:  %s\nwant: %s\n(run with -update if the change is intended)", file, i+1, gl, wl)
-			}
-		}
-	}
-}
-
 // TestBookGolden loads each test book and page and compares its sentences and
 // citations with testdata/*/NAME.golden.
 func TestBookGolden(t *testing.T) {
@@ -87,7 +57,7 @@ func TestBookGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("LoadContext(%q) = %v", f, err)
 			}
-			compareBookGolden(t, strings.TrimSuffix(f, filepath.Ext(f))+".golden", bookView(c))
+			compareGolden(t, strings.TrimSuffix(f, filepath.Ext(f))+".golden", bookView(c))
 		})
 	}
 }

@@ -44,35 +44,6 @@ func pdfView(c *corpus.Corpus) []byte {
 	return b.Bytes()
 }
 
-// comparePDFGolden compares got with the golden file, or writes it with
-// -update.
-func comparePDFGolden(t *testing.T, file string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := range max(len(g), len(w)) {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			t.Fatalf("%s differs at line %d:\ngot:  %s\nwant: %s\n(run with -update if the change is intended)", file, i+1, gl, wl)
-		}
-	}
-}
-
 // loadPDF loads the one file at path, failing the test if it takes more
 // than a minute: a PDF must never hang the load.
 func loadPDF(t *testing.T, path string) (*corpus.Corpus, error) {
@@ -109,7 +80,7 @@ func TestPDFGolden(t *testing.T) {
 			} else {
 				got = pdfView(c)
 			}
-			comparePDFGolden(t, strings.TrimSuffix(file, ".pdf")+".golden", got)
+			compareGolden(t, strings.TrimSuffix(file, ".pdf")+".golden", got)
 		})
 	}
 }
