@@ -30,10 +30,10 @@ import (
 	"lectern/internal/regular"
 )
 
-// Defaults and bounds of the retrieval settings, the retrieval package's
-// own (DefaultK1 is retrieval.DefaultK1, and so on: a test checks that they
+// Defaults and bounds of the retrieval settings, the retrieval packages'
+// own (DefaultK1 is index.DefaultK1, DefaultExact retrieval.DefaultExact, and so on: a test checks that they
 // agree). They are written here so that reading the configuration needs
-// only these values, not the retrieval package.
+// only these values, not the retrieval packages.
 const (
 	DefaultK1          = 0.9
 	DefaultB           = 0.4

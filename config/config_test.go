@@ -18,6 +18,7 @@ import (
 	"lectern/config"
 	"lectern/corpus"
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 func TestMain(m *testing.M) {
@@ -96,8 +97,8 @@ func defaults() config.Config {
 	return config.Config{
 		Limits: config.Limits{MaxFileBytes: corpus.DefaultMaxFileBytes, MaxCorpusBytes: corpus.DefaultMaxTotalBytes},
 		Retrieval: config.Retrieval{
-			K1:          retrieval.DefaultK1,
-			B:           retrieval.DefaultB,
+			K1:          index.DefaultK1,
+			B:           index.DefaultB,
 			Top:         3,
 			MinCoverage: retrieval.DefaultMinCoverage,
 			ExcerptMax:  retrieval.DefaultExcerptMax,
@@ -998,8 +999,8 @@ func TestRetrievalDefaults(t *testing.T) {
 		name         string
 		config, want float64
 	}{
-		{"k1", config.DefaultK1, retrieval.DefaultK1},
-		{"b", config.DefaultB, retrieval.DefaultB},
+		{"k1", config.DefaultK1, index.DefaultK1},
+		{"b", config.DefaultB, index.DefaultB},
 		{"min_coverage", config.DefaultMinCoverage, retrieval.DefaultMinCoverage},
 		{"excerpt_max", config.DefaultExcerptMax, retrieval.DefaultExcerptMax},
 		{"top (most)", config.MaxTop, retrieval.MaxTop},

@@ -10,6 +10,7 @@ import (
 
 	"lectern/eval"
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 // dataDir finds the shared evaluation data (../shared/data from the
@@ -57,7 +58,7 @@ func TestScifactFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lucene := retrieval.AnalyzerOptions{StopWords: retrieval.LuceneStopWords, HyphenPartsOnly: true}
+	lucene := index.AnalyzerOptions{StopWords: index.LuceneStopWords, HyphenPartsOnly: true}
 	bot := retrieval.SearchOptions{Coord: retrieval.DefaultCoord, Exact: retrieval.DefaultExact, Context: retrieval.DefaultContext, Fuzzy: true}
 	tests := []struct {
 		name  string
@@ -66,11 +67,11 @@ func TestScifactFloor(t *testing.T) {
 		floor float64 // nDCG@10 on the subset
 	}{
 		{"document, plain BM25 (measured 0.7307)", doc,
-			eval.Config{Unit: "document", BM25: retrieval.BM25{K1: 0.9, B: 0.4}, Analyzer: lucene, Plain: true}, 0.71},
+			eval.Config{Unit: "document", BM25: index.BM25{K1: 0.9, B: 0.4}, Analyzer: lucene, Plain: true}, 0.71},
 		{"sentence, plain BM25 (measured 0.4577)", sent,
-			eval.Config{Unit: "document", BM25: retrieval.BM25{K1: 0.9, B: 0.4}, Analyzer: lucene, Plain: true}, 0.44},
+			eval.Config{Unit: "document", BM25: index.BM25{K1: 0.9, B: 0.4}, Analyzer: lucene, Plain: true}, 0.44},
 		{"sentence, lectern (measured 0.4988)", sent,
-			eval.Config{Unit: "document", BM25: retrieval.DefaultBM25(), Analyzer: retrieval.AnalyzerOptions{Irregular: true}, Search: bot}, 0.48},
+			eval.Config{Unit: "document", BM25: index.DefaultBM25(), Analyzer: index.AnalyzerOptions{Irregular: true}, Search: bot}, 0.48},
 	}
 	for _, tt := range tests {
 		ds := subset(tt.ds, 100)

@@ -8,6 +8,7 @@ import (
 
 	"lectern/corpus"
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 // Config says how to index and search a data set.
@@ -16,8 +17,8 @@ type Config struct {
 	// "sentence" (each sentence on its own, documents ranked by their best
 	// sentence, as the bot answers).
 	Unit     string
-	BM25     retrieval.BM25
-	Analyzer retrieval.AnalyzerOptions
+	BM25     index.BM25
+	Analyzer index.AnalyzerOptions
 	// Plain ranks by BM25 alone; otherwise Search rescoring applies.
 	Plain  bool
 	Search retrieval.SearchOptions
@@ -45,9 +46,9 @@ type Config struct {
 // Engine is a data set's corpus indexed by lectern's retrieval package.
 type Engine struct {
 	cfg   Config
-	ix    *retrieval.Index
+	ix    *index.Index
 	s     *retrieval.Searcher
-	an    *retrieval.Analyzer
+	an    *index.Analyzer
 	texts []string
 	docOf []int // unit -> document index
 	group []int // unit -> group of neighbouring units
@@ -56,15 +57,15 @@ type Engine struct {
 	BuildTime time.Duration
 
 	// The index of adjacent term pairs, for Bigrams.
-	pairIx *retrieval.Index
-	pairAn *retrieval.Analyzer
+	pairIx *index.Index
+	pairAn *index.Analyzer
 
 	// The unstemmed copy, for Unstemmed.
-	exactIx *retrieval.Index
-	exactAn *retrieval.Analyzer
+	exactIx *index.Index
+	exactAn *index.Analyzer
 
 	// Sentences of each document, for Passage.
-	sentIx    *retrieval.Index
+	sentIx    *index.Index
 	sentTexts []string
 	sentsOf   [][]int
 }
@@ -109,8 +110,8 @@ func Build(ctx context.Context, ds *Dataset, cfg Config) (*Engine, error) {
 		}
 	}
 	var err error
-	e.an = retrieval.NewAnalyzer(cfg.Analyzer)
-	e.ix, err = retrieval.BuildIndexContext(ctx, len(e.texts), func(i int) string { return e.texts[i] }, e.an, cfg.BM25, nil)
+	e.an = index.NewAnalyzer(cfg.Analyzer)
+	e.ix, err = index.BuildContext(ctx, len(e.texts), func(i int) string { return e.texts[i] }, e.an, cfg.BM25, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -128,8 +129,8 @@ func Build(ctx context.Context, ds *Dataset, cfg Config) (*Engine, error) {
 	}
 	if cfg.Bigrams > 0 {
 		// Pairs are written as single words "stem0stem" and indexed as they are.
-		e.pairAn = retrieval.NewAnalyzer(retrieval.AnalyzerOptions{StopWords: []string{}, NoStem: true})
-		e.pairIx, err = retrieval.BuildIndexContext(ctx, len(e.texts), func(i int) string { return e.pairs(e.texts[i]) }, e.pairAn, cfg.BM25, nil)
+		e.pairAn = index.NewAnalyzer(index.AnalyzerOptions{StopWords: []string{}, NoStem: true})
+		e.pairIx, err = index.BuildContext(ctx, len(e.texts), func(i int) string { return e.pairs(e.texts[i]) }, e.pairAn, cfg.BM25, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -137,14 +138,14 @@ func Build(ctx context.Context, ds *Dataset, cfg Config) (*Engine, error) {
 	if cfg.Unstemmed > 0 {
 		ao := cfg.Analyzer
 		ao.NoStem = true
-		e.exactAn = retrieval.NewAnalyzer(ao)
-		e.exactIx, err = retrieval.BuildIndexContext(ctx, len(e.texts), func(i int) string { return e.texts[i] }, e.exactAn, cfg.BM25, nil)
+		e.exactAn = index.NewAnalyzer(ao)
+		e.exactIx, err = index.BuildContext(ctx, len(e.texts), func(i int) string { return e.texts[i] }, e.exactAn, cfg.BM25, nil)
 		if err != nil {
 			return nil, err
 		}
 	}
 	if e.sentsOf != nil {
-		e.sentIx, err = retrieval.BuildIndexContext(ctx, len(e.sentTexts), func(i int) string { return e.sentTexts[i] }, e.an, cfg.BM25, nil)
+		e.sentIx, err = index.BuildContext(ctx, len(e.sentTexts), func(i int) string { return e.sentTexts[i] }, e.an, cfg.BM25, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +158,7 @@ func Build(ctx context.Context, ds *Dataset, cfg Config) (*Engine, error) {
 func (e *Engine) Units() int { return len(e.texts) }
 
 // Index returns the index.
-func (e *Engine) Index() *retrieval.Index { return e.ix }
+func (e *Engine) Index() *index.Index { return e.ix }
 
 // Rank returns the IDs of the k best documents for query.
 func (e *Engine) Rank(query string, k int) []string {
@@ -167,9 +168,9 @@ func (e *Engine) Rank(query string, k int) []string {
 	}
 	var units []int
 	if e.cfg.Plain {
-		var q []retrieval.QueryTerm
+		var q []index.QueryTerm
 		for _, t := range e.an.Terms(query) {
-			q = append(q, retrieval.QueryTerm{Term: t, Weight: 1})
+			q = append(q, index.QueryTerm{Term: t, Weight: 1})
 		}
 		hits := e.ix.Search(q, depth)
 		if e.pairIx != nil || e.exactIx != nil {
@@ -267,13 +268,13 @@ func (e *Engine) pairs(text string) string {
 
 // addField adds weight times each hit's BM25 score for text in another
 // index of the same units (none if ix is nil).
-func (e *Engine) addField(hits []retrieval.Hit, ix *retrieval.Index, an *retrieval.Analyzer, text string, weight float64) {
+func (e *Engine) addField(hits []index.Hit, ix *index.Index, an *index.Analyzer, text string, weight float64) {
 	if ix == nil {
 		return
 	}
-	var q []retrieval.QueryTerm
+	var q []index.QueryTerm
 	for _, t := range an.Terms(text) {
-		q = append(q, retrieval.QueryTerm{Term: t, Weight: 1})
+		q = append(q, index.QueryTerm{Term: t, Weight: 1})
 	}
 	for i := range hits {
 		hits[i].Score += weight * ix.Score(q, hits[i].Doc)

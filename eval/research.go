@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 // Research features: measured on SciFact (see README, "Answer quality")
@@ -24,8 +25,8 @@ func (r RM3) on() bool { return r.Docs > 0 && r.Terms > 0 && r.Weight > 0 }
 
 // expand returns the Searcher hook that expands a query with RM3 over the
 // texts of ix, text(d) being text d.
-func (r RM3) expand(ix *retrieval.Index, text func(int) string) func([]retrieval.QueryTerm, []retrieval.Hit) []retrieval.QueryTerm {
-	return func(q []retrieval.QueryTerm, docs []retrieval.Hit) []retrieval.QueryTerm {
+func (r RM3) expand(ix *index.Index, text func(int) string) func([]index.QueryTerm, []index.Hit) []index.QueryTerm {
+	return func(q []index.QueryTerm, docs []index.Hit) []index.QueryTerm {
 		total := 0.0
 		for _, h := range docs {
 			total += h.Score
@@ -35,7 +36,7 @@ func (r RM3) expand(ix *retrieval.Index, text func(int) string) func([]retrieval
 		}
 		// Each hit weighted by its share of the hits' scores.
 		rel := map[string]float64{}
-		var toks []retrieval.Token
+		var toks []index.Token
 		for _, h := range docs {
 			toks = ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], text(h.Doc))
 			if len(toks) == 0 {
@@ -87,9 +88,9 @@ func (r RM3) expand(ix *retrieval.Index, text func(int) string) func([]retrieval
 			}
 			merged[c.term] += r.Weight * c.w / fbTotal
 		}
-		out := make([]retrieval.QueryTerm, 0, len(order))
+		out := make([]index.QueryTerm, 0, len(order))
 		for _, t := range order {
-			out = append(out, retrieval.QueryTerm{Term: t, Weight: merged[t] * qTotal})
+			out = append(out, index.QueryTerm{Term: t, Weight: merged[t] * qTotal})
 		}
 		return out
 	}
@@ -97,7 +98,7 @@ func (r RM3) expand(ix *retrieval.Index, text func(int) string) func([]retrieval
 
 // proximityBonus returns the Searcher hook that adds weight times
 // proximity (see proximity) to a candidate's score.
-func proximityBonus(ix *retrieval.Index, text func(int) string, weight float64) func(int, retrieval.Query) float64 {
+func proximityBonus(ix *index.Index, text func(int) string, weight float64) func(int, retrieval.Query) float64 {
 	return func(d int, q retrieval.Query) float64 {
 		toks := ix.AnalyzerOf(d).AppendTokens(nil, text(d))
 		return weight * proximity(toks, q.Terms)
@@ -106,7 +107,7 @@ func proximityBonus(ix *retrieval.Index, text func(int) string, weight float64) 
 
 // proximity sums, over pairs of distinct question terms found in toks, the
 // smaller of their weights over the least distance between them in words.
-func proximity(toks []retrieval.Token, terms []retrieval.SearchTerm) float64 {
+func proximity(toks []index.Token, terms []retrieval.SearchTerm) float64 {
 	pos := map[string][]int{}
 	weight := map[string]float64{}
 	for _, t := range terms {

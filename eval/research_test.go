@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 func TestMinDistance(t *testing.T) {
@@ -25,7 +26,7 @@ func TestMinDistance(t *testing.T) {
 }
 
 func TestProximity(t *testing.T) {
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
+	an := index.NewAnalyzer(index.AnalyzerOptions{})
 	terms := []retrieval.SearchTerm{
 		{Term: "stalin", Found: "stalin", Weight: 2, Fuzzy: 1},
 		{Term: "buri", Found: "buri", Weight: 3, Fuzzy: 1},
@@ -51,9 +52,9 @@ func TestRM3(t *testing.T) {
 		"Wheat grows in the steppe.",
 		"Rivers freeze in winter.",
 	}
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
-	ix := retrieval.BuildIndex(len(texts), func(i int) string { return texts[i] }, an, retrieval.DefaultBM25())
-	q := []retrieval.QueryTerm{{Term: "buri", Weight: 1}}
+	an := index.NewAnalyzer(index.AnalyzerOptions{})
+	ix := index.Build(len(texts), func(i int) string { return texts[i] }, an, index.DefaultBM25())
+	q := []index.QueryTerm{{Term: "buri", Weight: 1}}
 	hits := ix.Search(q, 2)
 	out := RM3{Docs: 2, Terms: 5, Weight: 0.5}.expand(ix, func(i int) string { return texts[i] })(q, hits)
 	got := map[string]float64{}

@@ -10,6 +10,7 @@ import (
 
 	"lectern/corpus"
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 // benchData is SciFact's abstracts and claims when ../shared/data is there
@@ -65,74 +66,13 @@ func loadBench(b *testing.B) *benchData {
 	return bench
 }
 
-func BenchmarkAnalyze(b *testing.B) {
-	c := corpus.Default()
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{Irregular: true})
-	var toks []retrieval.Token
-	bytes := 0
-	for i := 0; i < c.Len(); i++ {
-		bytes += len(c.Text(i))
+// query is the claim's terms, each of weight 1, as plain BM25 searches it.
+func query(an *index.Analyzer, s string) []index.QueryTerm {
+	var q []index.QueryTerm
+	for _, t := range an.Terms(s) {
+		q = append(q, index.QueryTerm{Term: t, Weight: 1})
 	}
-	b.SetBytes(int64(bytes))
-	b.ReportAllocs()
-	for b.Loop() {
-		for i := 0; i < c.Len(); i++ {
-			toks = an.AppendTokens(toks[:0], c.Text(i))
-		}
-	}
-}
-
-func BenchmarkBuildIndexSciFact(b *testing.B) {
-	d := loadBench(b)
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{StopWords: retrieval.LuceneStopWords})
-	bytes := 0
-	for _, t := range d.docs {
-		bytes += len(t)
-	}
-	b.SetBytes(int64(bytes))
-	b.ReportAllocs()
-	for b.Loop() {
-		retrieval.BuildIndex(len(d.docs), func(i int) string { return d.docs[i] }, an, retrieval.BM25{K1: 1.2, B: 0.75})
-	}
-}
-
-func sciFactIndex(b *testing.B) (*retrieval.Index, [][]retrieval.QueryTerm) {
-	d := loadBench(b)
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{StopWords: retrieval.LuceneStopWords})
-	ix := retrieval.BuildIndex(len(d.docs), func(i int) string { return d.docs[i] }, an, retrieval.BM25{K1: 1.2, B: 0.75})
-	var qs [][]retrieval.QueryTerm
-	for _, q := range d.queries {
-		qs = append(qs, query(an, q))
-	}
-	return ix, qs
-}
-
-// BenchmarkSearchSciFact runs the 1,109 SciFact claims, top 10, one
-// goroutine; ns/op is per question.
-func BenchmarkSearchSciFact(b *testing.B) {
-	ix, qs := sciFactIndex(b)
-	var dst []retrieval.Hit
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		dst = ix.SearchInto(dst[:0], qs[i%len(qs)], 10)
-		i++
-	}
-}
-
-func BenchmarkSearchSciFactParallel(b *testing.B) {
-	ix, qs := sciFactIndex(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		var dst []retrieval.Hit
-		i := 0
-		for pb.Next() {
-			dst = ix.SearchInto(dst[:0], qs[i%len(qs)], 10)
-			i++
-		}
-	})
+	return q
 }
 
 // BenchmarkAnswer answers a question about the embedded page as the bot
@@ -154,7 +94,7 @@ func BenchmarkAnswer(b *testing.B) {
 func BenchmarkRankSciFact(b *testing.B) {
 	d := loadBench(b)
 	text := func(i int) string { return d.docs[i] }
-	ix := retrieval.BuildIndex(len(d.docs), text, retrieval.NewAnalyzer(retrieval.AnalyzerOptions{}), retrieval.DefaultBM25())
+	ix := index.Build(len(d.docs), text, index.NewAnalyzer(index.AnalyzerOptions{}), index.DefaultBM25())
 	s := retrieval.NewSearcher(ix, text, retrieval.SearchOptions{Coord: 1, Exact: retrieval.DefaultExact, Fuzzy: true, Depth: 100, Synonyms: retrieval.DefaultSynonyms})
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -167,8 +107,8 @@ func BenchmarkRankSciFact(b *testing.B) {
 
 func BenchmarkPlainSciFact(b *testing.B) {
 	d := loadBench(b)
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
-	ix := retrieval.BuildIndex(len(d.docs), func(i int) string { return d.docs[i] }, an, retrieval.DefaultBM25())
+	an := index.NewAnalyzer(index.AnalyzerOptions{})
+	ix := index.Build(len(d.docs), func(i int) string { return d.docs[i] }, an, index.DefaultBM25())
 	b.ReportAllocs()
 	b.ResetTimer()
 	i := 0
@@ -202,7 +142,7 @@ func BenchmarkRankSciFactSentences(b *testing.B) {
 		}
 		return prev, next
 	}
-	ix := retrieval.BuildIndex(len(texts), text, retrieval.NewAnalyzer(retrieval.AnalyzerOptions{}), retrieval.DefaultBM25())
+	ix := index.Build(len(texts), text, index.NewAnalyzer(index.AnalyzerOptions{}), index.DefaultBM25())
 	s := retrieval.NewSearcher(ix, text, retrieval.SearchOptions{Coord: 1, Exact: retrieval.DefaultExact, Fuzzy: true, Depth: 100,
 		Synonyms: retrieval.DefaultSynonyms, Context: retrieval.DefaultContext, Neighbours: neighbours})
 	b.ReportAllocs()

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"encoding/binary"
 	"errors"
+	"lectern/retrieval/index"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -71,12 +72,12 @@ func TestSaveLoadEngine(t *testing.T) {
 		t.Error("topics differ after load")
 	}
 	// Other BM25 parameters apply without a rebuild.
-	other, _, err := LoadEngine(path, Options{BM25: BM25{K1: 1.5, B: 0.75}})
+	other, _, err := LoadEngine(path, Options{BM25: index.BM25{K1: 1.5, B: 0.75}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh := NewEngine(testCorpus(t), Options{BM25: BM25{K1: 1.5, B: 0.75}})
-	q := []QueryTerm{{Term: "stalin", Weight: 1}, {Term: "buri", Weight: 1}}
+	fresh := NewEngine(testCorpus(t), Options{BM25: index.BM25{K1: 1.5, B: 0.75}})
+	q := []index.QueryTerm{{Term: "stalin", Weight: 1}, {Term: "buri", Weight: 1}}
 	if a, b := other.Index().Search(q, 5), fresh.Index().Search(q, 5); !reflect.DeepEqual(a, b) {
 		t.Errorf("loaded with k1 1.5: %v; built with it: %v", a, b)
 	}
@@ -112,18 +113,22 @@ func TestLoadEngineBadFiles(t *testing.T) {
 			t.Errorf("%s: LoadEngine error = %v; want %v", tt.name, err, tt.want)
 		}
 	}
-	if _, _, err := decodeEngineAnalyzer(data, func(string) AnalyzerOptions { return AnalyzerOptions{} }); !errors.Is(err, ErrStale) {
+	if _, err := decodeEngineAnalyzer(data, func(string) index.AnalyzerOptions { return index.AnalyzerOptions{} }); !errors.Is(err, ErrStale) {
 		t.Errorf("loading with another analyzer: %v; want ErrStale", err)
 	}
 }
 
 // decodeEngineAnalyzer reads an index file asking for other analysis.
-func decodeEngineAnalyzer(data []byte, want func(string) AnalyzerOptions) (*Index, indexMeta, error) {
-	r, err := binfile.Open(data, fileMagic, FileVersion)
+func decodeEngineAnalyzer(data []byte, want func(string) index.AnalyzerOptions) (*index.Index, error) {
+	r, err := binfile.Open(data, index.FileMagic, index.FileVersion)
 	if err != nil {
-		return nil, indexMeta{}, err
+		return nil, err
 	}
-	return readIndexSections(r, want)
+	var meta fileMeta
+	if err := index.ReadHeader(r, &meta); err != nil {
+		return nil, err
+	}
+	return index.ReadSections(r, meta.Header, want, meta.Params)
 }
 
 // FuzzLoadEngine mutates a valid index file, reseals its checksum so the
@@ -293,7 +298,7 @@ func replaceNumber(text []byte, n int, v int64) []byte {
 
 // withSection rebuilds an index file with section tag's contents replaced.
 func withSection(sections []binfile.Section, data []byte, tag string, contents []byte) []byte {
-	w := binfile.NewWriter(fileMagic, FileVersion)
+	w := binfile.NewWriter(index.FileMagic, index.FileVersion)
 	for _, s := range sections {
 		if s.Tag == tag {
 			w.Bytes(s.Tag, contents)

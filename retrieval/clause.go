@@ -41,15 +41,15 @@ func (s *Searcher) clauseScore(d int, q Query, r *rescorer) float64 {
 		}
 		n := float64(len(ids))
 		bm25 := 0.0
-		for j, qt := range r.bq.q {
+		for j, qid := range r.bqIDs {
 			tf := 0
 			for _, id := range ids {
-				if id == qt.id {
+				if id == qid {
 					tf++
 				}
 			}
-			if tf > 0 && qt.id >= 0 {
-				bm25 += qt.weight * r.bqIDF[j] * p.TF(float64(tf), n, avgLen)
+			if tf > 0 && qid >= 0 && r.bqWeights[j] != 0 {
+				bm25 += r.bqWeights[j] * r.bqIDF[j] * p.TF(float64(tf), n, avgLen)
 			}
 		}
 		if bm25 == 0 {
@@ -111,7 +111,7 @@ func (s *Searcher) clausesOf(d int) (docClauses, bool) {
 	}
 	an := s.ix.AnalyzerOf(d)
 	for clause := range strings.SplitSeq(text, ";") {
-		dc.terms = s.ix.appendDocTermIDs(dc.terms, d, an, clause)
+		dc.terms = s.ix.AppendDocTermIDs(dc.terms, d, an, clause)
 		dc.ends = append(dc.ends, int32(len(dc.terms)))
 	}
 	c.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"lectern/corpus"
+	"lectern/retrieval/index"
 )
 
 // TestClauses: on the embedded page, "did khrushchev ever backpedal on
@@ -39,11 +40,11 @@ func TestClauses(t *testing.T) {
 }
 
 // TestClausesOf checks, on the seed page and texts in three languages,
-// that a text's clauses are the terms appendDocTokens makes of each part
+// that a text's clauses are the terms AppendDocTokens makes of each part
 // between semicolons, by number, whether read anew or kept, and that a
 // text without a semicolon has none.
 func TestClausesOf(t *testing.T) {
-	for name, ix := range smallIndexes(t) {
+	for name, ix := range smallEngines(t) {
 		t.Run(name, func(t *testing.T) {
 			texts := []string{"A first clause; a second one; and a third.", "Сталин умер; тело поместили в мавзолей.", "No semicolon here.", ";", "a;;b"}
 			var docs []int
@@ -82,8 +83,8 @@ func TestClausesOf(t *testing.T) {
 					start := 0
 					for i, part := range parts {
 						var want []int32
-						for _, tok := range ix.appendDocTokens(nil, d, ix.AnalyzerOf(d), part) {
-							want = append(want, int32(ix.terms.find(tok.Term)))
+						for _, tok := range ix.AppendDocTokens(nil, d, ix.AnalyzerOf(d), part) {
+							want = append(want, int32(ix.TermID(tok.Term)))
 						}
 						if got := dc.terms[start:dc.ends[i]]; !slices.Equal(got, want) {
 							t.Fatalf("text %d clause %d %q: terms %v, want %v", d, i, part, got, want)
@@ -98,4 +99,27 @@ func TestClausesOf(t *testing.T) {
 			}
 		})
 	}
+}
+
+// smallEngines are the indexes of the seed page and of texts in three
+// languages, two of many endings.
+func smallEngines(t testing.TB) map[string]*index.Index {
+	t.Helper()
+	out := map[string]*index.Index{"seed": NewEngine(corpus.Default(), Options{}).Index()}
+	var b corpus.Builder
+	for name, text := range map[string]string{
+		"en.txt": "The cathedral was rebuilt after the great fire of the city. Farmers in the valley grow wheat and barley on the wide plains.",
+		"ru.txt": "Сталин умер в марте 1953 года. Его тело поместили в мавзолей рядом с Лениным. В 1962 году тело Сталина вынесли из мавзолея.",
+		"es.txt": "Los agricultores del sur cultivan trigo en las llanuras desde hace siglos. El río atraviesa la región durante todo el año.",
+	} {
+		if err := b.Add(name, name, []byte(text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := b.Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["three languages"] = NewEngine(c, Options{}).Index()
+	return out
 }

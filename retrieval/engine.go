@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"lectern/retrieval/index"
 	"slices"
 	"strings"
 	"sync"
@@ -16,7 +17,7 @@ import (
 // Options configure an Engine. The zero value means the defaults.
 type Options struct {
 	// BM25 holds k1 and b; a zero K1 means DefaultBM25 (b may be 0).
-	BM25 BM25
+	BM25 index.BM25
 	// MinCoverage is the share of a question's information (the IDF-weighted
 	// share of its terms) the best sentence must match for the question to
 	// count as answered by the text. Zero means DefaultMinCoverage.
@@ -67,7 +68,7 @@ const (
 
 func (o Options) withDefaults() Options {
 	if o.BM25.K1 == 0 {
-		o.BM25 = DefaultBM25()
+		o.BM25 = index.DefaultBM25()
 	}
 	if o.Coord == 0 {
 		o.Coord = DefaultCoord
@@ -108,7 +109,7 @@ func (o Options) withDefaults() Options {
 // an excerpt and a citation. It is safe for concurrent use.
 type Engine struct {
 	c    *corpus.Corpus
-	ix   *Index
+	ix   *index.Index
 	s    *Searcher
 	opts Options
 
@@ -126,7 +127,7 @@ func NewEngine(c *corpus.Corpus, opts Options) *Engine {
 }
 
 // NewEngineProgress is NewEngine reporting indexing progress as
-// BuildIndexProgress does.
+// BuildProgress does.
 func NewEngineProgress(c *corpus.Corpus, opts Options, progress func(done int)) *Engine {
 	e, _ := NewEngineContext(context.Background(), c, opts, progress)
 	return e
@@ -138,7 +139,7 @@ func NewEngineContext(ctx context.Context, c *corpus.Corpus, opts Options, progr
 	opts = opts.withDefaults()
 	c = c.WithLanguages(corpus.LanguageOptions{Language: opts.Language})
 	ans, textLang := engineAnalyzers(c)
-	ix, err := BuildIndexLanguages(ctx, c.Len(), c.Text, ans, textLang, opts.BM25, progress)
+	ix, err := index.BuildLanguages(ctx, c.Len(), c.Text, ans, textLang, opts.BM25, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -154,23 +155,23 @@ const sharedLanguage = "und"
 // the one with most sentences first, and the analyzer of each sentence
 // (nil for a corpus of one language). Past MaxAnalyzers languages, the
 // least used share an analyzer that neither stems nor drops stop words.
-func engineAnalyzers(c *corpus.Corpus) ([]*Analyzer, func(int) int) {
+func engineAnalyzers(c *corpus.Corpus) ([]*index.Analyzer, func(int) int) {
 	codes := c.Languages()
 	if len(codes) == 0 {
 		codes = []string{lang.English}
 	}
-	index := map[string]int{}
-	var ans []*Analyzer
+	place := map[string]int{}
+	var ans []*index.Analyzer
 	for i, code := range codes {
-		if i == MaxAnalyzers-1 && len(codes) > MaxAnalyzers {
-			ans = append(ans, NewAnalyzer(engineAnalyzerFor(sharedLanguage)))
+		if i == index.MaxAnalyzers-1 && len(codes) > index.MaxAnalyzers {
+			ans = append(ans, index.NewAnalyzer(engineAnalyzerFor(sharedLanguage)))
 			for _, rest := range codes[i:] {
-				index[rest] = i
+				place[rest] = i
 			}
 			break
 		}
-		index[code] = i
-		ans = append(ans, NewAnalyzer(engineAnalyzerFor(code)))
+		place[code] = i
+		ans = append(ans, index.NewAnalyzer(engineAnalyzerFor(code)))
 	}
 	if len(ans) == 1 {
 		return ans, nil
@@ -178,14 +179,14 @@ func engineAnalyzers(c *corpus.Corpus) ([]*Analyzer, func(int) int) {
 	sentLang := make([]uint8, c.Len())
 	for _, d := range c.Documents() {
 		for id := d.First; id < d.End; id++ {
-			sentLang[id] = uint8(index[d.Language])
+			sentLang[id] = uint8(place[d.Language])
 		}
 	}
 	return ans, func(i int) int { return int(sentLang[i]) }
 }
 
 // newEngine assembles an engine from a corpus and its index.
-func newEngine(c *corpus.Corpus, ix *Index, opts Options) *Engine {
+func newEngine(c *corpus.Corpus, ix *index.Index, opts Options) *Engine {
 	e := &Engine{c: c, ix: ix, opts: opts}
 	e.s = NewSearcher(ix, c.Text, SearchOptions{Coord: opts.Coord, Exact: DefaultExact, Fuzzy: !opts.NoFuzzy,
 		Context: opts.Context, Neighbours: e.neighbours, Synonyms: opts.Synonyms, AnswerType: opts.AnswerType,
@@ -212,7 +213,7 @@ func (e *Engine) neighbours(id int) (prev, next int) {
 func (e *Engine) Corpus() *corpus.Corpus { return e.c }
 
 // Index returns the engine's sentence index.
-func (e *Engine) Index() *Index { return e.ix }
+func (e *Engine) Index() *index.Index { return e.ix }
 
 // Options returns the options in effect, defaults filled in.
 func (e *Engine) Options() Options { return e.opts }
@@ -265,7 +266,7 @@ type Result struct {
 	// Coverage is the share of the question's information Sentence matches.
 	Coverage float64 `json:"-"`
 	// Explain, filled on request, is each term's part of Score.
-	Explain []TermScore `json:"explain,omitempty"`
+	Explain []index.TermScore `json:"explain,omitempty"`
 }
 
 // SearchTerm is a term of a question as it was searched.
@@ -498,7 +499,7 @@ func (e *Engine) highlight(r *Result, terms []SearchTerm) {
 		}
 		r.Highlights = append(r.Highlights, corpus.Span{Start: start, End: end})
 	}
-	if !an.english {
+	if !an.English() {
 		for _, tok := range an.Analyze(r.Excerpt) {
 			if want[tok.Term] {
 				mark(tok.Start, tok.End)
@@ -510,22 +511,29 @@ func (e *Engine) highlight(r *Result, terms []SearchTerm) {
 		// needs stemming again but a word cut short.
 		var wantIDs []int32
 		for t := range want {
-			if i := e.ix.terms.find(t); i >= 0 {
+			if i := e.ix.TermID(t); i >= 0 {
 				wantIDs = append(wantIDs, int32(i))
 			}
 		}
 		var ids []uint32
 		for id := r.First; id <= r.Last; id++ {
-			_, _, words := e.ix.docTerms(id)
+			_, words := e.ix.DocTerms(id)
 			ids = append(ids, words...)
 		}
 		slices.Sort(ids)
 		ids = slices.Compact(ids)
-		an.eachWord(r.Excerpt, func(key, word string, start, end, _, _ int) {
+		an.EachWord(r.Excerpt, func(key, word string, start, end, _, _ int) {
 			i, ok := slices.BinarySearchFunc(ids, word, func(id uint32, w string) int {
-				return strings.Compare(e.ix.words.at(int(id))[1:], w)
+				iw, _ := e.ix.Word(id)
+				return strings.Compare(iw, w)
 			})
-			if ok && slices.Contains(wantIDs, e.ix.wordTerm[ids[i]]) || !ok && want[an.stem(key)] {
+			if ok {
+				_, term := e.ix.Word(ids[i])
+				ok = slices.Contains(wantIDs, term)
+			} else {
+				ok = want[an.Stem(key)]
+			}
+			if ok {
 				mark(start, end)
 			}
 		})

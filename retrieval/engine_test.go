@@ -8,6 +8,7 @@ import (
 
 	"lectern/corpus"
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 func seedEngine(t testing.TB) *retrieval.Engine {
@@ -327,7 +328,7 @@ func ExampleEngine_Answer_notFound() {
 }
 
 func ExampleAnalyzer_Terms() {
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
+	an := index.NewAnalyzer(index.AnalyzerOptions{})
 	fmt.Println(an.Terms("Khrushchev’s speeches on de-Stalinization"))
 	// Output:
 	// [khrushchev speech destalin de stalin]

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"bufio"
 	"encoding/json"
+	"lectern/retrieval/index"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -23,7 +24,7 @@ func (s *Searcher) rankReference(q Query, n int) []Candidate {
 	bq := q.BM25()
 	bq, hits := s.search(bq, n)
 	cands := make([]Candidate, len(hits))
-	var toks []Token
+	var toks []index.Token
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
 		c.Coverage, c.Matched = s.coverageReference(h.Doc, q)
@@ -52,7 +53,7 @@ func (s *Searcher) rankReference(q Query, n int) []Candidate {
 			best := 0.0
 			for _, nb := range []int{prev, next} {
 				if nb >= 0 {
-					best = max(best, scorePostings(s.ix, bq, nb))
+					best = max(best, s.ix.Score(bq, nb))
 				}
 			}
 			bonus += s.opts.Context * best
@@ -69,7 +70,7 @@ func (s *Searcher) rankReference(q Query, n int) []Candidate {
 		}
 		cands[i] = c
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return better(cands[i].Hit, cands[j].Hit) })
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Hit.Better(cands[j].Hit) })
 	if len(cands) > n {
 		cands = cands[:n]
 	}
@@ -83,9 +84,9 @@ func (s *Searcher) coverageReference(d int, q Query) (float64, []string) {
 	got := 0.0
 	var words []string
 	for _, t := range q.Terms {
-		held := t.Found != "" && tfPostings(s.ix, t.Found, d) > 0
+		held := t.Found != "" && s.ix.TF(t.Found, d) > 0
 		for _, a := range t.Also {
-			held = held || t.Found != "" && tfPostings(s.ix, a, d) > 0
+			held = held || t.Found != "" && s.ix.TF(a, d) > 0
 		}
 		if held {
 			got += t.Weight * t.Fuzzy
@@ -93,7 +94,7 @@ func (s *Searcher) coverageReference(d int, q Query) (float64, []string) {
 			continue
 		}
 		for _, syn := range t.Synonyms {
-			if tfPostings(s.ix, syn, d) > 0 {
+			if s.ix.TF(syn, d) > 0 {
 				got += t.Weight * q.synonyms
 				words = append(words, t.Word)
 				break
@@ -101,36 +102,6 @@ func (s *Searcher) coverageReference(d int, q Query) (float64, []string) {
 		}
 	}
 	return got / q.total, words
-}
-
-// tfPostings reads term's frequency in document d from its postings.
-func tfPostings(ix *Index, term string, d int) int {
-	t := ix.terms.find(term)
-	if t < 0 || d < 0 || d >= ix.n {
-		return 0
-	}
-	var c cursor
-	ix.openCursor(&c, int32(t), 1)
-	c.advance(uint32(d))
-	if c.doc == uint32(d) {
-		return int(c.tf())
-	}
-	return 0
-}
-
-// scorePostings is document d's BM25 score from the postings.
-func scorePostings(ix *Index, q []QueryTerm, d int) float64 {
-	s := float32(0)
-	for _, qt := range q {
-		t := ix.terms.find(qt.Term)
-		if t < 0 || qt.Weight == 0 {
-			continue
-		}
-		if tf := tfPostings(ix, qt.Term, d); tf > 0 {
-			s += float32(qt.Weight) * ix.idf[t] * ix.tfPart(uint32(tf), uint32(d))
-		}
-	}
-	return float64(s)
 }
 
 // compareRank checks that Rank and rankReference agree on each question.
@@ -228,10 +199,10 @@ func TestRankMatchesReferenceSeed(t *testing.T) {
 			// A bonus by text and an expansion by the first hit's terms, as
 			// eval's proximity and RM3 are.
 			Bonus: func(d int, q Query) float64 { return float64(d%7) * 0.05 },
-			Expand: func(q []QueryTerm, hits []Hit) []QueryTerm {
-				ids, _, _ := e.ix.docTerms(hits[0].Doc)
+			Expand: func(q []index.QueryTerm, hits []index.Hit) []index.QueryTerm {
+				ids, _ := e.ix.DocTerms(hits[0].Doc)
 				if len(ids) > 0 {
-					q = append(slices.Clone(q), QueryTerm{Term: e.ix.terms.at(int(ids[0])), Weight: 0.3})
+					q = append(slices.Clone(q), index.QueryTerm{Term: e.ix.Term(int(ids[0])), Weight: 0.3})
 				}
 				return q
 			},
@@ -313,55 +284,12 @@ func TestRankMatchesReferenceSciFact(t *testing.T) {
 	}{{"abstracts", abstracts, nil}, {"sentences", sentences, neighbours}} {
 		t.Run(set.name, func(t *testing.T) {
 			text := func(i int) string { return set.texts[i] }
-			ix := BuildIndex(len(set.texts), text, NewAnalyzer(AnalyzerOptions{}), DefaultBM25())
+			ix := index.Build(len(set.texts), text, index.NewAnalyzer(index.AnalyzerOptions{}), index.DefaultBM25())
 			s := NewSearcher(ix, text, SearchOptions{Coord: 1, Exact: DefaultExact, Fuzzy: true, Depth: 100,
 				Synonyms: DefaultSynonyms, Context: DefaultContext, Neighbours: set.neighbours, AnswerType: DefaultAnswerType, Clauses: true})
 			qs := append(slices.Clone(questions), randomQuestions(rng, 100, text, len(set.texts))...)
 			compareRank(t, s, qs, 100)
 		})
-	}
-}
-
-// TestTFScoreMatchPostings checks Index.TF and Index.Score, read from the
-// forward index, against the postings for every term of every text.
-func TestTFScoreMatchPostings(t *testing.T) {
-	e := NewEngine(testCorpus(t), Options{})
-	ix := e.ix
-	for d := 0; d < ix.n; d++ {
-		var q []QueryTerm
-		for _, tok := range ix.AnalyzerOf(d).Analyze(e.c.Text(d)) {
-			if got, want := ix.TF(tok.Term, d), tfPostings(ix, tok.Term, d); got != want || want == 0 {
-				t.Fatalf("text %d: TF(%q) = %d, postings %d", d, tok.Term, got, want)
-			}
-			q = append(q, QueryTerm{Term: tok.Term, Weight: 1.5})
-		}
-		q = append(q, QueryTerm{Term: "zzzunknown", Weight: 1})
-		if got, want := ix.Score(q, d), scorePostings(ix, q, d); got != want {
-			t.Fatalf("text %d: Score = %v, postings %v", d, got, want)
-		}
-		if d > 0 {
-			if got, want := ix.Score(q, d-1), scorePostings(ix, q, d-1); got != want {
-				t.Fatalf("text %d: Score = %v, postings %v", d-1, got, want)
-			}
-		}
-	}
-}
-
-func TestSearch(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	for n := 0; n < 40; n++ {
-		a := make([]uint32, n)
-		for i := range a {
-			a[i] = uint32(rng.IntN(60))
-		}
-		slices.Sort(a)
-		a = slices.Compact(a)
-		for x := uint32(0); x < 62; x++ {
-			want, found := slices.BinarySearch(a, x)
-			if got := search(a, x); got != want || holds(a, x) != found {
-				t.Fatalf("search(%v, %d) = %d, %v; want %d, %v", a, x, got, holds(a, x), want, found)
-			}
-		}
 	}
 }
 
@@ -428,45 +356,12 @@ func TestHighlightMatchesReference(t *testing.T) {
 	}
 }
 
-// TestForwardSizeExact checks that the forward index is allocated at its
-// exact size (no growth while building it).
-func TestForwardSizeExact(t *testing.T) {
-	e := NewEngine(testCorpus(t), Options{})
-	if len(e.ix.fwd) != cap(e.ix.fwd) || len(e.ix.fwd) == 0 {
-		t.Errorf("forward index of %d uint32s in %d", len(e.ix.fwd), cap(e.ix.fwd))
-	}
-}
-
-// TestDocTokensMatchAnalyzer checks that the tokens of a text read through
-// the forward index are the analyzer's, for every text of the test corpus
-// and for parts of them cut at semicolons and in the middle of a word.
-func TestDocTokensMatchAnalyzer(t *testing.T) {
-	e := NewEngine(testCorpus(t), Options{})
-	checked := 0
-	for d := 0; d < e.c.Len(); d++ {
-		text := e.c.Text(d)
-		an := e.ix.AnalyzerOf(d)
-		parts := append(strings.Split(text, ";"), text, text[:len(text)/2])
-		for _, part := range parts {
-			want := an.AppendTokens(nil, part)
-			got := e.ix.appendDocTokens(nil, d, an, part)
-			if !slices.Equal(got, want) {
-				t.Fatalf("text %d, %q: tokens %v; want %v", d, part, got, want)
-			}
-			checked += len(want)
-		}
-	}
-	if checked < 1000 {
-		t.Errorf("only %d tokens checked", checked)
-	}
-}
-
 // clauseScoreReference is clauseScore as it was before clauses were read
 // by term number and kept: it returns the best rescored score among the clauses of
 // candidate d (without bonuses), or 0 when its text has no semicolon or
 // is a passage. bq
 // is the query as searched and toks a buffer for the analysis.
-func (s *Searcher) clauseScoreReference(d int, q Query, bq []QueryTerm, toks []Token) (float64, []Token) {
+func (s *Searcher) clauseScoreReference(d int, q Query, bq []index.QueryTerm, toks []index.Token) (float64, []index.Token) {
 	if s.ix.DocLen(d) >= coverageNone || s.ix.AvgLen() >= coverageNone || q.total == 0 {
 		return 0, toks
 	}
@@ -478,7 +373,7 @@ func (s *Searcher) clauseScoreReference(d int, q Query, bq []QueryTerm, toks []T
 	p := s.ix.Params()
 	best := 0.0
 	for clause := range strings.SplitSeq(text, ";") {
-		toks = s.ix.appendDocTokens(toks[:0], d, an, clause)
+		toks = s.ix.AppendDocTokens(toks[:0], d, an, clause)
 		if len(toks) == 0 {
 			continue
 		}
@@ -511,7 +406,7 @@ func (s *Searcher) clauseScoreReference(d int, q Query, bq []QueryTerm, toks []T
 }
 
 // clauseHoldsReference reports whether a clause's tokens hold a term found for t.
-func clauseHoldsReference(toks []Token, t SearchTerm) bool {
+func clauseHoldsReference(toks []index.Token, t SearchTerm) bool {
 	for _, tok := range toks {
 		if tok.Term == t.Found {
 			return true

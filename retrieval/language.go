@@ -1,19 +1,22 @@
 package retrieval
 
-import "lectern/corpus/lang"
+import (
+	"lectern/corpus/lang"
+	"lectern/retrieval/index"
+)
 
 // engineAnalyzerFor returns the analysis an Engine indexes a language's
 // sentences with: English with its irregular forms, every other language
 // with its own stop words and stemmer, if lectern has one.
-func engineAnalyzerFor(code string) AnalyzerOptions {
+func engineAnalyzerFor(code string) index.AnalyzerOptions {
 	if code == "" || code == lang.English {
 		return engineAnalyzer
 	}
-	return AnalyzerOptions{Language: code}
+	return index.AnalyzerOptions{Language: code}
 }
 
 // engineAnalyzer is the analysis an Engine indexes English sentences with.
-var engineAnalyzer = AnalyzerOptions{Irregular: true}
+var engineAnalyzer = index.AnalyzerOptions{Irregular: true}
 
 // fillerLists are, by language, the words questions are phrased with
 // rather than words they ask about: "explain", "tell me", "what

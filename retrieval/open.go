@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"lectern/retrieval/index"
 	"path/filepath"
 
 	"lectern/corpus"
@@ -323,14 +324,14 @@ func changed(then, now []corpus.FileStamp) string {
 // checking the rest of it: for files of another version, whose layout of
 // sections is the same.
 func peekSaved(path string) (Saved, error) {
-	m, err := binfile.Map(path, fileMagic)
+	m, err := binfile.Map(path, index.FileMagic)
 	if err != nil {
 		return Saved{}, err
 	}
 	data := m.Bytes()
 	for _, s := range binfile.Layout(data) {
 		if s.Tag == "i.meta" {
-			var meta indexMeta
+			var meta fileMeta
 			if err := json.Unmarshal(data[s.Offset:s.Offset+s.Len], &meta); err != nil {
 				return Saved{}, err
 			}

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"lectern/retrieval/index"
 	"math"
 	"slices"
 	"sort"
@@ -35,7 +36,7 @@ type SearchOptions struct {
 	// searched and the ExpandDepth best hits of a first search, and returns
 	// the query to search again with (query expansion, such as eval's RM3
 	// pseudo-relevance feedback). The bot uses none.
-	Expand      func(q []QueryTerm, hits []Hit) []QueryTerm
+	Expand      func(q []index.QueryTerm, hits []index.Hit) []index.QueryTerm
 	ExpandDepth int
 	// Bonus, when set, is added to each candidate's rescored score (a
 	// research feature, such as eval's proximity bonus). The bot uses none.
@@ -64,7 +65,7 @@ const DefaultExact = 0.3
 // candidates, then coverage and exact forms rescore them. It is safe for
 // concurrent use.
 type Searcher struct {
-	ix   *Index
+	ix   *index.Index
 	text func(int) string
 	opts SearchOptions
 
@@ -76,7 +77,7 @@ type Searcher struct {
 
 // NewSearcher returns a Searcher over ix, whose document d has the text
 // text(d).
-func NewSearcher(ix *Index, text func(int) string, opts SearchOptions) *Searcher {
+func NewSearcher(ix *index.Index, text func(int) string, opts SearchOptions) *Searcher {
 	if opts.Depth <= 0 {
 		opts.Depth = 30
 	}
@@ -98,8 +99,8 @@ func (s *Searcher) coord(n int) float64 {
 // while questions are answered, is safe and does nothing more.
 func (s *Searcher) Prepare() {
 	english := false
-	for _, an := range s.ix.ans {
-		english = english || an.english
+	for _, an := range s.ix.Analyzers() {
+		english = english || an.English()
 		fillerWords(an.Language())
 	}
 	if english {
@@ -109,7 +110,7 @@ func (s *Searcher) Prepare() {
 		}
 	}
 	if s.opts.Fuzzy {
-		s.ix.prepareFuzzy()
+		s.ix.PrepareFuzzy()
 	}
 }
 
@@ -145,9 +146,9 @@ func (s *Searcher) Parse(question string) Query {
 	ls, strict := s.languagesFor(question)
 	q := Query{synonyms: s.opts.Synonyms}
 	for _, l := range ls {
-		q.Languages = append(q.Languages, s.ix.ans[l].Language())
+		q.Languages = append(q.Languages, s.ix.Analyzers()[l].Language())
 	}
-	english := strict && s.ix.ans[ls[0]].english
+	english := strict && s.ix.Analyzers()[ls[0]].English()
 	if english && s.opts.AnswerType > 0 {
 		if q.Kind = KindOf(question); q.Kind != AnyKind {
 			q.qwords = map[string]bool{}
@@ -169,7 +170,7 @@ func (s *Searcher) Parse(question string) Query {
 		}
 		return n
 	}
-	idf := func(term string) float64 { return IDF(df(term), s.ix.n) }
+	idf := func(term string) float64 { return index.IDF(df(term), s.ix.Len()) }
 	for _, toks := range s.analyzeQuestion(question, ls) {
 		tok := toks[0]
 		if i, ok := seen[tok.Term]; ok {
@@ -179,7 +180,7 @@ func (s *Searcher) Parse(question string) Query {
 		seen[tok.Term] = len(terms)
 		st := SearchTerm{Term: tok.Term, Word: tok.Word, count: 1}
 		for k, t := range toks {
-			st.filler = st.filler || fillerWords(s.ix.ans[ls[k]].Language())[t.Term]
+			st.filler = st.filler || fillerWords(s.ix.Analyzers()[ls[k]].Language())[t.Term]
 			if !slices.Contains(st.words, t.Word) {
 				st.words = append(st.words, t.Word)
 			}
@@ -190,7 +191,7 @@ func (s *Searcher) Parse(question string) Query {
 		for k, t := range toks {
 			term := t.Term
 			if df(term) == 0 {
-				if wt := s.ix.wordTermOf(ls[k], t.Word); wt != "" {
+				if wt := s.ix.WordTerm(ls[k], t.Word); wt != "" {
 					term = wt
 				}
 			}
@@ -202,22 +203,22 @@ func (s *Searcher) Parse(question string) Query {
 			// "rebury", "reelected": the text may hold the verb without
 			// its prefix of repetition ("buried", "elected").
 			if rest, ok := strings.CutPrefix(tok.Word, "re"); ok && len(rest) >= 4 {
-				if t := s.ix.ans[ls[0]].Terms(rest); len(t) == 1 && df(t[0]) > 0 {
+				if t := s.ix.Analyzers()[ls[0]].Terms(rest); len(t) == 1 && df(t[0]) > 0 {
 					found = append(found, t[0])
 				}
 			}
 		}
 		sort.SliceStable(found, func(i, j int) bool { return df(found[i]) > df(found[j]) })
-		an := s.ix.ans[ls[0]]
+		an := s.ix.Analyzers()[ls[0]]
 		switch {
 		case len(found) > 0:
 			st.Found, st.Fuzzy, st.Also = found[0], 1, found[1:]
 		case strict && s.opts.Fuzzy && !st.filler && s.mayCorrect(an, tok.Word):
 			stem := ""
-			if !an.english && an.Stems() {
+			if !an.English() && an.Stems() {
 				stem = tok.Term // for languages of many endings, see closest
 			}
-			if f, sim := s.ix.closest(ls[0], tok.Word, stem); f != "" {
+			if f, sim := s.ix.Closest(ls[0], tok.Word, stem); f != "" {
 				st.Found, st.Fuzzy = f, sim
 			}
 		}
@@ -252,11 +253,11 @@ func (s *Searcher) Parse(question string) Query {
 // matched to a similar word of theirs: not a real English word (for
 // English), and of at least minCorrect letters in languages without a
 // word list to tell real words from misspelt ones.
-func (s *Searcher) mayCorrect(an *Analyzer, word string) bool {
-	if an.english {
+func (s *Searcher) mayCorrect(an *index.Analyzer, word string) bool {
+	if an.English() {
 		return !lexicon.IsWord(word)
 	}
-	return runeLen(word) >= minCorrect
+	return utf8.RuneCountInString(word) >= minCorrect
 }
 
 // minCorrect is the shortest word of a language other than English that
@@ -267,11 +268,11 @@ const minCorrect = 5
 // a question with, and whether the question's language is clear: the
 // index has one language, or the question is surely in one of them.
 func (s *Searcher) languagesFor(question string) ([]int, bool) {
-	if len(s.ix.ans) == 1 {
+	if len(s.ix.Analyzers()) == 1 {
 		return []int{0}, true
 	}
-	codes := make([]string, len(s.ix.ans))
-	for i, an := range s.ix.ans {
+	codes := make([]string, len(s.ix.Analyzers()))
+	for i, an := range s.ix.Analyzers() {
 		codes[i] = an.Language()
 	}
 	if g := lang.DetectAmong(question, codes); g.IsSure() {
@@ -289,15 +290,15 @@ func (s *Searcher) languagesFor(question string) ([]int, bool) {
 // analyzeQuestion returns the words of a question as each of the
 // analyzers ls makes them, one token per analyzer, in the first's order:
 // only the words none of them takes for a stop word.
-func (s *Searcher) analyzeQuestion(question string, ls []int) [][]Token {
+func (s *Searcher) analyzeQuestion(question string, ls []int) [][]index.Token {
 	if len(ls) == 1 {
 		// One analyzer: every word it keeps, in its order, with no map.
-		an := s.ix.ans[ls[0]]
-		var toks []Token
-		an.eachWord(question, func(key, word string, start, end, pos, _ int) {
-			toks = append(toks, Token{Term: an.stem(key), Word: word, Start: start, End: end, Pos: pos})
+		an := s.ix.Analyzers()[ls[0]]
+		var toks []index.Token
+		an.EachWord(question, func(key, word string, start, end, pos, _ int) {
+			toks = append(toks, index.Token{Term: an.Stem(key), Word: word, Start: start, End: end, Pos: pos})
 		})
-		out := make([][]Token, len(toks))
+		out := make([][]index.Token, len(toks))
 		for i := range toks {
 			out[i] = toks[i : i+1 : i+1]
 		}
@@ -305,20 +306,20 @@ func (s *Searcher) analyzeQuestion(question string, ls []int) [][]Token {
 	}
 	type at struct{ pos, part int }
 	var order []at
-	byAt := map[at][]Token{}
+	byAt := map[at][]index.Token{}
 	for k, l := range ls {
-		an := s.ix.ans[l]
-		an.eachWord(question, func(key, word string, start, end, pos, part int) {
+		an := s.ix.Analyzers()[l]
+		an.EachWord(question, func(key, word string, start, end, pos, part int) {
 			p := at{pos, part}
 			if k == 0 {
 				order = append(order, p)
 			} else if len(byAt[p]) != k {
 				return // another analyzer dropped it
 			}
-			byAt[p] = append(byAt[p], Token{Term: an.stem(key), Word: word, Start: start, End: end, Pos: pos})
+			byAt[p] = append(byAt[p], index.Token{Term: an.Stem(key), Word: word, Start: start, End: end, Pos: pos})
 		})
 	}
-	out := make([][]Token, 0, len(order))
+	out := make([][]index.Token, 0, len(order))
 	for _, p := range order {
 		if toks := byAt[p]; len(toks) == len(ls) {
 			out = append(out, toks)
@@ -330,7 +331,7 @@ func (s *Searcher) analyzeQuestion(question string, ls []int) [][]Token {
 // synonyms returns the terms of an English word's synonyms that the texts
 // hold, looking the word up as it is and as its dictionary forms
 // ("printed" is looked up as "print").
-func (s *Searcher) synonyms(an *Analyzer, tok Token) []string {
+func (s *Searcher) synonyms(an *index.Analyzer, tok index.Token) []string {
 	var out []string
 	for _, lemma := range lemmas(tok.Word) {
 		for _, w := range lexicon.Synonyms(lemma) {
@@ -381,7 +382,7 @@ const absentNameWeight = 2
 // nameLike reports whether a question's token looks like a name, number or
 // technical term: capitalised inside the question, made of digits, or, in
 // an English question, not an English word at all.
-func nameLike(question string, tok Token, english bool) bool {
+func nameLike(question string, tok index.Token, english bool) bool {
 	if r, _ := utf8.DecodeRuneInString(tok.Word); r >= '0' && r <= '9' {
 		return true
 	}
@@ -410,7 +411,7 @@ var fillerSets = sync.OnceValue(func() map[string]func() map[string]bool {
 	for code, words := range fillerLists {
 		m[code] = sync.OnceValue(func() map[string]bool {
 			set := map[string]bool{}
-			for _, t := range NewAnalyzer(engineAnalyzerFor(code)).Terms(words) {
+			for _, t := range index.NewAnalyzer(engineAnalyzerFor(code)).Terms(words) {
 				set[t] = true
 			}
 			return set
@@ -423,8 +424,8 @@ var fillerSets = sync.OnceValue(func() map[string]func() map[string]bool {
 const fillerWeight = 0.25
 
 // BM25 returns the query's terms as searched, with their weights.
-func (q Query) BM25() []QueryTerm {
-	var out []QueryTerm
+func (q Query) BM25() []index.QueryTerm {
+	var out []index.QueryTerm
 	for _, t := range q.Terms {
 		if t.Found == "" {
 			continue
@@ -433,14 +434,14 @@ func (q Query) BM25() []QueryTerm {
 		if t.filler {
 			w *= fillerWeight
 		}
-		out = append(out, QueryTerm{Term: t.Found, Weight: w})
+		out = append(out, index.QueryTerm{Term: t.Found, Weight: w})
 		for _, a := range t.Also {
-			out = append(out, QueryTerm{Term: a, Weight: w})
+			out = append(out, index.QueryTerm{Term: a, Weight: w})
 		}
 	}
 	for _, t := range q.Terms {
 		for _, syn := range t.Synonyms {
-			out = append(out, QueryTerm{Term: syn, Weight: q.synonyms * float64(t.count)})
+			out = append(out, index.QueryTerm{Term: syn, Weight: q.synonyms * float64(t.count)})
 		}
 	}
 	return out
@@ -448,7 +449,7 @@ func (q Query) BM25() []QueryTerm {
 
 // Candidate is a text found for a question, rescored.
 type Candidate struct {
-	Hit
+	index.Hit
 	// BM25 is the candidate's BM25 score before rescoring.
 	BM25 float64
 	// Coverage is the share of the question's information it holds.
@@ -474,7 +475,7 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 	matched := make([]string, 0, len(hits)*min(len(q.Terms), 8))
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
-		ids, _, words := s.ix.docTerms(h.Doc)
+		ids, words := s.ix.DocTerms(h.Doc)
 		found, syn := r.terms.match(ids, r.found, r.syn)
 		exact, _ := r.wordsOf(s, q, h.Doc).match(words, r.exact, nil)
 		got, start := 0.0, len(matched)
@@ -509,8 +510,8 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 			prev, next := s.opts.Neighbours(h.Doc)
 			best := 0.0
 			for _, nb := range []int{prev, next} {
-				if nb >= 0 && nb < s.ix.n {
-					best = max(best, r.bq.score(s.ix, nb))
+				if nb >= 0 && nb < s.ix.Len() {
+					best = max(best, r.bq.Score(nb))
 				}
 			}
 			bonus += s.opts.Context * best
@@ -526,7 +527,7 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		cands[i] = c
 	}
 	slices.SortFunc(cands, func(a, b Candidate) int {
-		if better(a.Hit, b.Hit) {
+		if a.Hit.Better(b.Hit) {
 			return -1
 		}
 		return 1
@@ -565,34 +566,38 @@ func coverageShare(n int) float64 {
 // rescorer holds what a query matches by number in the index, for
 // rescoring candidates from the forward index.
 type rescorer struct {
-	terms   idSet     // the terms of each Query.Terms (found) and of its synonyms (syn)
-	termIDs [][]int32 // per Query.Terms, the numbers of its Found and Also terms
-	bqIDF   []float64 // the IDF of each term of the query as searched, by its place in bq.q
-	words   []*idSet  // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
-	bq      *querySet // the query as searched
+	terms     idSet            // the terms of each Query.Terms (found) and of its synonyms (syn)
+	termIDs   [][]int32        // per Query.Terms, the numbers of its Found and Also terms
+	bqIDs     []int32          // the number of each term of the query as searched (-1 for none)
+	bqIDF     []float64        // the IDF of each term of the query as searched
+	bqWeights []float64        // the weight of each term of the query as searched
+	words     []*idSet         // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
+	bq        *index.DocScorer // the query as searched
 
 	found, syn, exact bitset // a candidate's matches
 }
 
 // rescorer looks up q's terms and words in the index once, so that each
 // candidate is rescored from numbers alone.
-func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
-	r := &rescorer{bq: newQuerySet(s.ix.termIDs(bq)), words: make([]*idSet, len(s.ix.ans)), termIDs: make([][]int32, len(q.Terms))}
+func (s *Searcher) rescorer(q Query, bq []index.QueryTerm) *rescorer {
+	r := &rescorer{bq: s.ix.NewDocScorer(bq), words: make([]*idSet, len(s.ix.Analyzers())), termIDs: make([][]int32, len(q.Terms))}
 	for _, qt := range bq {
+		r.bqIDs = append(r.bqIDs, int32(s.ix.TermID(qt.Term)))
 		r.bqIDF = append(r.bqIDF, s.ix.IDF(qt.Term))
+		r.bqWeights = append(r.bqWeights, qt.Weight)
 	}
 	r.terms.init(len(q.Terms))
 	for k, t := range q.Terms {
 		if t.Found != "" {
 			for _, term := range append([]string{t.Found}, t.Also...) {
-				if i := s.ix.terms.find(term); i >= 0 {
+				if i := s.ix.TermID(term); i >= 0 {
 					r.terms.add(uint32(i), k, false)
 					r.termIDs[k] = append(r.termIDs[k], int32(i))
 				}
 			}
 		}
 		for _, term := range t.Synonyms {
-			if i := s.ix.terms.find(term); i >= 0 {
+			if i := s.ix.TermID(term); i >= 0 {
 				r.terms.add(uint32(i), k, true)
 			}
 		}
@@ -605,10 +610,7 @@ func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
 // wordsOf returns the words, in text d's language, of each of q's terms
 // that may earn the exact-form bonus, in the forms the question has them.
 func (r *rescorer) wordsOf(s *Searcher, q Query, d int) *idSet {
-	l := 0
-	if s.ix.textLang != nil {
-		l = int(s.ix.textLang[d])
-	}
+	l := s.ix.LanguageOf(d)
 	if r.words[l] != nil {
 		return r.words[l]
 	}
@@ -617,7 +619,7 @@ func (r *rescorer) wordsOf(s *Searcher, q Query, d int) *idSet {
 	if s.opts.Exact > 0 {
 		for k, t := range q.Terms {
 			if t.Found != "" && t.Fuzzy == 1 {
-				for _, w := range s.ix.wordIDs(l, t.words) {
+				for _, w := range s.ix.WordIDs(l, t.words) {
 					ws.add(w, k, false)
 				}
 			}
@@ -631,7 +633,7 @@ func (r *rescorer) wordsOf(s *Searcher, q Query, d int) *idSet {
 // search finds the candidates for the query as searched, bq: the best
 // max(n, Depth) hits, after expanding bq with Expand when it is set. It
 // returns the query searched last.
-func (s *Searcher) search(bq []QueryTerm, n int) ([]QueryTerm, []Hit) {
+func (s *Searcher) search(bq []index.QueryTerm, n int) ([]index.QueryTerm, []index.Hit) {
 	hits := s.ix.Search(bq, max(n, s.opts.Depth, s.opts.ExpandDepth))
 	if s.opts.Expand != nil && s.opts.ExpandDepth > 0 && len(hits) > 0 {
 		bq = s.opts.Expand(bq, hits[:min(len(hits), s.opts.ExpandDepth)])

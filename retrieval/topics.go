@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"lectern/retrieval/index"
 	"sort"
 	"strings"
 	"unicode"
@@ -98,13 +99,13 @@ func (e *Engine) sectionTopics() []Topic {
 	return out
 }
 
-func queryTerms(terms []string) []QueryTerm {
-	var q []QueryTerm
+func queryTerms(terms []string) []index.QueryTerm {
+	var q []index.QueryTerm
 	seen := map[string]bool{}
 	for _, t := range terms {
 		if !seen[t] {
 			seen[t] = true
-			q = append(q, QueryTerm{Term: t, Weight: 1})
+			q = append(q, index.QueryTerm{Term: t, Weight: 1})
 		}
 	}
 	return q
@@ -125,7 +126,7 @@ type word struct {
 // topicCandidate is a name, phrase or term found in the text.
 type topicCandidate struct {
 	kind     string
-	an       *Analyzer // of the sentence it was first found in
+	an       *index.Analyzer // of the sentence it was first found in
 	terms    []string
 	surfaces map[string]int
 	sents    map[int]bool
@@ -162,7 +163,7 @@ func (e *Engine) keyTopics() []Topic {
 		}
 	}
 	cands := map[string]*topicCandidate{}
-	add := func(kind string, an *Analyzer, ws []word, sent int) {
+	add := func(kind string, an *index.Analyzer, ws []word, sent int) {
 		var terms, surf []string
 		for _, w := range ws {
 			terms = append(terms, an.Terms(w.surface)...)
@@ -197,7 +198,7 @@ func (e *Engine) keyTopics() []Topic {
 			if f := run[0]; f.first && (lower[f.folded] || openers[f.folded] || !midCap[f.folded] && !isAcronym(f.surface)) {
 				run = run[1:]
 			}
-			if len(run) > 0 && len(run) <= 4 && !(len(run) == 1 && runeLen(run[0].folded) < 3) {
+			if len(run) > 0 && len(run) <= 4 && !(len(run) == 1 && utf8.RuneCountInString(run[0].folded) < 3) {
 				add("name", an, run, sent)
 			}
 			i = j
@@ -234,7 +235,7 @@ func (e *Engine) keyTopics() []Topic {
 		}
 	}
 	var topics []Topic
-	analyzerOf := map[string]*Analyzer{} // topic name -> its analyzer
+	analyzerOf := map[string]*index.Analyzer{} // topic name -> its analyzer
 	for _, c := range cands {
 		n := len(c.sents)
 		t := Topic{Name: c.name(), Kind: c.kind, Count: n}
@@ -252,12 +253,12 @@ func (e *Engine) keyTopics() []Topic {
 		case "term":
 			// A term mostly seen inside a phrase that is a topic itself
 			// ("camps" in "labor camps") is left to the phrase.
-			if n < 3 || 2*inPhrase[c.terms[0]] >= n || c.an.english && verbLike(t.Name) {
+			if n < 3 || 2*inPhrase[c.terms[0]] >= n || c.an.English() && verbLike(t.Name) {
 				continue
 			}
 			t.score = 0.75 * float64(n)
 		}
-		if c.kind == "phrase" && c.an.english && verbLike(t.Name[strings.LastIndexByte(t.Name, ' ')+1:]) {
+		if c.kind == "phrase" && c.an.English() && verbLike(t.Name[strings.LastIndexByte(t.Name, ' ')+1:]) {
 			continue // "policies embarked": a verb ends it, no noun
 		}
 		topics = append(topics, t)
@@ -288,24 +289,24 @@ func verbLike(w string) bool {
 
 // words splits a sentence, analyzed by an, into words with their case and
 // punctuation.
-func (e *Engine) words(an *Analyzer, text string) []word {
+func (e *Engine) words(an *index.Analyzer, text string) []word {
 	var ws []word
 	prevEnd := 0
-	tokenize(text, func(start, end int) {
+	index.Tokenize(text, func(start, end int) {
 		s := text[start:end]
 		if strings.HasSuffix(s, "’s") || strings.HasSuffix(s, "'s") {
 			s = s[:strings.LastIndexAny(s, "’'")]
 		}
 		poss := len(s) < end-start
 		r, _ := utf8.DecodeRuneInString(s)
-		key, f := an.normalize(s)
+		key, f := an.Normalize(s)
 		w := word{
 			poss:    poss,
 			surface: s,
 			folded:  f,
-			english: an.english,
+			english: an.English(),
 			cap:     unicode.IsUpper(r),
-			stop:    an.stopped(key, f) || unicode.IsDigit(r),
+			stop:    an.Stopped(key, f) || unicode.IsDigit(r),
 			first:   len(ws) == 0,
 			joined:  strings.TrimSpace(text[prevEnd:start]) == "",
 		}
@@ -406,7 +407,7 @@ func (e *Engine) FindTopics(query string, limit int) []Topic {
 // spaces and hyphens, for comparing topic names.
 func foldPhrase(s string) string {
 	var words []string
-	tokenize(s, func(start, end int) { words = append(words, fold(s[start:end])) })
+	index.Tokenize(s, func(start, end int) { words = append(words, index.Fold(s[start:end])) })
 	return strings.ReplaceAll(strings.Join(words, " "), "-", " ")
 }
 
@@ -429,7 +430,7 @@ func fuzzyWordMatch(name, q string) bool {
 			if len(b) > len(a)+maxd {
 				b = b[:len(a)+maxd]
 			}
-			if osa(a, b, maxd) <= maxd || len(b) > len(a) && osa(a, b[:len(a)], maxd) <= maxd {
+			if index.Distance(a, b, maxd) <= maxd || len(b) > len(a) && index.Distance(a, b[:len(a)], maxd) <= maxd {
 				ok = true
 				break
 			}

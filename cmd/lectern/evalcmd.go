@@ -9,6 +9,7 @@ import (
 
 	"lectern/eval"
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 func (a *app) evalCmd() *cobra.Command {
@@ -62,21 +63,21 @@ for (when, who, where, how many, ...).`,
 			}
 			switch variant {
 			case "bm25", "lucene":
-				variant = retrieval.VariantLucene
-			case retrieval.VariantPlus, retrieval.VariantL:
+				variant = index.VariantLucene
+			case index.VariantPlus, index.VariantL:
 			default:
 				return usagef("--variant %q: use bm25, bm25+ or bm25l", variant)
 			}
-			cfg := eval.Config{Unit: u, BM25: retrieval.BM25{K1: k1, B: b, Variant: variant, Delta: delta}, Plain: plain,
+			cfg := eval.Config{Unit: u, BM25: index.BM25{K1: k1, B: b, Variant: variant, Delta: delta}, Plain: plain,
 				TitleWeight: titleWeight, Passage: passage, Unstemmed: unstemmed, Bigrams: bigrams,
 				Proximity: prox, RM3: eval.RM3{Docs: fbDocs, Terms: fbTerms, Weight: fbWeight},
 				Search: retrieval.SearchOptions{Coord: coord, Exact: exact, Fuzzy: fuzzy, Context: context, Depth: depth, Synonyms: synonyms,
 					AnswerType: retrieval.DefaultAnswerType, Clauses: true}}
 			switch analyzer {
 			case "lectern":
-				cfg.Analyzer = retrieval.AnalyzerOptions{Irregular: true}
+				cfg.Analyzer = index.AnalyzerOptions{Irregular: true}
 			case "lucene":
-				cfg.Analyzer = retrieval.AnalyzerOptions{StopWords: retrieval.LuceneStopWords, HyphenPartsOnly: true}
+				cfg.Analyzer = index.AnalyzerOptions{StopWords: index.LuceneStopWords, HyphenPartsOnly: true}
 			default:
 				return usagef("--analyzer %q: use lectern or lucene", analyzer)
 			}
@@ -129,8 +130,8 @@ for (when, who, where, how many, ...).`,
 	f.StringVar(&split, "split", "test", "qrels split: test, train or dev")
 	f.StringVar(&unit, "unit", "document", "what to index: document or sentence")
 	f.StringVar(&analyzer, "analyzer", "lectern", "lectern, or lucene (Lucene's stop words, no irregular forms)")
-	f.Float64Var(&k1, "k1", retrieval.DefaultK1, "BM25 k1")
-	f.Float64Var(&b, "b", retrieval.DefaultB, "BM25 b")
+	f.Float64Var(&k1, "k1", index.DefaultK1, "BM25 k1")
+	f.Float64Var(&b, "b", index.DefaultB, "BM25 b")
 	f.BoolVar(&plain, "plain", false, "rank by BM25 alone")
 	f.Float64Var(&coord, "coord", retrieval.DefaultCoord, "exponent of coverage in the score (0: off)")
 	f.Float64Var(&exact, "exact", retrieval.DefaultExact, "bonus per IDF for a word in its exact form (0: off)")

@@ -37,6 +37,7 @@ import (
 	"lectern/config"
 	"lectern/corpus"
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 func main() {
@@ -315,7 +316,7 @@ func (a *app) reportLoad(prefix string, c *corpus.Corpus) {
 
 func engineOptions(cfg *config.Config) retrieval.Options {
 	return retrieval.Options{
-		BM25:        retrieval.BM25{K1: cfg.Retrieval.K1, B: cfg.Retrieval.B},
+		BM25:        index.BM25{K1: cfg.Retrieval.K1, B: cfg.Retrieval.B},
 		MinCoverage: cfg.Retrieval.MinCoverage,
 		ExcerptMax:  cfg.Retrieval.ExcerptMax,
 		NoFuzzy:     !cfg.Retrieval.Fuzzy,

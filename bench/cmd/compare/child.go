@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"lectern/bench/internal/workload"
-	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 // topK is the number of documents each question asks for.
@@ -72,12 +72,12 @@ func runChild(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	switch cfg.engine {
 	case "lectern":
 		e = &lecternEngine{}
-		conf = fmt.Sprintf("retrieval.BuildIndex, LuceneStopWords, BM25{K1: %g, B: %g}", bm25K1, bm25B)
+		conf = fmt.Sprintf("index.Build, LuceneStopWords, BM25{K1: %g, B: %g}", bm25K1, bm25B)
 	case "lectern-ranked":
 		e = &lecternRankedEngine{}
 		o := rankedOptions
-		conf = fmt.Sprintf("retrieval.BuildIndex, lectern's analyzer, BM25{K1: %g, B: %g}, then retrieval.Searcher as the bot ranks (coverage exponent %g, exact-form bonus %g, fuzzy %v, synonyms %g, %d candidates rescored)",
-			retrieval.DefaultK1, retrieval.DefaultB, o.Coord, o.Exact, o.Fuzzy, o.Synonyms, 30)
+		conf = fmt.Sprintf("index.Build, lectern's analyzer, BM25{K1: %g, B: %g}, then retrieval.Searcher as the bot ranks (coverage exponent %g, exact-form bonus %g, fuzzy %v, synonyms %g, %d candidates rescored)",
+			index.DefaultK1, index.DefaultB, o.Coord, o.Exact, o.Fuzzy, o.Synonyms, 30)
 	case "bleve":
 		e = &bleveEngine{opts: bleveOptions{BatchSize: cfg.bleveBatch, Merge: cfg.bleveMerge}}
 		conf = fmt.Sprintf("bleve v2 scorch, bm25, batch %d, force-merge %v", cfg.bleveBatch, cfg.bleveMerge)

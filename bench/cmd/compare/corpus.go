@@ -11,7 +11,7 @@ import (
 	"lectern/bench/internal/workload"
 	"lectern/corpus"
 	"lectern/eval"
-	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 // scifact is the -corpus value that names the BEIR SciFact data set.
@@ -52,7 +52,7 @@ func loadTexts(cfg config) (texts, error) {
 // questionStopWords are the words a generated question never holds:
 // lectern's default stop words and Lucene's.
 func questionStopWords() []string {
-	return append(append([]string(nil), retrieval.DefaultStopWords...), retrieval.LuceneStopWords...)
+	return append(append([]string(nil), index.DefaultStopWords...), index.LuceneStopWords...)
 }
 
 // loadQuestions returns the questions for cfg's corpus, whose texts are t,

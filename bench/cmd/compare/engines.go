@@ -25,6 +25,7 @@ import (
 
 	"lectern/corpus"
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 // Both engines score with Okapi BM25 with these parameters; they are
@@ -90,18 +91,18 @@ func engineFileSize(c *corpus.Corpus, path string) (total, index int64, err erro
 	return int64(len(data)), index, nil
 }
 
-// lecternEngine is lectern's retrieval.Index with Lucene's stop words and
+// lecternEngine is lectern's index.Index with Lucene's stop words and
 // BM25(1.2, 0.75), queried with one term per analyzed word of the question.
 type lecternEngine struct {
-	an  *retrieval.Analyzer
-	ix  *retrieval.Index
+	an  *index.Analyzer
+	ix  *index.Index
 	dir string
 }
 
 func (e *lecternEngine) build(n int, text func(int) string, dir string) error {
 	e.dir = dir
-	e.an = retrieval.NewAnalyzer(retrieval.AnalyzerOptions{StopWords: retrieval.LuceneStopWords})
-	e.ix = retrieval.BuildIndex(n, text, e.an, retrieval.BM25{K1: bm25K1, B: bm25B})
+	e.an = index.NewAnalyzer(index.AnalyzerOptions{StopWords: index.LuceneStopWords})
+	e.ix = index.Build(n, text, e.an, index.BM25{K1: bm25K1, B: bm25B})
 	return nil
 }
 
@@ -135,9 +136,9 @@ func (e *lecternEngine) diskSize() (int64, bool, string, error) {
 
 func (e *lecternEngine) search(question string, k int) ([]int, error) {
 	terms := e.an.Terms(question)
-	q := make([]retrieval.QueryTerm, len(terms))
+	q := make([]index.QueryTerm, len(terms))
 	for i, t := range terms {
-		q[i] = retrieval.QueryTerm{Term: t, Weight: 1}
+		q[i] = index.QueryTerm{Term: t, Weight: 1}
 	}
 	hits := e.ix.Search(q, k)
 	docs := make([]int, len(hits))
@@ -161,8 +162,8 @@ type lecternRankedEngine struct {
 
 func (e *lecternRankedEngine) build(n int, text func(int) string, dir string) error {
 	e.dir = dir
-	e.an = retrieval.NewAnalyzer(retrieval.AnalyzerOptions{Irregular: true})
-	e.ix = retrieval.BuildIndex(n, text, e.an, retrieval.DefaultBM25())
+	e.an = index.NewAnalyzer(index.AnalyzerOptions{Irregular: true})
+	e.ix = index.Build(n, text, e.an, index.DefaultBM25())
 	e.s = retrieval.NewSearcher(e.ix, text, rankedOptions)
 	return nil
 }
@@ -213,8 +214,8 @@ const (
 func bleveMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
 	im.ScoringModel = bleveindex.BM25Scoring
-	tokens := make([]any, len(retrieval.LuceneStopWords))
-	for i, w := range retrieval.LuceneStopWords {
+	tokens := make([]any, len(index.LuceneStopWords))
+	for i, w := range index.LuceneStopWords {
 		tokens[i] = w
 	}
 	if err := im.AddCustomTokenMap(bleveStopMap, map[string]any{

@@ -1,11 +1,10 @@
-package retrieval
+package index
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"math"
-	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -88,7 +87,7 @@ func (ix *Index) buildForward(ctx context.Context, parts []*partial, global [][]
 		size += uint64(p.fwdSize)
 	}
 	if size > math.MaxUint32 {
-		return errors.New("retrieval: the forward index outgrows 16 GiB")
+		return errors.New("index: the forward index outgrows 16 GiB")
 	}
 	ix.fwd = make([]uint32, size)
 	ix.fwdOff = make([]uint32, ix.n+1)
@@ -128,7 +127,7 @@ func (ix *Index) forwardPart(ctx context.Context, p *partial, base uint32, out [
 				p.fwd[chunk] = nil
 			}
 			if chunk++; chunk >= len(p.fwd) {
-				return fmt.Errorf("retrieval: a partial's forward entries end before its document %d", d)
+				return fmt.Errorf("index: a partial's forward entries end before its document %d", d)
 			}
 			data = p.fwd[chunk]
 		}
@@ -166,7 +165,7 @@ func (ix *Index) forwardPart(ctx context.Context, p *partial, base uint32, out [
 			need += (len(terms) + 1) / 2
 		}
 		if at+need > len(out) {
-			return fmt.Errorf("retrieval: document %d's forward entry overflows its partial's %d uint32s", d, len(out))
+			return fmt.Errorf("index: document %d's forward entry overflows its partial's %d uint32s", d, len(out))
 		}
 		out[at] = hdr
 		at++
@@ -187,9 +186,17 @@ func (ix *Index) forwardPart(ctx context.Context, p *partial, base uint32, out [
 		at += copy(out[at:], words)
 	}
 	if at != len(out) {
-		return fmt.Errorf("retrieval: a partial's forward entries fill %d of the %d uint32s reckoned", at, len(out))
+		return fmt.Errorf("index: a partial's forward entries fill %d of the %d uint32s reckoned", at, len(out))
 	}
 	return nil
+}
+
+// DocTerms returns document d's terms and words by their numbers, each
+// increasing: slices of the forward index, not to be modified. A term's
+// number is TermID's; a word's is WordIDs'.
+func (ix *Index) DocTerms(d int) (terms, words []uint32) {
+	terms, _, words = ix.docTerms(d)
+	return terms, words
 }
 
 // docTerms returns document d's terms, by increasing number, its
@@ -323,9 +330,9 @@ func (ix *Index) scoreIDs(q []termID, d int) float64 {
 	return float64(s)
 }
 
-// wordIDs returns the numbers, sorted, of the given folded words of
+// WordIDs returns the numbers, sorted, of the given folded words of
 // analyzer l in ix.words.
-func (ix *Index) wordIDs(l int, words []string) []uint32 {
+func (ix *Index) WordIDs(l int, words []string) []uint32 {
 	var out []uint32
 	prefix := string(rune(l + 1))
 	for _, w := range words {
@@ -337,105 +344,12 @@ func (ix *Index) wordIDs(l int, words []string) []uint32 {
 	return slices.Compact(out)
 }
 
-// idSet is a small set of term or word numbers, each standing for some of
-// a query's terms (by their places in Query.Terms): for matching a
-// candidate's sorted numbers against the query's in one pass.
-type idSet struct {
-	ids    []uint32
-	found  []bitset   // per id: the query terms it is found for
-	syn    []bitset   // per id: the query terms it is a synonym of
-	filter [16]uint64 // a bit per id's hash, to pass over most numbers at once
-	words  int        // bitset words per set
-}
-
-// bitset is a set of a query's terms by their places.
-type bitset []uint64
-
-func (b bitset) has(k int) bool { return k/64 < len(b) && b[k/64]&(1<<(k%64)) != 0 }
-
-func (b bitset) set(k int) { b[k/64] |= 1 << (k % 64) }
-
-func (b bitset) or(c bitset) {
-	for i := range b {
-		b[i] |= c[i]
-	}
-}
-
-func (s *idSet) init(terms int) { s.words = (terms + 63) / 64 }
-
-// add records that id stands for query term k, as a synonym or not.
-func (s *idSet) add(id uint32, k int, syn bool) {
-	i := slices.Index(s.ids, id)
-	if i < 0 {
-		i = len(s.ids)
-		s.ids = append(s.ids, id)
-		s.found = append(s.found, make(bitset, s.words))
-		s.syn = append(s.syn, make(bitset, s.words))
-	}
-	if syn {
-		s.syn[i].set(k)
-	} else {
-		s.found[i].set(k)
-	}
-}
-
-// finish sorts the set and sets its filter.
-func (s *idSet) finish() {
-	order := make([]int, len(s.ids))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(a, b int) bool { return s.ids[order[a]] < s.ids[order[b]] })
-	ids, found, syn := make([]uint32, len(order)), make([]bitset, len(order)), make([]bitset, len(order))
-	for i, o := range order {
-		ids[i], found[i], syn[i] = s.ids[o], s.found[o], s.syn[o]
-		h := idHash(s.ids[o])
-		s.filter[h/64] |= 1 << (h % 64)
-	}
-	s.ids, s.found, s.syn = ids, found, syn
-}
-
-// idHash picks a number's bit in idSet.filter.
-func idHash(id uint32) uint32 { return (id * 0x9E3779B1) >> 22 }
-
-// match returns the query terms that doc, a document's sorted numbers,
-// holds a number found for, and those it holds a synonym of, in found and
-// syn (either may be nil), which it clears first.
-func (s *idSet) match(doc []uint32, found, syn bitset) (bitset, bitset) {
-	clear(found)
-	clear(syn)
-	if len(s.ids) == 0 {
-		return found, syn
-	}
-	if len(s.ids)*bits.Len(uint(len(doc)))*2 < len(doc) {
-		// A long document: look each number up in it.
-		for i, x := range s.ids {
-			if holds(doc, x) {
-				found.or(s.found[i])
-				if syn != nil {
-					syn.or(s.syn[i])
-				}
-			}
-		}
-		return found, syn
-	}
-	for _, x := range doc {
-		if h := idHash(x); s.filter[h/64]&(1<<(h%64)) == 0 {
-			continue
-		}
-		if i := search(s.ids, x); i < len(s.ids) && s.ids[i] == x {
-			found.or(s.found[i])
-			if syn != nil {
-				syn.or(s.syn[i])
-			}
-		}
-	}
-	return found, syn
-}
-
-// querySet is a query's terms by number, for scoring a document from its
-// forward entry: each distinct number with its places in the query.
-type querySet struct {
+// DocScorer scores documents for a query from the forward index: the
+// scores Index.Score gives, walking each document's few terms instead of
+// opening the query's posting lists; for rescoring a handful of documents,
+// such as the neighbours of candidates. It is not safe for concurrent use.
+type DocScorer struct {
+	ix     *Index
 	q      []termID
 	ids    []uint32  // sorted
 	places [][]int32 // per id: its places in q
@@ -443,16 +357,19 @@ type querySet struct {
 	parts  []placeScore // scratch
 }
 
+// idHash picks a number's bit in DocScorer's filter.
+func idHash(id uint32) uint32 { return (id * 0x9E3779B1) >> 22 }
+
 // placeScore is a query term's part of a document's score, by its place.
 type placeScore struct {
 	place int32
 	score float32
 }
 
-// newQuerySet indexes q's terms that can score (known, of non-zero weight).
-func newQuerySet(q []termID) *querySet {
-	s := &querySet{q: q}
-	for i, qt := range q {
+// NewDocScorer returns a DocScorer for the query q.
+func (ix *Index) NewDocScorer(q []QueryTerm) *DocScorer {
+	s := &DocScorer{ix: ix, q: ix.termIDs(q)}
+	for i, qt := range s.q {
 		if qt.id < 0 || qt.weight == 0 {
 			continue
 		}
@@ -479,10 +396,10 @@ func newQuerySet(q []termID) *querySet {
 	return s
 }
 
-// score returns document d's BM25 score for the query, as scoreIDs
-// computes it (the same parts summed in the query's order), walking d's
-// few terms rather than looking up each of the query's.
-func (s *querySet) score(ix *Index, d int) float64 {
+// Score returns document d's BM25 score for the query: Index.Score's
+// (the same parts summed in the query's order).
+func (s *DocScorer) Score(d int) float64 {
+	ix := s.ix
 	ids, tfs, _ := ix.docTerms(d)
 	parts := s.parts[:0]
 	for i, x := range ids {
@@ -513,10 +430,10 @@ func (s *querySet) score(ix *Index, d int) float64 {
 	return float64(sum)
 }
 
-// appendDocTermIDs appends to dst the numbers of the terms of text, a
-// part of text d, as appendDocTokens makes them (-1 for a term the index
+// AppendDocTermIDs appends to dst the numbers of the terms of text, a
+// part of text d, as AppendDocTokens makes them (-1 for a term the index
 // lacks).
-func (ix *Index) appendDocTermIDs(dst []int32, d int, an *Analyzer, text string) []int32 {
+func (ix *Index) AppendDocTermIDs(dst []int32, d int, an *Analyzer, text string) []int32 {
 	if !an.english {
 		for _, t := range an.AppendTokens(nil, text) {
 			dst = append(dst, int32(ix.terms.find(t.Term)))
@@ -524,30 +441,30 @@ func (ix *Index) appendDocTermIDs(dst []int32, d int, an *Analyzer, text string)
 		return dst
 	}
 	_, _, words := ix.docTerms(d)
-	an.eachWord(text, func(key, word string, _, _, _, _ int) {
+	an.EachWord(text, func(key, word string, _, _, _, _ int) {
 		i, ok := slices.BinarySearchFunc(words, word, func(id uint32, w string) int {
 			return strings.Compare(ix.words.at(int(id))[1:], w)
 		})
 		if ok {
 			dst = append(dst, ix.wordTerm[words[i]])
 		} else {
-			dst = append(dst, int32(ix.terms.find(an.stem(key))))
+			dst = append(dst, int32(ix.terms.find(an.Stem(key))))
 		}
 	})
 	return dst
 }
 
-// appendDocTokens appends the tokens of text, a part of text d, to dst, as
+// AppendDocTokens appends the tokens of text, a part of text d, to dst, as
 // an.AppendTokens does. An English word is indexed as its stem, so the
 // term of each of d's words is read from the index (through d's words in
 // the forward index) rather than stemmed again; a word d lacks, or of
 // another language, is stemmed.
-func (ix *Index) appendDocTokens(dst []Token, d int, an *Analyzer, text string) []Token {
+func (ix *Index) AppendDocTokens(dst []Token, d int, an *Analyzer, text string) []Token {
 	if !an.english {
 		return an.AppendTokens(dst, text)
 	}
 	_, _, words := ix.docTerms(d)
-	an.eachWord(text, func(key, word string, start, end, pos, _ int) {
+	an.EachWord(text, func(key, word string, start, end, pos, _ int) {
 		i, ok := slices.BinarySearchFunc(words, word, func(id uint32, w string) int {
 			return strings.Compare(ix.words.at(int(id))[1:], w)
 		})
@@ -555,7 +472,7 @@ func (ix *Index) appendDocTokens(dst []Token, d int, an *Analyzer, text string) 
 		if ok {
 			term = ix.terms.at(int(ix.wordTerm[words[i]]))
 		} else {
-			term = an.stem(key)
+			term = an.Stem(key)
 		}
 		dst = append(dst, Token{Term: term, Word: word, Start: start, End: end, Pos: pos})
 	})

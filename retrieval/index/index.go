@@ -1,4 +1,4 @@
-package retrieval
+package index
 
 import (
 	"context"
@@ -134,37 +134,37 @@ func (b block) ones() bool { return b.off&onesFlag != 0 }
 
 const blockSize = 128
 
-// BuildIndex analyzes n texts, text(0) to text(n-1), and indexes them. It
+// Build analyzes n texts, text(0) to text(n-1), and indexes them. It
 // analyzes on all cores; text must be safe for concurrent calls.
-func BuildIndex(n int, text func(i int) string, an *Analyzer, params BM25) *Index {
-	return BuildIndexProgress(n, text, an, params, nil)
+func Build(n int, text func(i int) string, an *Analyzer, params BM25) *Index {
+	return BuildProgress(n, text, an, params, nil)
 }
 
-// BuildIndexProgress is BuildIndex calling progress(done) from time to
+// BuildProgress is Build calling progress(done) from time to
 // time with the number of texts analyzed so far (from one goroutine at a
 // time; nil for none).
-func BuildIndexProgress(n int, text func(i int) string, an *Analyzer, params BM25, progress func(done int)) *Index {
-	ix, _ := BuildIndexContext(context.Background(), n, text, an, params, progress)
+func BuildProgress(n int, text func(i int) string, an *Analyzer, params BM25, progress func(done int)) *Index {
+	ix, _ := BuildContext(context.Background(), n, text, an, params, progress)
 	return ix
 }
 
-// BuildIndexContext is BuildIndexProgress stopping early, with ctx's error,
+// BuildContext is BuildProgress stopping early, with ctx's error,
 // when ctx is done: it checks every few thousand texts and terms, so that
 // an interrupt takes effect at once even on millions of sentences.
-func BuildIndexContext(ctx context.Context, n int, text func(i int) string, an *Analyzer, params BM25, progress func(done int)) (*Index, error) {
-	return BuildIndexLanguages(ctx, n, text, []*Analyzer{an}, nil, params, progress)
+func BuildContext(ctx context.Context, n int, text func(i int) string, an *Analyzer, params BM25, progress func(done int)) (*Index, error) {
+	return BuildLanguages(ctx, n, text, []*Analyzer{an}, nil, params, progress)
 }
 
 // MaxAnalyzers is the most analyzers (languages) one index holds.
 const MaxAnalyzers = 64
 
-// BuildIndexLanguages is BuildIndexContext for texts in several languages:
+// BuildLanguages is BuildContext for texts in several languages:
 // text i is analyzed with ans[lang(i)] (with ans[0] when lang is nil). ans
 // must hold between 1 and MaxAnalyzers analyzers, and lang return an index
 // into it; it panics otherwise.
-func BuildIndexLanguages(ctx context.Context, n int, text func(i int) string, ans []*Analyzer, lang func(i int) int, params BM25, progress func(done int)) (*Index, error) {
+func BuildLanguages(ctx context.Context, n int, text func(i int) string, ans []*Analyzer, lang func(i int) int, params BM25, progress func(done int)) (*Index, error) {
 	if len(ans) == 0 || len(ans) > MaxAnalyzers {
-		panic(fmt.Sprintf("retrieval: %d analyzers; an index takes 1 to %d", len(ans), MaxAnalyzers))
+		panic(fmt.Sprintf("index: %d analyzers; an index takes 1 to %d", len(ans), MaxAnalyzers))
 	}
 	var textLang []uint8
 	if len(ans) > 1 && lang != nil {
@@ -172,7 +172,7 @@ func BuildIndexLanguages(ctx context.Context, n int, text func(i int) string, an
 		for i := range textLang {
 			l := lang(i)
 			if l < 0 || l >= len(ans) {
-				panic(fmt.Sprintf("retrieval: text %d's analyzer %d out of range", i, l))
+				panic(fmt.Sprintf("index: text %d's analyzer %d out of range", i, l))
 			}
 			textLang[i] = uint8(l)
 		}
@@ -276,7 +276,7 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 			l = int(textLang[d])
 		}
 		an, lw := ans[l], &p.langs[l]
-		an.eachWord(text(d), func(key, word string, _, _, _, _ int) {
+		an.EachWord(text(d), func(key, word string, _, _, _, _ int) {
 			n++
 			// One lookup per word: the word's term, stemmed once.
 			var id int32
@@ -285,13 +285,13 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 				if known {
 					id = p.wordTerms[wid]
 				} else {
-					id = intern(an.stem(key))
+					id = intern(an.Stem(key))
 					wid = addWord(lw, l, word, id)
 				}
 			} else {
 				var ok bool
 				if id, ok = lw.keys[key]; !ok {
-					id = intern(an.stem(key))
+					id = intern(an.Stem(key))
 					lw.keys[strings.Clone(key)] = id
 				}
 				if !known {
@@ -684,14 +684,36 @@ func (ix *Index) wordsOf(l int) (lo, hi int) {
 	return lo, hi
 }
 
-// wordTermOf returns the term analyzer l's folded word indexes as, "" if
+// WordTerm returns the term analyzer l's folded word indexes as, "" if
 // no text of that language holds it.
-func (ix *Index) wordTermOf(l int, word string) string {
+func (ix *Index) WordTerm(l int, word string) string {
 	i := ix.words.find(string(rune(l+1)) + word)
 	if i < 0 {
 		return ""
 	}
 	return ix.terms.at(int(ix.wordTerm[i]))
+}
+
+// TermID returns the number of an indexed term, -1 for a term no
+// document holds.
+func (ix *Index) TermID(term string) int { return ix.terms.find(term) }
+
+// Term returns the term numbered id (TermID's, DocTerms').
+func (ix *Index) Term(id int) string { return ix.terms.at(id) }
+
+// LanguageOf returns the place among Analyzers of the analyzer document d
+// was analyzed with.
+func (ix *Index) LanguageOf(d int) int {
+	if ix.textLang == nil {
+		return 0
+	}
+	return int(ix.textLang[d])
+}
+
+// Word returns the word numbered id (DocTerms' words, WordIDs'), folded
+// as the analyzer folds it, and the number of the term it is indexed as.
+func (ix *Index) Word(id uint32) (word string, term int32) {
+	return ix.words.at(int(id))[1:], ix.wordTerm[id]
 }
 
 // AvgLen returns the average document length in terms.

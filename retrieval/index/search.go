@@ -1,4 +1,4 @@
-package retrieval
+package index
 
 import (
 	"math"
@@ -400,12 +400,13 @@ func better32(a, b hit32) bool {
 	return a.doc < b.doc
 }
 
-// better orders hits: higher score first, then lower document number.
-func better(a, b Hit) bool {
-	if a.Score != b.Score {
-		return a.Score > b.Score
+// Better reports whether h ranks before o, as Search orders hits: the
+// higher score first, then the lower document number.
+func (h Hit) Better(o Hit) bool {
+	if h.Score != o.Score {
+		return h.Score > o.Score
 	}
-	return a.Doc < b.Doc
+	return h.Doc < o.Doc
 }
 
 // hitHeap32 is a min-heap of hits: its root is the worst hit kept.

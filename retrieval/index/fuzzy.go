@@ -1,4 +1,4 @@
-package retrieval
+package index
 
 import "sync"
 
@@ -24,7 +24,7 @@ import "sync"
 // Answers are kept (up to closestCached of them, then forgotten all at
 // once): a question is often asked again, and the words a question set
 // lacks recur.
-func (ix *Index) closest(l int, word, term string) (found string, sim float64) {
+func (ix *Index) Closest(l int, word, term string) (found string, sim float64) {
 	key := closestKey{l, word, term}
 	c := &ix.fuzzy.cache
 	c.mu.Lock()
@@ -139,9 +139,10 @@ func abs(x int) int {
 	return x
 }
 
-// osa returns the optimal-string-alignment distance between a and b, or
-// maxd+1 as soon as it must exceed maxd.
-func osa(a, b []rune, maxd int) int {
+// Distance returns the optimal-string-alignment distance between a and b
+// (insertions, deletions, substitutions and swaps of neighbours, no
+// substring edited twice), or maxd+1 as soon as it must exceed maxd.
+func Distance(a, b []rune, maxd int) int {
 	var rows []int
 	return osaRows(&rows, a, b, maxd)
 }

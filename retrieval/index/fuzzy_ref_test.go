@@ -1,4 +1,4 @@
-package retrieval
+package index
 
 // closestLinear is closest as it was before findNear: a scan of every
 // word of the language, ruling out by length in bytes and letter set,
@@ -37,7 +37,7 @@ func (ix *Index) closestLinear(l int, word, term string) (found string, sim floa
 				continue // one edit changes at most two letters of the set
 			}
 			b = append(b[:0], []rune(c)...)
-			if d := osa(a, b, maxd); d <= maxd {
+			if d := Distance(a, b, maxd); d <= maxd {
 				consider(q, n, d, id(i))
 			}
 		}
@@ -83,7 +83,7 @@ func (ix *Index) closestTermLinear(l int, term string, consider func(q string, n
 			continue
 		}
 		b = append(b[:0], []rune(c)...)
-		if d := osa(a, b, maxd); d <= maxd {
+		if d := Distance(a, b, maxd); d <= maxd {
 			consider(term, n, d, t)
 		}
 	}

@@ -1,4 +1,4 @@
-package retrieval_test
+package index_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 // handDocs analyze to [appl banana appl], [banana cherri], [cherri cherri
@@ -36,9 +36,9 @@ func TestBM25HandComputed(t *testing.T) {
 		{0.9, 0.4, "cherry date", [3]float64{0, 0.501689, 1.588985}},
 		{0.9, 0.4, "banana cherry", [3]float64{0.470004, 1.003379, 0.666423}},
 	}
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
+	an := index.NewAnalyzer(index.AnalyzerOptions{})
 	for _, tt := range tests {
-		ix := retrieval.BuildIndex(len(handDocs), func(i int) string { return handDocs[i] }, an, retrieval.BM25{K1: tt.k1, B: tt.b})
+		ix := index.Build(len(handDocs), func(i int) string { return handDocs[i] }, an, index.BM25{K1: tt.k1, B: tt.b})
 		q := query(an, tt.query)
 		for d, want := range tt.want {
 			if got := ix.Score(q, d); math.Abs(got-want) > 1e-6 {
@@ -57,20 +57,20 @@ func TestBM25HandComputed(t *testing.T) {
 func TestIDFNonNegative(t *testing.T) {
 	for _, n := range []int{1, 2, 10, 1000} {
 		for df := 0; df <= n; df++ {
-			if idf := retrieval.IDF(df, n); idf <= 0 {
+			if idf := index.IDF(df, n); idf <= 0 {
 				t.Fatalf("IDF(%d, %d) = %v; want > 0", df, n, idf)
 			}
 		}
 	}
-	if a, b := retrieval.IDF(1, 100), retrieval.IDF(50, 100); a <= b {
+	if a, b := index.IDF(1, 100), index.IDF(50, 100); a <= b {
 		t.Errorf("IDF(1, 100) = %v <= IDF(50, 100) = %v; rarer terms must weigh more", a, b)
 	}
 }
 
-func query(an *retrieval.Analyzer, s string) []retrieval.QueryTerm {
-	var q []retrieval.QueryTerm
+func query(an *index.Analyzer, s string) []index.QueryTerm {
+	var q []index.QueryTerm
 	for _, t := range an.Terms(s) {
-		q = append(q, retrieval.QueryTerm{Term: t, Weight: 1})
+		q = append(q, index.QueryTerm{Term: t, Weight: 1})
 	}
 	return q
 }
@@ -80,7 +80,7 @@ func query(an *retrieval.Analyzer, s string) []retrieval.QueryTerm {
 // texts and questions, for every BM25 variant and many k.
 func TestSearchMatchesBruteForce(t *testing.T) {
 	for _, taat := range []bool{false, true} {
-		restore := retrieval.ForceStrategy(taat)
+		restore := index.ForceStrategy(taat)
 		t.Run(map[bool]string{false: "maxscore", true: "taat"}[taat], testSearchMatchesBruteForce)
 		restore()
 	}
@@ -100,18 +100,18 @@ func testSearchMatchesBruteForce(t *testing.T) {
 			}
 			docs[i] = strings.Join(words, " ")
 		}
-		an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{StopWords: []string{}, NoStem: true})
-		for _, params := range []retrieval.BM25{
-			retrieval.DefaultBM25(),
+		an := index.NewAnalyzer(index.AnalyzerOptions{StopWords: []string{}, NoStem: true})
+		for _, params := range []index.BM25{
+			index.DefaultBM25(),
 			{K1: 1.2, B: 0.75},
-			{K1: 1.2, B: 0.75, Variant: retrieval.VariantPlus, Delta: 0.5},
-			{K1: 1.5, B: 0.3, Variant: retrieval.VariantL, Delta: 0.5},
+			{K1: 1.2, B: 0.75, Variant: index.VariantPlus, Delta: 0.5},
+			{K1: 1.5, B: 0.3, Variant: index.VariantL, Delta: 0.5},
 		} {
-			ix := retrieval.BuildIndex(len(docs), func(i int) string { return docs[i] }, an, params)
+			ix := index.Build(len(docs), func(i int) string { return docs[i] }, an, params)
 			for trial := 0; trial < 150; trial++ {
-				var q []retrieval.QueryTerm
+				var q []index.QueryTerm
 				for j := 0; j < 1+rng.Intn(6); j++ {
-					q = append(q, retrieval.QueryTerm{Term: vocab[rng.Intn(len(vocab))], Weight: []float64{1, 1, 2, 0.5}[rng.Intn(4)]})
+					q = append(q, index.QueryTerm{Term: vocab[rng.Intn(len(vocab))], Weight: []float64{1, 1, 2, 0.5}[rng.Intn(4)]})
 				}
 				k := []int{1, 3, 10, 100, 1000}[rng.Intn(5)]
 				got := ix.Search(q, k)
@@ -130,8 +130,8 @@ func testSearchMatchesBruteForce(t *testing.T) {
 }
 
 func TestExplainSumsToScore(t *testing.T) {
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
-	ix := retrieval.BuildIndex(len(handDocs), func(i int) string { return handDocs[i] }, an, retrieval.DefaultBM25())
+	an := index.NewAnalyzer(index.AnalyzerOptions{})
+	ix := index.Build(len(handDocs), func(i int) string { return handDocs[i] }, an, index.DefaultBM25())
 	q := query(an, "banana cherry kiwi")
 	for d := range handDocs {
 		sum := 0.0
@@ -153,9 +153,9 @@ func TestExplainSumsToScore(t *testing.T) {
 
 func ExampleIndex_Search() {
 	docs := []string{"apple banana apple", "banana cherry", "cherry cherry cherry date"}
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
-	ix := retrieval.BuildIndex(len(docs), func(i int) string { return docs[i] }, an, retrieval.BM25{K1: 1.2, B: 0.75})
-	for _, h := range ix.Search([]retrieval.QueryTerm{{Term: "banana", Weight: 1}}, 10) {
+	an := index.NewAnalyzer(index.AnalyzerOptions{})
+	ix := index.Build(len(docs), func(i int) string { return docs[i] }, an, index.BM25{K1: 1.2, B: 0.75})
+	for _, h := range ix.Search([]index.QueryTerm{{Term: "banana", Weight: 1}}, 10) {
 		fmt.Printf("doc %d: %.4f\n", h.Doc, h.Score)
 	}
 	// Output:
@@ -174,19 +174,19 @@ func TestBuildIndexCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	calls := 0
-	ix, err := retrieval.BuildIndexContext(ctx, len(texts), func(i int) string { return texts[i] },
-		retrieval.NewAnalyzer(retrieval.AnalyzerOptions{}), retrieval.DefaultBM25(), func(done int) {
+	ix, err := index.BuildContext(ctx, len(texts), func(i int) string { return texts[i] },
+		index.NewAnalyzer(index.AnalyzerOptions{}), index.DefaultBM25(), func(done int) {
 			calls++
 			if calls == 1 {
 				cancel()
 			}
 		})
 	if !errors.Is(err, context.Canceled) || ix != nil {
-		t.Fatalf("BuildIndexContext cancelled mid-way = %v, %v; want nil, context.Canceled", ix, err)
+		t.Fatalf("BuildContext cancelled mid-way = %v, %v; want nil, context.Canceled", ix, err)
 	}
-	ix, err = retrieval.BuildIndexContext(context.Background(), len(texts), func(i int) string { return texts[i] },
-		retrieval.NewAnalyzer(retrieval.AnalyzerOptions{}), retrieval.DefaultBM25(), nil)
+	ix, err = index.BuildContext(context.Background(), len(texts), func(i int) string { return texts[i] },
+		index.NewAnalyzer(index.AnalyzerOptions{}), index.DefaultBM25(), nil)
 	if err != nil || ix.Len() != len(texts) {
-		t.Fatalf("BuildIndexContext = %v; want an index of %d texts", err, len(texts))
+		t.Fatalf("BuildContext = %v; want an index of %d texts", err, len(texts))
 	}
 }

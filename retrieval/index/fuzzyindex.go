@@ -1,4 +1,4 @@
-package retrieval
+package index
 
 import (
 	"cmp"
@@ -333,7 +333,7 @@ func (w *nearWalker) lookSuffix(tab *strtab, bySuffix []uint32, lo, hi, skip, qB
 	}
 }
 
-// distance is osa(w.q, c, maxd) without allocating.
+// distance is Distance(w.q, c, maxd) without allocating.
 func (w *nearWalker) distance(c string, maxd int) int {
 	w.c = append(w.c[:0], []rune(c)...)
 	return osaRows(&w.osaBuf, w.q, w.c, maxd)
@@ -493,9 +493,9 @@ type fuzzyState struct {
 	cache closestCache // closest's answers
 }
 
-// prepareFuzzy builds now what fuzzy matching would build at its first
+// PrepareFuzzy builds now what fuzzy matching would build at its first
 // use: the vocabulary indexes closest walks.
-func (ix *Index) prepareFuzzy() {
+func (ix *Index) PrepareFuzzy() {
 	ix.wordIndex()
 	for _, an := range ix.ans {
 		if !an.english && an.Stems() {

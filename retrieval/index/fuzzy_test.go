@@ -1,4 +1,4 @@
-package retrieval
+package index
 
 import (
 	"bufio"
@@ -37,7 +37,7 @@ func scanNear(tab *strtab, lo, hi, skip int, q string, maxd int) []near {
 		if d := len(c) - len(q); d > 2*maxd || d < -2*maxd {
 			continue
 		}
-		if d := osa(a, []rune(c), maxd); d <= maxd {
+		if d := Distance(a, []rune(c), maxd); d <= maxd {
 			got = append(got, near{i, d})
 		}
 	}
@@ -211,7 +211,7 @@ var sciFact = sync.OnceValue(func() *Index {
 				}
 			}
 			an := NewAnalyzer(AnalyzerOptions{StopWords: LuceneStopWords})
-			return BuildIndex(len(docs), func(i int) string { return docs[i] }, an, DefaultBM25())
+			return Build(len(docs), func(i int) string { return docs[i] }, an, DefaultBM25())
 		}
 		if filepath.Dir(d) == d {
 			return nil
@@ -223,7 +223,7 @@ var sciFact = sync.OnceValue(func() *Index {
 // languages, two of many endings.
 func smallIndexes(t testing.TB) map[string]*Index {
 	t.Helper()
-	out := map[string]*Index{"seed": NewEngine(corpus.Default(), Options{}).Index()}
+	out := map[string]*Index{"seed": corpusIndex(t, corpus.Default())}
 	var b corpus.Builder
 	for name, text := range map[string]string{
 		"en.txt": "The cathedral was rebuilt after the great fire of the city. Farmers in the valley grow wheat and barley on the wide plains, and they sell it at the market every week.",
@@ -238,7 +238,7 @@ func smallIndexes(t testing.TB) map[string]*Index {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out["three languages"] = NewEngine(c, Options{}).Index()
+	out["three languages"] = corpusIndex(t, c)
 	return out
 }
 
@@ -252,11 +252,7 @@ func fuzzyIndexes(t testing.TB) map[string]*Index {
 		out["scifact"] = ix
 	}
 	if path := os.Getenv("LECTERN_FUZZY_INDEX"); path != "" {
-		e, _, err := LoadEngine(path, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[filepath.Base(path)] = e.Index()
+		out[filepath.Base(path)] = indexFile(t, path)
 	}
 	return out
 }
@@ -297,7 +293,7 @@ func TestClosestMatchesScan(t *testing.T) {
 						}
 					}
 					for _, tm := range []string{"", term} {
-						f, sim := ix.closest(l, w, tm)
+						f, sim := ix.Closest(l, w, tm)
 						wf, wsim := ix.closestLinear(l, w, tm)
 						if f != wf || sim != wsim {
 							t.Fatalf("language %d: closest(%q, %q) = %q, %v; the scan: %q, %v", l, w, tm, f, sim, wf, wsim)
@@ -366,7 +362,7 @@ func FuzzClosest(f *testing.F) {
 		for _, ix := range ixs {
 			for l := range ix.ans {
 				for _, term := range []string{"", w} {
-					f, sim := ix.closest(l, w, term)
+					f, sim := ix.Closest(l, w, term)
 					wf, wsim := ix.closestLinear(l, w, term)
 					if f != wf || sim != wsim {
 						t.Fatalf("language %d: closest(%q, %q) = %q, %v; the scan: %q, %v", l, w, term, f, sim, wf, wsim)
@@ -390,7 +386,7 @@ func TestClosestCache(t *testing.T) {
 					for _, term := range []string{"", w} {
 						wf, wsim := ix.findClosest(l, w, term)
 						for range 3 {
-							if f, sim := ix.closest(l, w, term); f != wf || sim != wsim {
+							if f, sim := ix.Closest(l, w, term); f != wf || sim != wsim {
 								t.Fatalf("language %d: closest(%q, %q) = %q, %v; uncached: %q, %v", l, w, term, f, sim, wf, wsim)
 							}
 						}
@@ -398,36 +394,32 @@ func TestClosestCache(t *testing.T) {
 				}
 			}
 			for i := range closestCached + 10 {
-				ix.closest(0, "w"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+string(rune('a'+i/26%26))+string(rune('a'+i/676)), "")
+				ix.Closest(0, "w"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+string(rune('a'+i/26%26))+string(rune('a'+i/676)), "")
 				if n := len(ix.fuzzy.cache.m); n > closestCached {
 					t.Fatalf("the cache holds %d answers, more than %d", n, closestCached)
 				}
 			}
 			wf, wsim := ix.findClosest(0, "burried", "")
-			if f, sim := ix.closest(0, "burried", ""); f != wf || sim != wsim {
+			if f, sim := ix.Closest(0, "burried", ""); f != wf || sim != wsim {
 				t.Errorf("after the cache was renewed, closest(burried) = %q, %v; uncached: %q, %v", f, sim, wf, wsim)
 			}
 		})
 	}
 }
 
-// TestPrepare checks that Prepare builds what fuzzy matching needs, and
-// leaves answers as they were.
-func TestPrepare(t *testing.T) {
+// TestPrepareFuzzy checks that PrepareFuzzy builds what fuzzy matching
+// needs, and leaves corrections as they were.
+func TestPrepareFuzzy(t *testing.T) {
 	for name, ix := range smallIndexes(t) {
 		t.Run(name, func(t *testing.T) {
-			text := func(int) string { return "" }
-			for _, fuzzy := range []bool{false, true} {
-				s := NewSearcher(ix, text, SearchOptions{Coord: 1, Exact: DefaultExact, Fuzzy: fuzzy, Synonyms: DefaultSynonyms})
-				before := s.Parse("Where was Stalin burried?")
-				s.Prepare()
-				s.Prepare()
-				if fuzzy && ix.fuzzy.wordIndex == nil {
-					t.Errorf("fuzzy: Prepare left the word index unbuilt")
-				}
-				if after := s.Parse("Where was Stalin burried?"); !reflect.DeepEqual(before, after) {
-					t.Errorf("fuzzy %v: after Prepare the question parses as %+v, before as %+v", fuzzy, after, before)
-				}
+			before, sim := ix.Closest(0, "burried", "")
+			ix.PrepareFuzzy()
+			ix.PrepareFuzzy()
+			if ix.fuzzy.wordIndex == nil {
+				t.Errorf("PrepareFuzzy left the word index unbuilt")
+			}
+			if after, sim2 := ix.Closest(0, "burried", ""); after != before || sim2 != sim {
+				t.Errorf("after PrepareFuzzy, Closest(burried) = %q, %v; before %q, %v", after, sim2, before, sim)
 			}
 		})
 	}

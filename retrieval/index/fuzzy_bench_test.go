@@ -1,4 +1,4 @@
-package retrieval
+package index
 
 import (
 	"math/rand/v2"
@@ -26,7 +26,7 @@ func typoQuestions(ix *Index, l, n int) [][2][2]string {
 				}
 				typo := misspell(rng, w, maxEdits(runeLen(w)))
 				toks := an.AppendTokens(nil, typo)
-				if runeLen(typo) < 4 || ix.wordTermOf(l, typo) != "" || len(toks) != 1 || toks[0].Word != typo {
+				if runeLen(typo) < 4 || ix.WordTerm(l, typo) != "" || len(toks) != 1 || toks[0].Word != typo {
 					continue
 				}
 				q[k][0] = typo
@@ -50,11 +50,7 @@ func benchIndexes(b *testing.B) []namedIndex {
 		ixs = append(ixs, namedIndex{"scifact", ix})
 	}
 	if path := os.Getenv("LECTERN_FUZZY_INDEX"); path != "" {
-		e, _, err := LoadEngine(path, Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		ixs = append(ixs, namedIndex{"file", e.Index()})
+		ixs = append(ixs, namedIndex{"file", indexFile(b, path)})
 	}
 	return ixs
 }

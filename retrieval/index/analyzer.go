@@ -1,4 +1,4 @@
-package retrieval
+package index
 
 import (
 	"hash/maphash"
@@ -120,7 +120,7 @@ func NewAnalyzer(o AnalyzerOptions) *Analyzer {
 	}
 	a.stop = make(map[string]bool, 2*len(stopWords))
 	for _, w := range stopWords {
-		key, word := a.normalize(w)
+		key, word := a.Normalize(w)
 		a.stop[key] = true
 		a.stop[word] = true
 		a.stop[w] = true
@@ -153,6 +153,10 @@ func (a *Analyzer) Language() string { return a.lang }
 
 // Options returns the options the Analyzer was made with.
 func (a *Analyzer) Options() AnalyzerOptions { return a.opts }
+
+// English reports whether the analyzer is English's, which folds words
+// before stemming and has a word list (package lexicon).
+func (a *Analyzer) English() bool { return a.english }
 
 // Stems reports whether the Analyzer stems its words.
 func (a *Analyzer) Stems() bool { return a.stemmer != nil }
@@ -221,20 +225,20 @@ func (a *Analyzer) AppendTokens(dst []Token, text string) []Token {
 
 // each calls f for every token of text.
 func (a *Analyzer) each(text string, f func(Token)) {
-	a.eachWord(text, func(key, word string, start, end, pos, _ int) {
-		f(Token{Term: a.stem(key), Word: word, Start: start, End: end, Pos: pos})
+	a.EachWord(text, func(key, word string, start, end, pos, _ int) {
+		f(Token{Term: a.Stem(key), Word: word, Start: start, End: end, Pos: pos})
 	})
 }
 
-// eachWord calls f for every indexable word of text: key is the word as
+// EachWord calls f for every indexable word of text: key is the word as
 // it is stemmed (lower case; for English also folded), word its folded
 // form, part 0 for a word or the whole of a hyphenated one and 1, 2... for
 // its parts. A hyphenated word gives its whole and its parts, stop words
 // none.
-func (a *Analyzer) eachWord(text string, f func(key, word string, start, end, pos, part int)) {
+func (a *Analyzer) EachWord(text string, f func(key, word string, start, end, pos, part int)) {
 	pos := 0
-	tokenize(text, func(start, end int) {
-		key, word := a.normalize(text[start:end])
+	Tokenize(text, func(start, end int) {
+		key, word := a.Normalize(text[start:end])
 		if word == "" {
 			return
 		}
@@ -243,7 +247,7 @@ func (a *Analyzer) eachWord(text string, f func(key, word string, start, end, po
 			return
 		}
 		if strings.IndexByte(key, '-') < 0 {
-			if !a.stopped(key, word) {
+			if !a.Stopped(key, word) {
 				f(key, word, start, end, pos, 0)
 			}
 			pos++
@@ -266,12 +270,12 @@ func (a *Analyzer) eachWord(text string, f func(key, word string, start, end, po
 			return
 		}
 		if len(ks) > 1 && !a.partsOnly {
-			if wk, ww := strings.Join(ks, ""), strings.Join(ws, ""); ww != "" && !a.stopped(wk, ww) {
+			if wk, ww := strings.Join(ks, ""), strings.Join(ws, ""); ww != "" && !a.Stopped(wk, ww) {
 				f(wk, ww, start, end, pos, 0)
 			}
 		}
 		for i := range ks {
-			if ws[i] != "" && !a.stopped(ks[i], ws[i]) {
+			if ws[i] != "" && !a.Stopped(ks[i], ws[i]) {
 				f(ks[i], ws[i], start, end, pos, i+1)
 			}
 		}
@@ -304,17 +308,17 @@ func split(dst []string, s string) []string {
 	return dst
 }
 
-// stopped reports whether a word is a stop word, as written or folded.
-func (a *Analyzer) stopped(key, word string) bool {
+// Stopped reports whether a word is a stop word, as written or folded.
+func (a *Analyzer) Stopped(key, word string) bool {
 	if key == word {
 		return a.stop[key]
 	}
 	return a.stop[key] || a.stop[word]
 }
 
-// stem returns the term of a word as eachWord gives its key: its Snowball
+// stem returns the term of a word as EachWord gives its key: its Snowball
 // stem, folded; numbers are kept.
-func (a *Analyzer) stem(key string) string {
+func (a *Analyzer) Stem(key string) string {
 	if a.stemmer == nil || len(key) <= 2 {
 		return a.fold(key)
 	}
@@ -341,13 +345,13 @@ func (a *Analyzer) stem(key string) string {
 	return s
 }
 
-// normalize returns a word of text as it is stemmed (key) and folded
+// Normalize returns a word of text as it is stemmed (key) and folded
 // (word). English words are folded first (fold); other languages' are put
 // in lower case with their accents (Cyrillic stress marks dropped, ё read
 // as е), stripped of elisions and apostrophes, then folded.
-func (a *Analyzer) normalize(w string) (key, word string) {
+func (a *Analyzer) Normalize(w string) (key, word string) {
 	if a.english {
-		f := fold(w)
+		f := Fold(w)
 		return f, f
 	}
 	key = a.lower(w)
@@ -441,12 +445,12 @@ func (a *Analyzer) fold(s string) string {
 	return b.String()
 }
 
-// tokenize calls f with the byte range of every word of text. A word is a
+// Tokenize calls f with the byte range of every word of text. A word is a
 // run of letters, digits and combining marks, joined across an apostrophe or
 // hyphen between letters or digits ("Khrushchev’s", "de-Stalinization"), a
 // full stop inside a number ("3.14") or in an initialism ("U.S.S.R."). Each
 // Han, Hiragana, Katakana or Hangul character is a word of its own.
-func tokenize(text string, f func(start, end int)) {
+func Tokenize(text string, f func(start, end int)) {
 	start := -1
 	for i := 0; i < len(text); {
 		if c := text[i]; c < utf8.RuneSelf {
@@ -542,10 +546,10 @@ func isJoiner(text string, start, i int, r rune, size int) bool {
 	return false
 }
 
-// fold lower-cases an English word, removes diacritics, folds typographic
+// Fold lower-cases an English word, removes diacritics, folds typographic
 // apostrophes and hyphens, strips a possessive "'s" and drops the remaining
 // apostrophes and the full stops of initialisms.
-func fold(w string) string {
+func Fold(w string) string {
 	ascii, upper, marks := true, false, false
 	for i := 0; i < len(w); i++ {
 		switch c := w[i]; {

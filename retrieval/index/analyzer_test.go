@@ -1,4 +1,4 @@
-package retrieval_test
+package index_test
 
 import (
 	"reflect"
@@ -6,11 +6,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 func TestAnalyzerTerms(t *testing.T) {
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{Irregular: true})
+	an := index.NewAnalyzer(index.AnalyzerOptions{Irregular: true})
 	tests := []struct {
 		in   string
 		want []string
@@ -38,7 +38,7 @@ func TestAnalyzerTerms(t *testing.T) {
 }
 
 func TestAnalyzerLuceneStopWords(t *testing.T) {
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{StopWords: retrieval.LuceneStopWords})
+	an := index.NewAnalyzer(index.AnalyzerOptions{StopWords: index.LuceneStopWords})
 	got := an.Terms("What was the effect of the policy?")
 	want := []string{"what", "effect", "polici"}
 	if !reflect.DeepEqual(got, want) {
@@ -47,7 +47,7 @@ func TestAnalyzerLuceneStopWords(t *testing.T) {
 }
 
 func TestAnalyzeOffsets(t *testing.T) {
-	an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{})
+	an := index.NewAnalyzer(index.AnalyzerOptions{})
 	text := "The two most important were Khrushchev’s speeches to the Twenty-Second Congress."
 	toks := an.Analyze(text)
 	words := map[string]string{
@@ -78,9 +78,9 @@ func FuzzAnalyze(f *testing.F) {
 		"Хрущёв похоро́нен в 1971-м", "¿Dónde está el niño?", "l’homme d’État qu’il", "Häuser ÉCOLE", "árvíztűrő tükörfúrógép", "søren år", "1950-х годы", "'-'", "й\u0301"} {
 		f.Add(s)
 	}
-	var ans []*retrieval.Analyzer
+	var ans []*index.Analyzer
 	for _, code := range []string{"en", "es", "fr", "ru", "sv", "no", "hu", "de", "it", "uk", "zh", "xx"} {
-		ans = append(ans, retrieval.NewAnalyzer(retrieval.AnalyzerOptions{Language: code, Irregular: true}))
+		ans = append(ans, index.NewAnalyzer(index.AnalyzerOptions{Language: code, Irregular: true}))
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, an := range ans {
@@ -91,7 +91,7 @@ func FuzzAnalyze(f *testing.F) {
 
 // checkTokens fails t unless every token of s is within its bounds, with
 // a term, in order, and valid UTF-8 for valid input.
-func checkTokens(t *testing.T, an *retrieval.Analyzer, s string) {
+func checkTokens(t *testing.T, an *index.Analyzer, s string) {
 	t.Helper()
 	{
 		prevPos := -1
@@ -152,7 +152,7 @@ func TestAnalyzerLanguages(t *testing.T) {
 		{"en", "houses", []string{"hous"}},
 	}
 	for _, tt := range tests {
-		an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{Language: tt.lang, Irregular: true})
+		an := index.NewAnalyzer(index.AnalyzerOptions{Language: tt.lang, Irregular: true})
 		if got := an.Terms(tt.in); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("NewAnalyzer(%q).Terms(%q) = %q; want %q", tt.lang, tt.in, got, tt.want)
 		}
@@ -173,7 +173,7 @@ func TestAnalyzerLanguageNames(t *testing.T) {
 		{"xx-unknown", "xx-unknown", false},
 	}
 	for _, tt := range tests {
-		an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{Language: tt.in})
+		an := index.NewAnalyzer(index.AnalyzerOptions{Language: tt.in})
 		if an.Language() != tt.lang || an.Stems() != tt.stems {
 			t.Errorf("NewAnalyzer(Language %q): language %q, stems %v; want %q, %v", tt.in, an.Language(), an.Stems(), tt.lang, tt.stems)
 		}
@@ -185,7 +185,7 @@ func TestAnalyzerLanguageNames(t *testing.T) {
 func TestAnalyzeOffsetsLanguages(t *testing.T) {
 	text := "Похоро́нен у Кремлёвской стены; l’homme d’État; ¿Dónde?"
 	for _, code := range []string{"ru", "fr", "es", "de"} {
-		an := retrieval.NewAnalyzer(retrieval.AnalyzerOptions{Language: code})
+		an := index.NewAnalyzer(index.AnalyzerOptions{Language: code})
 		for _, tok := range an.Analyze(text) {
 			if w := text[tok.Start:tok.End]; strings.ContainsAny(w, " ;,?¿") {
 				t.Errorf("%s: token %+v spans %q", code, tok, w)
