@@ -80,7 +80,7 @@ const (
 var (
 	ErrBadToken         = errors.New("the bot token was rejected by Discord (authentication failed): check discord.token or LECTERN_DISCORD_TOKEN")
 	ErrDisallowedIntent = errors.New("the MESSAGE_CONTENT intent was refused by Discord: enable it on the Bot page of the developer portal, or remove discord.channels and discord.forums")
-	ErrShardingRequired = errors.New("Discord requires sharding for this bot: set discord.shards to auto or a number")
+	ErrShardingRequired = errors.New("sharding is required by Discord for this bot: set discord.shards to auto or a number")
 	ErrInvalidShard     = errors.New("invalid shard: every process must be given the same discord.shards (a number, not auto, when there are several) and discord.shard_ids below it")
 )
 

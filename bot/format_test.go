@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -22,38 +20,6 @@ const testFP = "0123abcd"
 func seedEngine(t testing.TB) *retrieval.Engine {
 	t.Helper()
 	return retrieval.NewEngine(corpus.Default(), retrieval.Options{})
-}
-
-// golden compares v, as indented JSON, with testdata/name.golden.json.
-func golden(t *testing.T, name string, v any) {
-	t.Helper()
-	got, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name+".golden.json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from %s:\n%s", name, path, got)
-	}
-}
-
-// checkLimits asserts Discord's limits on a Reply, as the message sent:
-// lengths in UTF-16 code units, which is at least what Discord counts.
-func checkLimits(t *testing.T, name string, r Reply) {
-	t.Helper()
-	for _, err := range limitErrors(r.message(nil)) {
-		t.Errorf("%s: %s", name, err)
-	}
 }
 
 // limitErrors lists how a message breaks Discord's limits.

@@ -195,7 +195,7 @@ type setting struct {
 var settings = []setting{
 	{key: "corpus", def: "", set: func(c *Config, v any) (err error) {
 		if _, ok := v.(map[string]any); ok {
-			return errors.New("corpus is the path of the text, not a section: to watch it, write corpus.watch: true at the top level, beside corpus:")
+			return errors.New("corpus is the path of the text, not a section: to watch it, write corpus.watch: true at the top level, beside corpus")
 		}
 		c.Corpus, err = cast.ToStringE(v)
 		return

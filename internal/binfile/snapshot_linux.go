@@ -11,8 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-const oNonblock = syscall.O_NONBLOCK
-
 // mapCopy copies f (size bytes, read from path) into a nameless file in
 // path's folder, or else in the temporary folder, and maps the copy. On a
 // file system that shares blocks between copies (Btrfs, XFS) the copy costs
