@@ -8,7 +8,6 @@ import (
 
 	"lectern/corpus"
 	"lectern/retrieval"
-	"lectern/retrieval/index"
 )
 
 func seedEngine(t testing.TB) *retrieval.Engine {
@@ -325,13 +324,6 @@ func ExampleEngine_Answer_notFound() {
 	fmt.Println(ans.Answered, len(ans.Results))
 	// Output:
 	// false 0
-}
-
-func ExampleAnalyzer_Terms() {
-	an := index.NewAnalyzer(index.AnalyzerOptions{})
-	fmt.Println(an.Terms("Khrushchev’s speeches on de-Stalinization"))
-	// Output:
-	// [khrushchev speech destalin de stalin]
 }
 
 // TestSynonyms answers a question whose key word the text lacks through a
