@@ -126,15 +126,9 @@ func NewEngine(c *corpus.Corpus, opts Options) *Engine {
 	return e
 }
 
-// NewEngineProgress is NewEngine reporting indexing progress as
-// BuildProgress does.
-func NewEngineProgress(c *corpus.Corpus, opts Options, progress func(done int)) *Engine {
-	e, _ := NewEngineContext(context.Background(), c, opts, progress)
-	return e
-}
-
-// NewEngineContext is NewEngineProgress stopping early, with ctx's error,
-// when ctx is done.
+// NewEngineContext is NewEngine reporting indexing progress as
+// index.BuildContext does (progress may be nil), and stopping early, with
+// ctx's error, when ctx is done.
 func NewEngineContext(ctx context.Context, c *corpus.Corpus, opts Options, progress func(done int)) (*Engine, error) {
 	opts = opts.withDefaults()
 	c = c.WithLanguages(corpus.LanguageOptions{Language: opts.Language})

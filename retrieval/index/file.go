@@ -50,8 +50,8 @@ func (ix *Index) Header() Header {
 }
 
 // WriteTo writes the index alone, without a corpus, in the index file
-// format: its size is the index's size on disk. (An Engine is saved with
-// SaveEngine, corpus and all.)
+// format: its size is the index's size on disk. (A whole engine is saved with
+// retrieval.SaveEngine, corpus and all.)
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	meta, err := json.Marshal(ix.Header())
 	if err != nil {

@@ -137,18 +137,13 @@ const blockSize = 128
 // Build analyzes n texts, text(0) to text(n-1), and indexes them. It
 // analyzes on all cores; text must be safe for concurrent calls.
 func Build(n int, text func(i int) string, an *Analyzer, params BM25) *Index {
-	return BuildProgress(n, text, an, params, nil)
-}
-
-// BuildProgress is Build calling progress(done) from time to
-// time with the number of texts analyzed so far (from one goroutine at a
-// time; nil for none).
-func BuildProgress(n int, text func(i int) string, an *Analyzer, params BM25, progress func(done int)) *Index {
-	ix, _ := BuildContext(context.Background(), n, text, an, params, progress)
+	ix, _ := BuildContext(context.Background(), n, text, an, params, nil)
 	return ix
 }
 
-// BuildContext is BuildProgress stopping early, with ctx's error,
+// BuildContext is Build calling progress(done) from time to time with the
+// number of texts analyzed so far (from one goroutine at a time; nil for
+// none), and stopping early, with ctx's error,
 // when ctx is done: it checks every few thousand texts and terms, so that
 // an interrupt takes effect at once even on millions of sentences.
 func BuildContext(ctx context.Context, n int, text func(i int) string, an *Analyzer, params BM25, progress func(done int)) (*Index, error) {
