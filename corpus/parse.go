@@ -75,6 +75,7 @@ func (in *interrupt) step() bool {
 	}
 	in.n++
 	if in.n%stepsPerCheck == 0 {
+		hook("check", "")
 		in.err = in.ctx.Err()
 	}
 	return in.err != nil
