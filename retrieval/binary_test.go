@@ -3,6 +3,7 @@ package retrieval
 import (
 	"encoding/binary"
 	"errors"
+	"lectern/internal/testcorpus"
 	"lectern/retrieval/index"
 	"os"
 	"path/filepath"
@@ -15,24 +16,7 @@ import (
 	"lectern/internal/binfile"
 )
 
-func testCorpus(t testing.TB) *corpus.Corpus {
-	t.Helper()
-	var b corpus.Builder
-	files := map[string]string{
-		"a.md":  "# Guide\n\n## Install\n\nRun the installer. It copies the files.\n\n## Remove\n\nDelete the folder to remove the program.\n",
-		"b.txt": string(corpus.DefaultText()),
-	}
-	for _, name := range []string{"a.md", "b.txt"} {
-		if err := b.Add(name, name, []byte(files[name])); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c, err := b.Corpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+func testCorpus(t testing.TB) *corpus.Corpus { return testcorpus.GuideAndSeed(t) }
 
 func saveTest(t testing.TB, e *Engine) string {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"lectern/corpus"
+	"lectern/internal/testcorpus"
 	"lectern/retrieval/index"
 )
 
@@ -106,20 +107,6 @@ func TestClausesOf(t *testing.T) {
 func smallEngines(t testing.TB) map[string]*index.Index {
 	t.Helper()
 	out := map[string]*index.Index{"seed": NewEngine(corpus.Default(), Options{}).Index()}
-	var b corpus.Builder
-	for name, text := range map[string]string{
-		"en.txt": "The cathedral was rebuilt after the great fire of the city. Farmers in the valley grow wheat and barley on the wide plains.",
-		"ru.txt": "Сталин умер в марте 1953 года. Его тело поместили в мавзолей рядом с Лениным. В 1962 году тело Сталина вынесли из мавзолея.",
-		"es.txt": "Los agricultores del sur cultivan trigo en las llanuras desde hace siglos. El río atraviesa la región durante todo el año.",
-	} {
-		if err := b.Add(name, name, []byte(text)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c, err := b.Corpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out["three languages"] = NewEngine(c, Options{}).Index()
+	out["three languages"] = NewEngine(testcorpus.ThreeLanguages(t), Options{}).Index()
 	return out
 }

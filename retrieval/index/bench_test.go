@@ -1,69 +1,12 @@
 package index_test
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 
 	"lectern/corpus"
+	"lectern/internal/testcorpus"
 	"lectern/retrieval/index"
 )
-
-// benchData is SciFact's abstracts and claims when ../shared/data is there
-// (the benchmarks skip otherwise).
-type benchData struct {
-	docs, queries []string
-}
-
-var (
-	benchOnce sync.Once
-	bench     *benchData
-)
-
-func loadBench(b *testing.B) *benchData {
-	b.Helper()
-	benchOnce.Do(func() {
-		dir := ""
-		wd, _ := os.Getwd()
-		for d := wd; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "shared", "data", "scifact", "corpus.jsonl")); err == nil {
-				dir = filepath.Join(d, "shared", "data", "scifact")
-				break
-			}
-			if filepath.Dir(d) == d {
-				return
-			}
-		}
-		bd := &benchData{}
-		read := func(name string, f func(map[string]string)) {
-			file, err := os.Open(filepath.Join(dir, name))
-			if err != nil {
-				return
-			}
-			defer file.Close()
-			sc := bufio.NewScanner(file)
-			sc.Buffer(make([]byte, 1<<20), 1<<24)
-			for sc.Scan() {
-				var m map[string]string
-				if json.Unmarshal(sc.Bytes(), &m) == nil {
-					f(m)
-				}
-			}
-		}
-		read("corpus.jsonl", func(m map[string]string) { bd.docs = append(bd.docs, m["title"]+"\n"+m["text"]) })
-		read("queries.jsonl", func(m map[string]string) { bd.queries = append(bd.queries, m["text"]) })
-		if len(bd.docs) > 0 && len(bd.queries) > 0 {
-			bench = bd
-		}
-	})
-	if bench == nil {
-		b.Skip("SciFact not found under shared/data")
-	}
-	return bench
-}
 
 func BenchmarkAnalyze(b *testing.B) {
 	c := corpus.Default()
@@ -83,25 +26,25 @@ func BenchmarkAnalyze(b *testing.B) {
 }
 
 func BenchmarkBuildIndexSciFact(b *testing.B) {
-	d := loadBench(b)
+	d := testcorpus.SciFactOrSkip(b)
 	an := index.NewAnalyzer(index.AnalyzerOptions{StopWords: index.LuceneStopWords})
 	bytes := 0
-	for _, t := range d.docs {
+	for _, t := range d.Docs {
 		bytes += len(t)
 	}
 	b.SetBytes(int64(bytes))
 	b.ReportAllocs()
 	for b.Loop() {
-		index.Build(len(d.docs), func(i int) string { return d.docs[i] }, an, index.BM25{K1: 1.2, B: 0.75})
+		index.Build(len(d.Docs), func(i int) string { return d.Docs[i] }, an, index.BM25{K1: 1.2, B: 0.75})
 	}
 }
 
 func sciFactIndex(b *testing.B) (*index.Index, [][]index.QueryTerm) {
-	d := loadBench(b)
+	d := testcorpus.SciFactOrSkip(b)
 	an := index.NewAnalyzer(index.AnalyzerOptions{StopWords: index.LuceneStopWords})
-	ix := index.Build(len(d.docs), func(i int) string { return d.docs[i] }, an, index.BM25{K1: 1.2, B: 0.75})
+	ix := index.Build(len(d.Docs), func(i int) string { return d.Docs[i] }, an, index.BM25{K1: 1.2, B: 0.75})
 	var qs [][]index.QueryTerm
-	for _, q := range d.queries {
+	for _, q := range d.Queries {
 		qs = append(qs, query(an, q))
 	}
 	return ix, qs

@@ -1,8 +1,6 @@
 package index
 
 import (
-	"bufio"
-	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,6 +11,7 @@ import (
 	"testing"
 
 	"lectern/corpus"
+	"lectern/internal/testcorpus"
 )
 
 // findAll collects what findNear finds.
@@ -196,27 +195,12 @@ func misspell(rng *rand.Rand, w string, n int) string {
 // sciFactIndex is an index of SciFact's abstracts when ../shared/data
 // holds them, else nil.
 var sciFact = sync.OnceValue(func() *Index {
-	wd, _ := os.Getwd()
-	for d := wd; ; d = filepath.Dir(d) {
-		path := filepath.Join(d, "shared", "data", "scifact", "corpus.jsonl")
-		if f, err := os.Open(path); err == nil {
-			defer f.Close()
-			var docs []string
-			sc := bufio.NewScanner(f)
-			sc.Buffer(make([]byte, 1<<20), 1<<24)
-			for sc.Scan() {
-				var m map[string]string
-				if json.Unmarshal(sc.Bytes(), &m) == nil {
-					docs = append(docs, m["title"]+"\n"+m["text"])
-				}
-			}
-			an := NewAnalyzer(AnalyzerOptions{StopWords: LuceneStopWords})
-			return Build(len(docs), func(i int) string { return docs[i] }, an, DefaultBM25())
-		}
-		if filepath.Dir(d) == d {
-			return nil
-		}
+	sf := testcorpus.SciFact()
+	if sf == nil {
+		return nil
 	}
+	an := NewAnalyzer(AnalyzerOptions{StopWords: LuceneStopWords})
+	return Build(len(sf.Docs), func(i int) string { return sf.Docs[i] }, an, DefaultBM25())
 })
 
 // smallIndexes are the seed page's index and one of texts in three
@@ -224,21 +208,7 @@ var sciFact = sync.OnceValue(func() *Index {
 func smallIndexes(t testing.TB) map[string]*Index {
 	t.Helper()
 	out := map[string]*Index{"seed": corpusIndex(t, corpus.Default())}
-	var b corpus.Builder
-	for name, text := range map[string]string{
-		"en.txt": "The cathedral was rebuilt after the great fire of the city. Farmers in the valley grow wheat and barley on the wide plains, and they sell it at the market every week.",
-		"ru.txt": "Сталин умер в марте 1953 года. Его тело поместили в мавзолей рядом с Лениным. В 1962 году тело Сталина вынесли из мавзолея на Красной площади и похоронили в простой могиле у Кремлёвской стены. Многие книги о нём были изъяты из библиотек, а его имя убрали с названий городов родины.",
-		"es.txt": "Los agricultores del sur cultivan trigo en las llanuras desde hace siglos. El río atraviesa la región durante todo el año y riega los campos de los pueblos, y la catedral de la ciudad.",
-	} {
-		if err := b.Add(name, name, []byte(text)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c, err := b.Corpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out["three languages"] = corpusIndex(t, c)
+	out["three languages"] = corpusIndex(t, testcorpus.ThreeLanguages(t))
 	return out
 }
 

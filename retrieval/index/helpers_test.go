@@ -7,6 +7,7 @@ import (
 	"lectern/corpus"
 	"lectern/corpus/lang"
 	"lectern/internal/binfile"
+	"lectern/internal/testcorpus"
 )
 
 // corpusIndex indexes c's sentences as lectern's engine does: each
@@ -73,21 +74,4 @@ func indexFile(t testing.TB, path string) *Index {
 }
 
 // testCorpus is a guide in Markdown and the seed page.
-func testCorpus(t testing.TB) *corpus.Corpus {
-	t.Helper()
-	var b corpus.Builder
-	files := map[string]string{
-		"a.md":  "# Guide\n\n## Install\n\nRun the installer. It copies the files.\n\n## Remove\n\nDelete the folder to remove the program.\n",
-		"b.txt": string(corpus.DefaultText()),
-	}
-	for _, name := range []string{"a.md", "b.txt"} {
-		if err := b.Add(name, name, []byte(files[name])); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c, err := b.Corpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+func testCorpus(t testing.TB) *corpus.Corpus { return testcorpus.GuideAndSeed(t) }
