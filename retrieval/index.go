@@ -397,6 +397,8 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 	if err := ix.invert(ctx, invertRun); err != nil {
 		return nil, err
 	}
+	// And inverting's lists, before the index is used or saved.
+	releaseMemory(n)
 	return ix, ctx.Err()
 }
 
