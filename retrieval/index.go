@@ -212,7 +212,9 @@ func BuildIndexLanguages(ctx context.Context, n int, text func(i int) string, an
 	return ix, err
 }
 
-// partial is the postings of a contiguous range of documents.
+// partial is the analysis of a contiguous range of documents, with
+// numbers of its own: its terms and words, and each document's forward
+// entry, from which merging makes the postings.
 type partial struct {
 	lo, hi int
 	dict   map[string]int32
