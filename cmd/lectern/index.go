@@ -95,7 +95,7 @@ rebuild it, say so, and save it again.`,
 // large, pointer-free slices, cheap to mark: collecting at 25% growth
 // instead of Go's 100% (about 48 collections instead of 15 on 1.16 M
 // sentences) costs no time that can be measured on a 2-core machine and
-// keeps the peak memory a little lower: 346 MB instead of 360 MB (medians
+// keeps the peak memory a little lower: 346 MiB instead of 360 MiB (medians
 // of 5 runs). Most of what it once saved is now saved by the build
 // itself, which returns what each of its stages lets go of to the system.
 const indexGCPercent = 25
