@@ -1,12 +1,15 @@
 package retrieval
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"runtime"
 	"slices"
 	"testing"
+
+	"lectern/internal/binfile"
 )
 
 // TestPostingsMatchAnalysis checks every term's postings, read back block
@@ -187,4 +190,52 @@ func TestUvarintLen(t *testing.T) {
 func setProcs(n int) func() {
 	old := runtime.GOMAXPROCS(n)
 	return func() { runtime.GOMAXPROCS(old) }
+}
+
+// TestBuildIndexFewTerms checks indexes with no texts, no terms or one,
+// built and read back from their file.
+func TestBuildIndexFewTerms(t *testing.T) {
+	tests := []struct {
+		name     string
+		texts    []string
+		terms    int
+		postings int
+		lastTF   int // the frequency of "appl" in the last text
+	}{
+		{name: "no texts", texts: nil},
+		{name: "empty texts", texts: []string{"", "", ""}},
+		{name: "stop words and punctuation", texts: []string{"the a of", "...", "—"}},
+		{name: "one term", texts: []string{"", "apples", "apple"}, terms: 1, postings: 2, lastTF: 1},
+		{name: "one term, repeated", texts: []string{"apples apples apple"}, terms: 1, postings: 1, lastTF: 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := BuildIndex(len(tc.texts), func(i int) string { return tc.texts[i] }, NewAnalyzer(AnalyzerOptions{}), DefaultBM25())
+			if ix.NumTerms() != tc.terms || ix.NumPostings() != tc.postings {
+				t.Errorf("%d terms, %d postings; want %d and %d", ix.NumTerms(), ix.NumPostings(), tc.terms, tc.postings)
+			}
+			var buf bytes.Buffer
+			if _, err := ix.WriteTo(&buf); err != nil {
+				t.Fatal(err)
+			}
+			r, err := binfile.Open(buf.Bytes(), fileMagic, FileVersion)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, _, err := readIndexSections(r, func(string) AnalyzerOptions { return AnalyzerOptions{} })
+			if err != nil {
+				t.Fatalf("the index's file does not read back: %v", err)
+			}
+			if back.NumTerms() != tc.terms || back.NumPostings() != tc.postings {
+				t.Errorf("read back: %d terms, %d postings; want %d and %d", back.NumTerms(), back.NumPostings(), tc.terms, tc.postings)
+			}
+			if len(tc.texts) > 0 {
+				for name, x := range map[string]*Index{"built": ix, "read back": back} {
+					if got := x.TF("appl", len(tc.texts)-1); got != tc.lastTF {
+						t.Errorf("%s: TF of appl in the last text = %d; want %d", name, got, tc.lastTF)
+					}
+				}
+			}
+		})
+	}
 }
