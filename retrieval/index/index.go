@@ -197,6 +197,9 @@ func BuildLanguages(ctx context.Context, n int, text func(i int) string, ans []*
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The partials' maps are let go of: their memory, in pieces too
+	// small for what merging makes, goes back to the system.
+	releaseMemory(n)
 	ix, err := merge(ctx, chunks, n, ans[0], params)
 	if ix != nil {
 		ix.ans, ix.textLang = ans, textLang
@@ -204,13 +207,14 @@ func BuildLanguages(ctx context.Context, n int, text func(i int) string, ans []*
 	return ix, err
 }
 
-// partial is the postings of a contiguous range of documents.
+// partial is the analysis of a contiguous range of documents, with
+// numbers of its own: its terms and words, and each document's forward
+// entry, from which merging makes the postings.
 type partial struct {
 	lo, hi int
 	dict   map[string]int32
 	terms  []string
-	docs   [][]uint32
-	freqs  [][]uint16 // at most 65,535
+	df     []uint32 // per local term: how many of the partial's documents hold it
 	lens   []uint16
 	langs  []langWords // per analyzer
 	// The partial's words: each one's analyzer's number plus one, then
@@ -248,8 +252,7 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 			id = int32(len(p.terms))
 			p.dict[term] = id
 			p.terms = append(p.terms, term)
-			p.docs = append(p.docs, nil)
-			p.freqs = append(p.freqs, nil)
+			p.df = append(p.df, 0)
 			counts = append(counts, 0)
 		}
 		return id
@@ -306,9 +309,11 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 		entry = appendLocal(entry[:0], order, counts, docWords)
 		p.fwd = appendChunk(p.fwd, entry)
 		p.fwdSize += fwdEntrySize(order, counts, docWords)
+		// The postings are not kept here: merging makes them from the
+		// forward entries (invert), in one block of memory rather than a
+		// small list per term.
 		for _, id := range order {
-			p.docs[id] = append(p.docs[id], uint32(d))
-			p.freqs[id] = append(p.freqs[id], uint16(min(counts[id], math.MaxUint16)))
+			p.df[id]++
 			counts[id] = 0
 		}
 		if (d-lo+1)%4096 == 0 {
@@ -325,8 +330,9 @@ func analyzeRange(ctx context.Context, lo, hi int, text func(int) string, ans []
 }
 
 // merge joins the partial indexes of consecutive document ranges, walking
-// their vocabularies in sorted order together and freeing each term's
-// postings once they are encoded, so that memory does not double.
+// their vocabularies in sorted order together, then makes the forward
+// index with global numbers, freeing the partials' entries as it goes,
+// and the postings from it (invert).
 func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM25) (*Index, error) {
 	ix := &Index{ans: []*Analyzer{an}, params: params, n: n, lens: make([]uint16, n)}
 	var total uint64
@@ -374,19 +380,22 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 	words, wordFrom = nil, nil
 	// The names and lists are let go of before the forward index is made.
 	for _, p := range parts {
-		p.langs, p.dict, p.docs, p.freqs, p.terms, p.wordTerms, p.wordNames = nil, nil, nil, nil, nil, nil, nil
+		p.langs, p.dict, p.df, p.terms, p.wordTerms, p.wordNames = nil, nil, nil, nil, nil, nil
 	}
 	if n > 0 {
 		ix.avgLen = float64(total) / float64(n)
 	}
-	// What scoring needs of the postings is worked out while the forward
-	// index is made: neither touches what the other writes.
-	wg.Go(ix.prepare)
-	err := ix.buildForward(ctx, parts, global, wordNums)
-	wg.Wait()
-	if err != nil {
+	ix.setNorms()
+	if err := ix.buildForward(ctx, parts, global, wordNums); err != nil {
 		return nil, err
 	}
+	// So do the partials' forward entries, before the postings are made.
+	releaseMemory(n)
+	if err := ix.invert(ctx, invertRun); err != nil {
+		return nil, err
+	}
+	// And inverting's lists, before the index is used or saved.
+	releaseMemory(n)
 	return ix, ctx.Err()
 }
 
@@ -395,14 +404,16 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 type wordSource struct{ part, term int32 }
 
 // mergeTerms merges the partials' terms, each partial's in the sorted
-// order orders gives, into ix's vocabulary and postings, and sets global,
-// each partial's local terms' numbers in it. It frees each term's
-// postings in the partials once encoded.
+// order orders gives, into ix's vocabulary with their document
+// frequencies, and sets global, each partial's local terms' numbers in it.
 func (ix *Index) mergeTerms(ctx context.Context, parts []*partial, orders [][]int32, global [][]int32) error {
-	var terms []string
-	var docs []uint32
-	var freqs []uint16
-	var enc []byte
+	// At most every partial's terms: room made once, not by doubling.
+	most := 0
+	for _, p := range parts {
+		most += len(p.terms)
+	}
+	terms := make([]string, 0, most)
+	ix.df = make([]uint32, 0, most)
 	pos := make([]int, len(parts))
 	for {
 		// The least term not yet merged.
@@ -422,25 +433,17 @@ func (ix *Index) mergeTerms(ctx context.Context, parts []*partial, orders [][]in
 		}
 		id := int32(len(terms))
 		terms = append(terms, t)
-		docs, freqs = docs[:0], freqs[:0]
+		df := uint32(0)
 		for i, p := range parts {
 			if pos[i] < len(orders[i]) && p.terms[orders[i][pos[i]]] == t {
 				local := orders[i][pos[i]]
-				docs = append(docs, p.docs[local]...)
-				freqs = append(freqs, p.freqs[local]...)
-				p.docs[local], p.freqs[local] = nil, nil
+				df += p.df[local]
 				global[i][local] = id
 				pos[i]++
 			}
 		}
-		ix.df = append(ix.df, uint32(len(docs)))
-		ix.postOff = append(ix.postOff, uint32(len(enc)))
-		ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
-		enc = ix.encode(enc, docs, freqs)
+		ix.df = append(ix.df, df)
 	}
-	ix.postOff = append(ix.postOff, uint32(len(enc)))
-	ix.blkOff = append(ix.blkOff, uint32(len(ix.blocks)))
-	ix.post = enc
 	ix.terms = newStrtab(terms)
 	return nil
 }
@@ -450,12 +453,14 @@ func (ix *Index) mergeTerms(ctx context.Context, parts []*partial, orders [][]in
 // term of the first partial holding it, and sets nums, each partial's
 // local words' numbers among them.
 func mergeWords(parts []*partial, orders [][]int32, nums [][]uint32) ([]string, []wordSource) {
-	var words []string
-	var from []wordSource
 	pos := make([]int, len(parts))
+	most := 0
 	for i, p := range parts {
 		nums[i] = make([]uint32, len(p.wordNames))
+		most += len(p.wordNames)
 	}
+	words := make([]string, 0, most)
+	from := make([]wordSource, 0, most)
 	for {
 		w, ok := "", false
 		for i, p := range parts {
@@ -496,10 +501,13 @@ func sortedOrder(names []string) []int32 {
 	return o
 }
 
-// encode appends a term's postings to enc in blocks of blockSize.
-func (ix *Index) encode(enc []byte, docs []uint32, freqs []uint16) []byte {
+// encode appends a term's postings to enc in blocks of blockSize, and the
+// blocks, each with its largest tf part (as prepare computes it), to
+// blocks; it returns both and the term's largest tf part.
+func (ix *Index) encode(enc []byte, blocks []block, docs, freqs []uint32) ([]byte, []block, float32) {
 	start := len(enc)
 	prev := uint32(0)
+	tmax := float32(0)
 	for b := 0; b < len(docs); b += blockSize {
 		e := min(b+blockSize, len(docs))
 		blk := block{last: docs[e-1], off: uint32(len(enc) - start)}
@@ -508,8 +516,9 @@ func (ix *Index) encode(enc []byte, docs []uint32, freqs []uint16) []byte {
 			prev = d
 		}
 		ones := true
-		for _, f := range freqs[b:e] {
+		for i, f := range freqs[b:e] {
 			ones = ones && f == 1
+			blk.max = max(blk.max, ix.tfPart(f, docs[b+i]))
 		}
 		if ones {
 			blk.off |= onesFlag
@@ -518,9 +527,10 @@ func (ix *Index) encode(enc []byte, docs []uint32, freqs []uint16) []byte {
 				enc = appendUvarint(enc, uint64(f))
 			}
 		}
-		ix.blocks = append(ix.blocks, blk)
+		tmax = max(tmax, blk.max)
+		blocks = append(blocks, blk)
 	}
-	return enc
+	return enc, blocks, tmax
 }
 
 // prepare computes what depends on the BM25 parameters: IDFs, length

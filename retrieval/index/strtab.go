@@ -17,6 +17,11 @@ type strtab struct {
 
 func newStrtab(sorted []string) strtab {
 	var b strings.Builder
+	size := 0
+	for _, s := range sorted {
+		size += len(s)
+	}
+	b.Grow(size)
 	off := make([]uint32, 0, len(sorted)+1)
 	for _, s := range sorted {
 		off = append(off, uint32(b.Len()))

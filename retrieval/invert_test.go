@@ -1,0 +1,241 @@
+package retrieval
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"testing"
+
+	"lectern/internal/binfile"
+)
+
+// TestPostingsMatchAnalysis checks every term's postings, read back block
+// by block, against the texts analysed one by one: the documents holding
+// it, in order, with their frequencies; and its block and term maxima and
+// IDF against prepare's.
+func TestPostingsMatchAnalysis(t *testing.T) {
+	c := determinismCorpus(t, 3000)
+	for _, procs := range []int{1, 3} {
+		t.Run(fmt.Sprintf("GOMAXPROCS=%d", procs), func(t *testing.T) {
+			defer setProcs(procs)()
+			e := NewEngine(c, Options{})
+			ix := e.Index()
+			want := map[string]map[int]uint32{} // term -> document -> frequency
+			for d := range c.Len() {
+				for _, tok := range ix.AnalyzerOf(d).AppendTokens(nil, c.Text(d)) {
+					if want[tok.Term] == nil {
+						want[tok.Term] = map[int]uint32{}
+					}
+					want[tok.Term][d]++
+				}
+			}
+			if ix.NumTerms() != len(want) {
+				t.Fatalf("%d terms; the texts hold %d", ix.NumTerms(), len(want))
+			}
+			var docs, freqs [blockSize]uint32
+			for term := range ix.NumTerms() {
+				name := ix.terms.at(term)
+				var gotDocs []int
+				var gotFreqs []uint32
+				data := ix.post[ix.postOff[term]:ix.postOff[term+1]]
+				left, prev := int(ix.df[term]), uint32(0)
+				for b := ix.blkOff[term]; b < ix.blkOff[term+1]; b++ {
+					blk := ix.blocks[b]
+					cnt := min(left, blockSize)
+					left -= cnt
+					if decodeBlock(data[blk.offset():], blk.ones(), prev, docs[:cnt], freqs[:cnt]) < 0 {
+						t.Fatalf("term %q: block %d does not decode", name, b)
+					}
+					bmax := float32(0)
+					for i := range cnt {
+						gotDocs = append(gotDocs, int(docs[i]))
+						gotFreqs = append(gotFreqs, freqs[i])
+						bmax = max(bmax, ix.tfPart(freqs[i], docs[i]))
+					}
+					if blk.max != bmax {
+						t.Errorf("term %q block %d: max %v; its postings give %v", name, b, blk.max, bmax)
+					}
+					prev = blk.last
+				}
+				wantDocs := make([]int, 0, len(want[name]))
+				for d := range want[name] {
+					wantDocs = append(wantDocs, d)
+				}
+				slices.Sort(wantDocs)
+				if !slices.Equal(gotDocs, wantDocs) {
+					t.Fatalf("term %q: documents %v; want %v", name, gotDocs, wantDocs)
+				}
+				for i, d := range gotDocs {
+					if gotFreqs[i] != want[name][d] {
+						t.Fatalf("term %q document %d: frequency %d; want %d", name, d, gotFreqs[i], want[name][d])
+					}
+				}
+				if want := float32(IDF(len(wantDocs), c.Len())); ix.idf[term] != want {
+					t.Errorf("term %q: IDF %v; want %v", name, ix.idf[term], want)
+				}
+			}
+			// prepare, which a loaded index runs for other parameters,
+			// computes the same maxima.
+			blocks, termMax := slices.Clone(ix.blocks), slices.Clone(ix.termMax)
+			ix.blocks = slices.Clone(ix.blocks)
+			ix.prepare()
+			if !slices.Equal(ix.blocks, blocks) || !slices.Equal(ix.termMax, termMax) {
+				t.Error("prepare's block or term maxima differ from the build's")
+			}
+		})
+	}
+}
+
+// TestInvertRunSizes checks that the postings do not depend on how many
+// terms are inverted at a time: from one posting to all of them.
+func TestInvertRunSizes(t *testing.T) {
+	c := determinismCorpus(t, 2000)
+	want := NewEngine(c, Options{}).Index()
+	ix := want
+	for _, size := range []int{1, 7, 128, 1000, ix.NumPostings(), math.MaxInt32} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			got := Index{terms: ix.terms, df: ix.df, n: ix.n, lens: ix.lens, fwd: ix.fwd, fwdOff: ix.fwdOff, params: ix.params, avgLen: ix.avgLen}
+			got.setNorms()
+			if err := got.invert(context.Background(), size); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.post, want.post) || !slices.Equal(got.postOff, want.postOff) ||
+				!slices.Equal(got.blocks, want.blocks) || !slices.Equal(got.blkOff, want.blkOff) ||
+				!slices.Equal(got.idf, want.idf) || !slices.Equal(got.termMax, want.termMax) {
+				t.Errorf("runs of %d postings give other postings than runs of %d", size, invertRun)
+			}
+		})
+	}
+}
+
+// TestInvertDisagreement checks that postings that disagree with the
+// document frequencies are an error, not a crash.
+func TestInvertDisagreement(t *testing.T) {
+	c := determinismCorpus(t, 200)
+	ix := NewEngine(c, Options{}).Index()
+	tests := []struct {
+		name  string
+		df    func(df []uint32)
+		runOf int
+	}{
+		{name: "one fewer", df: func(df []uint32) { df[0]-- }, runOf: 1},
+		{name: "one more", df: func(df []uint32) { df[0]++ }, runOf: 1},
+		{name: "one fewer in a run", df: func(df []uint32) { df[3]-- }, runOf: 1 << 20},
+		{name: "one more in a run", df: func(df []uint32) { df[3]++ }, runOf: 1 << 20},
+		{name: "last term", df: func(df []uint32) { df[len(df)-1]++ }, runOf: 1 << 20},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Index{terms: ix.terms, df: slices.Clone(ix.df), n: ix.n, lens: ix.lens, fwd: ix.fwd, fwdOff: ix.fwdOff, params: ix.params, avgLen: ix.avgLen}
+			got.setNorms()
+			tc.df(got.df)
+			if err := got.invert(context.Background(), tc.runOf); err == nil {
+				t.Error("invert accepted document frequencies its forward index disagrees with")
+			}
+		})
+	}
+}
+
+// TestEncodedSize checks encodedSize against what encode writes, across
+// the lengths of varints and blocks of ones and of other frequencies.
+func TestEncodedSize(t *testing.T) {
+	type postings struct {
+		name        string
+		docs, freqs []uint32
+	}
+	tests := []postings{
+		{name: "none"},
+		{name: "first document 0", docs: []uint32{0}, freqs: []uint32{1}},
+		{name: "gaps at varint edges", docs: []uint32{127, 255, 16638, 16639, 16639 + 16384}, freqs: []uint32{1, 1, 1, 1, 1}},
+		{name: "frequencies at varint edges", docs: []uint32{1, 2, 3, 4}, freqs: []uint32{1, 127, 128, 65535}},
+	}
+	for _, n := range []int{blockSize - 1, blockSize, blockSize + 1, 5*blockSize + 3} {
+		p := postings{name: fmt.Sprintf("%d postings, all once", n)}
+		q := postings{name: fmt.Sprintf("%d postings, a few repeated", n)}
+		for i := range n {
+			p.docs, p.freqs = append(p.docs, uint32(i*i)), append(p.freqs, 1)
+			q.docs, q.freqs = append(q.docs, uint32(i*3)), append(q.freqs, uint32(1+i%200/199*300))
+		}
+		tests = append(tests, p, q)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := &Index{params: DefaultBM25(), avgLen: 5, lens: make([]uint16, 1<<19)}
+			ix.setNorms()
+			enc, blocks, _ := ix.encode(nil, nil, tc.docs, tc.freqs)
+			if got := encodedSize(tc.docs, tc.freqs); got != len(enc) {
+				t.Errorf("encodedSize = %d; encode wrote %d bytes", got, len(enc))
+			}
+			if want := (len(tc.docs) + blockSize - 1) / blockSize; len(blocks) != want {
+				t.Errorf("%d blocks; want %d", len(blocks), want)
+			}
+		})
+	}
+}
+
+// TestUvarintLen checks uvarintLen against appendUvarint at each length's
+// edges.
+func TestUvarintLen(t *testing.T) {
+	for _, v := range []uint32{0, 1, 127, 128, 1<<14 - 1, 1 << 14, 1<<21 - 1, 1 << 21, 1<<28 - 1, 1 << 28, math.MaxUint32} {
+		if got, want := uvarintLen(v), len(appendUvarint(nil, uint64(v))); got != want {
+			t.Errorf("uvarintLen(%d) = %d; appendUvarint writes %d bytes", v, got, want)
+		}
+	}
+}
+
+// setProcs sets GOMAXPROCS and returns what puts it back.
+func setProcs(n int) func() {
+	old := runtime.GOMAXPROCS(n)
+	return func() { runtime.GOMAXPROCS(old) }
+}
+
+// TestBuildIndexFewTerms checks indexes with no texts, no terms or one,
+// built and read back from their file.
+func TestBuildIndexFewTerms(t *testing.T) {
+	tests := []struct {
+		name     string
+		texts    []string
+		terms    int
+		postings int
+		lastTF   int // the frequency of "appl" in the last text
+	}{
+		{name: "no texts", texts: nil},
+		{name: "empty texts", texts: []string{"", "", ""}},
+		{name: "stop words and punctuation", texts: []string{"the a of", "...", "—"}},
+		{name: "one term", texts: []string{"", "apples", "apple"}, terms: 1, postings: 2, lastTF: 1},
+		{name: "one term, repeated", texts: []string{"apples apples apple"}, terms: 1, postings: 1, lastTF: 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := BuildIndex(len(tc.texts), func(i int) string { return tc.texts[i] }, NewAnalyzer(AnalyzerOptions{}), DefaultBM25())
+			if ix.NumTerms() != tc.terms || ix.NumPostings() != tc.postings {
+				t.Errorf("%d terms, %d postings; want %d and %d", ix.NumTerms(), ix.NumPostings(), tc.terms, tc.postings)
+			}
+			var buf bytes.Buffer
+			if _, err := ix.WriteTo(&buf); err != nil {
+				t.Fatal(err)
+			}
+			r, err := binfile.Open(buf.Bytes(), fileMagic, FileVersion)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, _, err := readIndexSections(r, func(string) AnalyzerOptions { return AnalyzerOptions{} })
+			if err != nil {
+				t.Fatalf("the index's file does not read back: %v", err)
+			}
+			if back.NumTerms() != tc.terms || back.NumPostings() != tc.postings {
+				t.Errorf("read back: %d terms, %d postings; want %d and %d", back.NumTerms(), back.NumPostings(), tc.terms, tc.postings)
+			}
+			if len(tc.texts) > 0 {
+				for name, x := range map[string]*Index{"built": ix, "read back": back} {
+					if got := x.TF("appl", len(tc.texts)-1); got != tc.lastTF {
+						t.Errorf("%s: TF of appl in the last text = %d; want %d", name, got, tc.lastTF)
+					}
+				}
+			}
+		})
+	}
+}
