@@ -10,57 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"lectern/corpus"
+	"lectern/internal/testcorpus"
 )
-
-// determinismCorpus is a corpus of many generated sentences, English and
-// French, with hyphenated and accented words, so that an index of it is
-// built from several partial indexes and several analyzers.
-func determinismCorpus(t testing.TB, sentences int) *corpus.Corpus {
-	t.Helper()
-	en := strings.Fields("alpha beta gamma delta install remove running runs ran program folder files " +
-		"de-Stalinization well-known naïve café Khrushchev’s U.S.S.R. 3.14 data-base stemming stems")
-	fr := strings.Fields("le chat dort sur la table l'école d'été élève forêt château très rivière")
-	var b corpus.Builder
-	seed := uint32(12345)
-	next := func(n int) int {
-		seed = seed*1664525 + 1013904223
-		return int(seed>>8) % n
-	}
-	for doc, words := range [][]string{en, fr} {
-		var text strings.Builder
-		for s := 0; s < sentences; s++ {
-			n := 3 + next(8)
-			for w := 0; w < n; w++ {
-				word := words[next(len(words))]
-				if w == 0 && word[0] >= 'a' && word[0] <= 'z' {
-					word = strings.ToUpper(word[:1]) + word[1:]
-				}
-				text.WriteString(word)
-				text.WriteByte(' ')
-			}
-			fmt.Fprintf(&text, "number%d.\n\n", next(500))
-		}
-		name := fmt.Sprintf("doc%d.txt", doc)
-		if doc == 1 {
-			name = "fr/" + name
-		}
-		if err := b.Add(name, name, []byte(text.String())); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c, err := b.Corpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // TestSaveDeterministic builds the same engine twice, on several
 // goroutines, and checks that the saved files are the same bytes; and that
 // SOURCE_DATE_EPOCH fixes the time a file records.
 func TestSaveDeterministic(t *testing.T) {
-	c := determinismCorpus(t, 4500)
+	c := testcorpus.Generated(t, 4500)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // several partial indexes
 	fixed := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	tests := []struct {

@@ -5,8 +5,10 @@ package testcorpus
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -49,6 +51,49 @@ func ThreeLanguages(tb testing.TB) *corpus.Corpus {
 		"ru.txt": "Сталин умер в марте 1953 года. Его тело поместили в мавзолей рядом с Лениным. В 1962 году тело Сталина вынесли из мавзолея на Красной площади и похоронили в простой могиле у Кремлёвской стены. Многие книги о нём были изъяты из библиотек, а его имя убрали с названий городов родины.",
 		"es.txt": "Los agricultores del sur cultivan trigo en las llanuras desde hace siglos. El río atraviesa la región durante todo el año y riega los campos de los pueblos, y la catedral de la ciudad.",
 	})
+}
+
+// Generated is a corpus of many generated sentences, English and
+// French, with hyphenated and accented words, so that an index of it is
+// built from several partial indexes and several analyzers.
+func Generated(t testing.TB, sentences int) *corpus.Corpus {
+	t.Helper()
+	en := strings.Fields("alpha beta gamma delta install remove running runs ran program folder files " +
+		"de-Stalinization well-known naïve café Khrushchev’s U.S.S.R. 3.14 data-base stemming stems")
+	fr := strings.Fields("le chat dort sur la table l'école d'été élève forêt château très rivière")
+	var b corpus.Builder
+	seed := uint32(12345)
+	next := func(n int) int {
+		seed = seed*1664525 + 1013904223
+		return int(seed>>8) % n
+	}
+	for doc, words := range [][]string{en, fr} {
+		var text strings.Builder
+		for s := 0; s < sentences; s++ {
+			n := 3 + next(8)
+			for w := 0; w < n; w++ {
+				word := words[next(len(words))]
+				if w == 0 && word[0] >= 'a' && word[0] <= 'z' {
+					word = strings.ToUpper(word[:1]) + word[1:]
+				}
+				text.WriteString(word)
+				text.WriteByte(' ')
+			}
+			fmt.Fprintf(&text, "number%d.\n\n", next(500))
+		}
+		name := fmt.Sprintf("doc%d.txt", doc)
+		if doc == 1 {
+			name = "fr/" + name
+		}
+		if err := b.Add(name, name, []byte(text.String())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := b.Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // SciFactData is SciFact's abstracts (title and text) and all its claims.

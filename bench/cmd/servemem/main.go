@@ -32,6 +32,7 @@ import (
 
 	"lectern/bench/internal/workload"
 	"lectern/retrieval"
+	"lectern/retrieval/index"
 )
 
 // config is the parsed command line.
@@ -125,7 +126,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		questions, err = workload.ReadQuestions(cfg.questionsFrom)
 	} else {
 		c := e.Corpus()
-		stop := append(append([]string(nil), retrieval.DefaultStopWords...), retrieval.LuceneStopWords...)
+		stop := append(append([]string(nil), index.DefaultStopWords...), index.LuceneStopWords...)
 		questions, err = workload.Generate(c.Len(), c.Text, cfg.numQuestions, cfg.seed, stop)
 	}
 	if err != nil {

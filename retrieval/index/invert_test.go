@@ -1,4 +1,4 @@
-package retrieval
+package index
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"lectern/internal/binfile"
+	"lectern/internal/testcorpus"
 )
 
 // TestPostingsMatchAnalysis checks every term's postings, read back block
@@ -17,12 +18,11 @@ import (
 // it, in order, with their frequencies; and its block and term maxima and
 // IDF against prepare's.
 func TestPostingsMatchAnalysis(t *testing.T) {
-	c := determinismCorpus(t, 3000)
+	c := testcorpus.Generated(t, 3000)
 	for _, procs := range []int{1, 3} {
 		t.Run(fmt.Sprintf("GOMAXPROCS=%d", procs), func(t *testing.T) {
 			defer setProcs(procs)()
-			e := NewEngine(c, Options{})
-			ix := e.Index()
+			ix := corpusIndex(t, c)
 			want := map[string]map[int]uint32{} // term -> document -> frequency
 			for d := range c.Len() {
 				for _, tok := range ix.AnalyzerOf(d).AppendTokens(nil, c.Text(d)) {
@@ -92,8 +92,8 @@ func TestPostingsMatchAnalysis(t *testing.T) {
 // TestInvertRunSizes checks that the postings do not depend on how many
 // terms are inverted at a time: from one posting to all of them.
 func TestInvertRunSizes(t *testing.T) {
-	c := determinismCorpus(t, 2000)
-	want := NewEngine(c, Options{}).Index()
+	c := testcorpus.Generated(t, 2000)
+	want := corpusIndex(t, c)
 	ix := want
 	for _, size := range []int{1, 7, 128, 1000, ix.NumPostings(), math.MaxInt32} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
@@ -114,8 +114,8 @@ func TestInvertRunSizes(t *testing.T) {
 // TestInvertDisagreement checks that postings that disagree with the
 // document frequencies are an error, not a crash.
 func TestInvertDisagreement(t *testing.T) {
-	c := determinismCorpus(t, 200)
-	ix := NewEngine(c, Options{}).Index()
+	c := testcorpus.Generated(t, 200)
+	ix := corpusIndex(t, c)
 	tests := []struct {
 		name  string
 		df    func(df []uint32)
@@ -210,7 +210,7 @@ func TestBuildIndexFewTerms(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ix := BuildIndex(len(tc.texts), func(i int) string { return tc.texts[i] }, NewAnalyzer(AnalyzerOptions{}), DefaultBM25())
+			ix := Build(len(tc.texts), func(i int) string { return tc.texts[i] }, NewAnalyzer(AnalyzerOptions{}), DefaultBM25())
 			if ix.NumTerms() != tc.terms || ix.NumPostings() != tc.postings {
 				t.Errorf("%d terms, %d postings; want %d and %d", ix.NumTerms(), ix.NumPostings(), tc.terms, tc.postings)
 			}
@@ -218,11 +218,15 @@ func TestBuildIndexFewTerms(t *testing.T) {
 			if _, err := ix.WriteTo(&buf); err != nil {
 				t.Fatal(err)
 			}
-			r, err := binfile.Open(buf.Bytes(), fileMagic, FileVersion)
+			r, err := binfile.Open(buf.Bytes(), FileMagic, FileVersion)
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, _, err := readIndexSections(r, func(string) AnalyzerOptions { return AnalyzerOptions{} })
+			var h Header
+			if err := ReadHeader(r, &h); err != nil {
+				t.Fatal(err)
+			}
+			back, err := ReadSections(r, h, func(string) AnalyzerOptions { return AnalyzerOptions{} }, h.Params)
 			if err != nil {
 				t.Fatalf("the index's file does not read back: %v", err)
 			}
