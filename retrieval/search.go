@@ -143,12 +143,16 @@ type searchState struct {
 	parts   []float32
 	heap    hitHeap32
 	acc     []float32 // term-at-a-time scores, kept zeroed
+	masks   []uint64  // term-at-a-time query terms held, kept zeroed
 	touched []uint32
 }
 
+// hit32 is a hit as a search keeps it, with mask, when the search reports
+// them, the query terms the document holds (bit i for q[i]).
 type hit32 struct {
 	doc   uint32
 	score float32
+	mask  uint64
 }
 
 // Search returns the k best documents for the query, best first; ties go to
@@ -161,8 +165,17 @@ func (ix *Index) Search(q []QueryTerm, k int) []Hit {
 
 // SearchInto is Search appending to dst, to avoid allocating.
 func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
+	dst, _ = ix.searchHits(dst, nil, q, k, false)
+	return dst
+}
+
+// searchHits is SearchInto that, with withMasks, also appends to masks,
+// for each hit, the query terms it holds: bit i stands for q[i]. Masks
+// need len(q) <= maxMaskTerms; with more, none are appended.
+func (ix *Index) searchHits(dst []Hit, masks []uint64, q []QueryTerm, k int, withMasks bool) ([]Hit, []uint64) {
+	withMasks = withMasks && len(q) <= maxMaskTerms
 	if k <= 0 || ix.n == 0 {
-		return dst
+		return dst, masks
 	}
 	st := ix.getState(len(q))
 	defer ix.pool.Put(st)
@@ -177,15 +190,19 @@ func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
 		c.qi = qi
 	}
 	if len(st.cursors) == 0 {
-		return dst
+		return dst, masks
 	}
 	total := 0
 	for i := range st.cursors {
 		total += st.cursors[i].left + st.cursors[i].n
 	}
 	if ix.n <= taatMaxDocs && total <= taatMaxPostings {
-		ix.taat(st, k)
-		return st.heap.appendSorted(dst)
+		if withMasks {
+			ix.taatMasks(st, k)
+		} else {
+			ix.taat(st, k)
+		}
+		return st.heap.appendSorted(dst, masks, withMasks)
 	}
 	for i := range st.cursors {
 		st.order = append(st.order, &st.cursors[i])
@@ -206,7 +223,7 @@ func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
 		st.parts = append(st.parts, 0)
 	}
 	ix.maxScore(st, k)
-	return st.heap.appendSorted(dst)
+	return st.heap.appendSorted(dst, masks, withMasks)
 }
 
 // maxScore runs the MaxScore algorithm (Turtle and Flood, 1995): the terms
@@ -238,11 +255,13 @@ func (ix *Index) maxScore(st *searchState, k int) {
 			parts[i] = 0
 		}
 		var partial float32
+		var mask uint64 // bit qi for q[qi] held (qi < 64: see maxMaskTerms)
 		for _, c := range order[essential:] {
 			if c.doc == d {
 				s := c.score()
 				parts[c.qi] = s
 				partial += s
+				mask |= 1 << (c.qi & 63)
 				c.next()
 			}
 		}
@@ -258,6 +277,7 @@ func (ix *Index) maxScore(st *searchState, k int) {
 				s := c.score()
 				parts[c.qi] = s
 				partial += s
+				mask |= 1 << (c.qi & 63)
 			}
 		}
 		if skip {
@@ -270,11 +290,11 @@ func (ix *Index) maxScore(st *searchState, k int) {
 			score += p
 		}
 		if len(*h) < k {
-			h.push(hit32{d, score})
+			h.push(hit32{d, score, mask})
 		} else if score > theta {
 			// Documents come in increasing order, so a tie with the k-th
 			// best loses: it has the higher number.
-			h.replaceRoot(hit32{d, score})
+			h.replaceRoot(hit32{d, score, mask})
 		} else {
 			continue
 		}
@@ -331,7 +351,7 @@ func (ix *Index) taat(st *searchState, k int) {
 	}
 	h := &st.heap
 	for _, d := range touched {
-		x := hit32{d, acc[d]}
+		x := hit32{d, acc[d], 0}
 		acc[d] = 0
 		if len(*h) < k {
 			h.push(x)
@@ -366,7 +386,7 @@ func (ix *Index) searchExhaustive(q []QueryTerm, k int) []Hit {
 		for _, p := range parts {
 			s += p
 		}
-		all = append(all, hit32{d, s})
+		all = append(all, hit32{d, s, 0})
 	}
 	sort.Slice(all, func(i, j int) bool { return better32(all[i], all[j]) })
 	var out []Hit
@@ -449,19 +469,26 @@ func (h hitHeap32) down(i int) {
 	}
 }
 
-// appendSorted appends the hits, best first, emptying the heap.
-func (h *hitHeap32) appendSorted(dst []Hit) []Hit {
+// appendSorted appends the hits, best first, emptying the heap; with
+// withMasks, it appends their masks to masks in the same order.
+func (h *hitHeap32) appendSorted(dst []Hit, masks []uint64, withMasks bool) ([]Hit, []uint64) {
 	a := *h
-	start := len(dst)
+	start, mstart := len(dst), len(masks)
 	for range a {
 		dst = append(dst, Hit{})
+		if withMasks {
+			masks = append(masks, 0)
+		}
 	}
 	for n := len(a); n > 0; n-- {
 		dst[start+n-1] = Hit{Doc: int(a[0].doc), Score: float64(a[0].score)}
+		if withMasks {
+			masks[mstart+n-1] = a[0].mask
+		}
 		a[0] = a[n-1]
 		a = a[:n-1]
 		a.down(0)
 	}
 	*h = a
-	return dst
+	return dst, masks
 }

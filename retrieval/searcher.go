@@ -468,23 +468,32 @@ type Candidate struct {
 // asked for.
 func (s *Searcher) Rank(q Query, n int) []Candidate {
 	bq := q.BM25()
-	bq, hits := s.search(bq, n)
-	r := s.rescorer(q, bq)
+	bq, hits, masks := s.searchMasks(bq, n)
+	r := s.rescorer(q, bq, masks != nil)
 	cands := make([]Candidate, len(hits))
 	matched := make([]string, 0, len(hits)*min(len(q.Terms), 8))
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
-		ids, _, words := s.ix.docTerms(h.Doc)
-		found, syn := r.terms.match(ids, r.found, r.syn)
-		exact, _ := r.wordsOf(s, q, h.Doc).match(words, r.exact, nil)
+		var mask uint64
+		var found, syn bitset
+		if r.masked {
+			mask = masks[i]
+		} else {
+			ids, _, _ := s.ix.docTerms(h.Doc)
+			found, syn = r.terms.match(ids, r.found, r.syn)
+		}
+		var exact bitset
+		if s.opts.Exact > 0 {
+			exact = r.exactIn(s, q, h.Doc, mask)
+		}
 		got, start := 0.0, len(matched)
 		bonus := 0.0
 		for k, t := range q.Terms {
 			switch {
-			case found.has(k):
+			case r.masked && mask&r.placeFound[k] != 0, !r.masked && found.has(k):
 				got += t.Weight * t.Fuzzy
 				matched = append(matched, t.Word)
-			case syn.has(k):
+			case r.masked && mask&r.placeSyn[k] != 0, !r.masked && syn.has(k):
 				got += t.Weight * q.synonyms
 				matched = append(matched, t.Word)
 			}
@@ -565,40 +574,77 @@ func coverageShare(n int) float64 {
 // rescorer holds what a query matches by number in the index, for
 // rescoring candidates from the forward index.
 type rescorer struct {
-	terms   idSet     // the terms of each Query.Terms (found) and of its synonyms (syn)
+	terms   idSet     // the terms of each Query.Terms (found) and of its synonyms (syn); not masked only
 	termIDs [][]int32 // per Query.Terms, the numbers of its Found and Also terms
 	bqIDF   []float64 // the IDF of each term of the query as searched, by its place in bq.q
 	words   []*idSet  // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
 	bq      *querySet // the query as searched
 
+	// masked tells that candidates are matched by their search masks:
+	// placeFound and placeSyn are, per Query.Terms, the places in bq.q of
+	// its own terms and of its synonyms (see placesOf).
+	masked               bool
+	placeFound, placeSyn []uint64
+	exactWords           [][]exactWord // per analyzer, made when first needed (see exactWordsOf)
+	gated                []bool
+
 	found, syn, exact bitset // a candidate's matches
 }
 
 // rescorer looks up q's terms and words in the index once, so that each
-// candidate is rescored from numbers alone.
-func (s *Searcher) rescorer(q Query, bq []QueryTerm) *rescorer {
-	r := &rescorer{bq: newQuerySet(s.ix.termIDs(bq)), words: make([]*idSet, len(s.ix.ans)), termIDs: make([][]int32, len(q.Terms))}
-	for _, qt := range bq {
-		r.bqIDF = append(r.bqIDF, s.ix.IDF(qt.Term))
+// candidate is rescored from numbers alone. masks tells that the search
+// reported the terms each hit holds.
+func (s *Searcher) rescorer(q Query, bq []QueryTerm, masks bool) *rescorer {
+	ids := s.ix.termIDs(bq)
+	r := &rescorer{bq: newQuerySet(ids), words: make([]*idSet, len(s.ix.ans)), termIDs: make([][]int32, len(q.Terms)),
+		exactWords: make([][]exactWord, len(s.ix.ans)), gated: make([]bool, len(s.ix.ans))}
+	r.bqIDF = make([]float64, len(bq))
+	for i, t := range ids {
+		df := 0
+		if t.id >= 0 {
+			df = int(s.ix.df[t.id])
+		}
+		r.bqIDF[i] = IDF(df, s.ix.n) // s.ix.IDF(bq[i].Term)
+	}
+	r.placesOf(q, bq, ids, masks)
+	// A term's number: from its place in bq when it is there, as it is
+	// when the places are right.
+	p := 0
+	find := func(term string) int {
+		if p < len(bq) && bq[p].Term == term {
+			p++
+			return int(ids[p-1].id)
+		}
+		p = len(bq) // out of step: look every term up
+		return s.ix.terms.find(term)
 	}
 	r.terms.init(len(q.Terms))
 	for k, t := range q.Terms {
 		if t.Found != "" {
-			for _, term := range append([]string{t.Found}, t.Also...) {
-				if i := s.ix.terms.find(term); i >= 0 {
-					r.terms.add(uint32(i), k, false)
+			for j := -1; j < len(t.Also); j++ {
+				term := t.Found
+				if j >= 0 {
+					term = t.Also[j]
+				}
+				if i := find(term); i >= 0 {
+					if !r.masked {
+						r.terms.add(uint32(i), k, false)
+					}
 					r.termIDs[k] = append(r.termIDs[k], int32(i))
 				}
 			}
 		}
+	}
+	for k, t := range q.Terms {
 		for _, term := range t.Synonyms {
-			if i := s.ix.terms.find(term); i >= 0 {
+			if i := find(term); i >= 0 && !r.masked {
 				r.terms.add(uint32(i), k, true)
 			}
 		}
 	}
 	r.terms.finish()
-	r.found, r.syn, r.exact = make(bitset, r.terms.words), make(bitset, r.terms.words), make(bitset, r.terms.words)
+	words := (len(q.Terms) + 63) / 64
+	r.found, r.syn, r.exact = make(bitset, words), make(bitset, words), make(bitset, words)
 	return r
 }
 

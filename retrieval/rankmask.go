@@ -1,0 +1,140 @@
+package retrieval
+
+// Rescoring from the search's masks. A search reports, with each hit, the
+// places in the query as searched (Query.BM25) of the terms the document
+// holds; a candidate's coverage is then read from its mask, by the places
+// of each question term's own terms (Found and Also) and of its synonyms,
+// without matching the candidate's terms in the forward index. A question
+// word's exact form is looked up among the candidate's words only when
+// the candidate holds the term the word is indexed as.
+
+// exactWord is a word of a question term, in the question's form, that
+// earns the exact-form bonus: its number in the index, the term's place
+// in Query.Terms, and gate, the places in the query as searched of the
+// term the word is indexed as (0 when unknown: the word is always looked
+// up).
+type exactWord struct {
+	id   uint32
+	k    int
+	gate uint64
+}
+
+// searchMasks is search also returning, when it can, each hit's mask: the
+// places in bq of the terms the document holds. It returns no masks (nil)
+// when bq is expanded (Expand) or too long for a mask.
+func (s *Searcher) searchMasks(bq []QueryTerm, n int) ([]QueryTerm, []Hit, []uint64) {
+	if s.opts.Expand != nil && s.opts.ExpandDepth > 0 {
+		bq, hits := s.search(bq, n)
+		return bq, hits, nil
+	}
+	hits, masks := s.ix.searchHits(nil, nil, bq, max(n, s.opts.Depth), true)
+	return bq, hits, masks
+}
+
+// placesOf sets r.placeFound and r.placeSyn, the places in bq of each of
+// q's terms' own terms and synonyms, as Query.BM25 lays them out, and
+// r.masked, whether a hit's mask tells every term of bq the index holds:
+// bq is q.BM25() (and not an expansion of it), it fits in a mask, and
+// each of its terms the index holds was searched (of a weight above 0).
+// ids are bq's terms by number.
+func (r *rescorer) placesOf(q Query, bq []QueryTerm, ids []termID, masks bool) {
+	r.placeFound, r.placeSyn = make([]uint64, len(q.Terms)), make([]uint64, len(q.Terms))
+	r.masked = masks && len(bq) <= maxMaskTerms
+	p := 0
+	place := func(term string) uint64 {
+		if p >= len(bq) || bq[p].Term != term {
+			r.masked = false
+			return 0
+		}
+		p++
+		return 1 << ((p - 1) & 63)
+	}
+	for k, t := range q.Terms {
+		if t.Found == "" {
+			continue
+		}
+		r.placeFound[k] |= place(t.Found)
+		for _, a := range t.Also {
+			r.placeFound[k] |= place(a)
+		}
+	}
+	for k, t := range q.Terms {
+		for _, syn := range t.Synonyms {
+			r.placeSyn[k] |= place(syn)
+		}
+	}
+	if p != len(bq) {
+		r.masked = false
+	}
+	for i, qt := range bq {
+		if ids[i].id >= 0 && qt.Weight <= 0 {
+			r.masked = false
+		}
+	}
+}
+
+// exactWordsOf returns the words, in text language l, of each of q's terms
+// that may earn the exact-form bonus, in the forms the question has them,
+// with their gates (see exactWord), and whether every word has a gate. A
+// word is gated only in an English text, where each word is indexed as
+// its stem alone (its folded form is the form stemmed), so that a text
+// holding the word holds its term (ix.wordTerm).
+func (r *rescorer) exactWordsOf(s *Searcher, q Query, l int) ([]exactWord, bool) {
+	if r.exactWords[l] != nil {
+		return r.exactWords[l], r.gated[l]
+	}
+	out := []exactWord{}
+	gated := r.masked && s.ix.ans[l].english
+	for k, t := range q.Terms {
+		if t.Found == "" || t.Fuzzy != 1 {
+			continue
+		}
+		for _, w := range s.ix.wordIDs(l, t.words) {
+			var gate uint64
+			if r.masked && s.ix.ans[l].english {
+				term := s.ix.wordTerm[w]
+				for p, id := range r.bq.q {
+					if id.id == term {
+						gate |= 1 << (p & 63)
+					}
+				}
+			}
+			gated = gated && gate != 0
+			out = append(out, exactWord{id: w, k: k, gate: gate})
+		}
+	}
+	r.exactWords[l], r.gated[l] = out, gated
+	return out, gated
+}
+
+// exactIn returns in r.exact the question terms whose words in the
+// question's forms candidate d holds, d holding the terms of mask (when
+// the rescorer is masked).
+func (r *rescorer) exactIn(s *Searcher, q Query, d int, mask uint64) bitset {
+	l := 0
+	if s.ix.textLang != nil {
+		l = int(s.ix.textLang[d])
+	}
+	ws, gated := r.exactWordsOf(s, q, l)
+	if !gated {
+		_, _, words := s.ix.docTerms(d)
+		exact, _ := r.wordsOf(s, q, d).match(words, r.exact, nil)
+		return exact
+	}
+	clear(r.exact)
+	var words []uint32
+	read := false
+	for _, w := range ws {
+		if mask&w.gate == 0 || r.exact.has(w.k) {
+			continue
+		}
+		if !read {
+			_, _, words = s.ix.docTerms(d)
+			read = true
+		}
+		if holds(words, w.id) {
+			r.exact.set(w.k)
+		}
+	}
+	return r.exact
+}
