@@ -1,5 +1,12 @@
 package retrieval
 
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+	"sync"
+)
+
 // Rescoring from the search's masks. A search reports, with each hit, the
 // places in the query as searched (Query.BM25) of the terms the document
 // holds; a candidate's coverage is then read from its mask, by the places
@@ -22,13 +29,16 @@ type exactWord struct {
 // searchMasks is search also returning, when it can, each hit's mask: the
 // places in bq of the terms the document holds. It returns no masks (nil)
 // when bq is expanded (Expand) or too long for a mask.
-func (s *Searcher) searchMasks(bq []QueryTerm, n int) ([]QueryTerm, []Hit, []uint64) {
+func (s *Searcher) searchMasks(sc *rankScratch, bq []QueryTerm, n int) ([]QueryTerm, []Hit, []uint64) {
 	if s.opts.Expand != nil && s.opts.ExpandDepth > 0 {
 		bq, hits := s.search(bq, n)
 		return bq, hits, nil
 	}
-	hits, masks := s.ix.searchHits(nil, nil, bq, max(n, s.opts.Depth), true)
-	return bq, hits, masks
+	sc.hits, sc.masks = s.ix.searchHits(sc.hits[:0], sc.masks[:0], bq, max(n, s.opts.Depth), true)
+	if len(sc.masks) != len(sc.hits) {
+		return bq, sc.hits, nil // a query too long for masks
+	}
+	return bq, sc.hits, sc.masks
 }
 
 // placesOf sets r.placeFound and r.placeSyn, the places in bq of each of
@@ -124,8 +134,15 @@ func (r *rescorer) exactIn(s *Searcher, q Query, d int, mask uint64) bitset {
 	clear(r.exact)
 	var words []uint32
 	read := false
+	single := s.singleForms()
 	for _, w := range ws {
 		if mask&w.gate == 0 || r.exact.has(w.k) {
+			continue
+		}
+		if single[w.id/64]&(1<<(w.id%64)) != 0 {
+			// The candidate holds the word's term, which no other word of
+			// its language is indexed as.
+			r.exact.set(w.k)
 			continue
 		}
 		if !read {
@@ -137,4 +154,104 @@ func (r *rescorer) exactIn(s *Searcher, q Query, d int, mask uint64) bitset {
 		}
 	}
 	return r.exact
+}
+
+// singleForms returns, for the index's English words, a bit per word set
+// when it is the only word of its language indexed as its term: a text of
+// that language holding the term holds the word. It is made at its first
+// use (or by Prepare).
+func (s *Searcher) singleForms() []uint64 {
+	s.forms.once.Do(func() {
+		ix := s.ix
+		single := make([]uint64, (ix.words.len()+63)/64)
+		var count []uint8 // per term: its words in the language, up to 2
+		for l, an := range ix.ans {
+			if !an.english {
+				continue
+			}
+			if count == nil {
+				count = make([]uint8, ix.terms.len())
+			}
+			lo, hi := ix.wordsOf(l)
+			for _, t := range ix.wordTerm[lo:hi] {
+				count[t] = min(count[t]+1, 2)
+			}
+			for w := lo; w < hi; w++ {
+				if count[ix.wordTerm[w]] == 1 {
+					single[w/64] |= 1 << (w % 64)
+				}
+			}
+			for _, t := range ix.wordTerm[lo:hi] {
+				count[t] = 0
+			}
+		}
+		s.forms.single = single
+	})
+	return s.forms.single
+}
+
+// formsCache holds Searcher.singleForms.
+type formsCache struct {
+	once   sync.Once
+	single []uint64
+}
+
+// candKey is a candidate's place in the order of candidates.
+type candKey struct {
+	score float64
+	doc   int
+	i     int
+}
+
+// rankScratch is Rank's scratch space, pooled.
+type rankScratch struct {
+	hits    []Hit
+	masks   []uint64
+	cands   []Candidate
+	matched []uint64 // per candidate, a bitset of the question terms it holds
+}
+
+// bestCandidates returns the n best of cands, best first (higher score,
+// then lower document number), in a new slice, each with the words of the
+// question terms it holds by matched (words uint64s per candidate).
+func bestCandidates(q Query, cands []Candidate, matched []uint64, words, n int) []Candidate {
+	var buf [128]candKey
+	keys := buf[:0]
+	if len(cands) > len(buf) {
+		keys = make([]candKey, 0, len(cands))
+	}
+	for i, c := range cands {
+		keys = append(keys, candKey{c.Score, c.Doc, i})
+	}
+	slices.SortFunc(keys, func(a, b candKey) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return cmp.Compare(a.doc, b.doc)
+	})
+	out := make([]Candidate, min(n, len(cands)))
+	total := 0
+	for j := range out {
+		for _, m := range matched[keys[j].i*words : (keys[j].i+1)*words] {
+			total += bits.OnesCount64(m)
+		}
+	}
+	all := make([]string, 0, total)
+	for j := range out {
+		i := keys[j].i
+		out[j] = cands[i]
+		start := len(all)
+		for w, m := range matched[i*words : (i+1)*words] {
+			for ; m != 0; m &= m - 1 {
+				all = append(all, q.Terms[w*64+bits.TrailingZeros64(m)].Word)
+			}
+		}
+		if len(all) > start {
+			out[j].Matched = all[start:len(all):len(all)]
+		}
+	}
+	return out
 }

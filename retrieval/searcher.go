@@ -3,7 +3,6 @@ package retrieval
 import (
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -69,6 +68,8 @@ type Searcher struct {
 	opts SearchOptions
 
 	clauses clauseCache // texts' clauses, for clauseScore
+	forms   formsCache  // the index's English words of a single form, for the exact-form bonus
+	scratch sync.Pool   // *rankScratch
 	// indexShare is coverageShare of the index's average text: 0 for an
 	// index of passages, which coverage and clauses do not judge.
 	indexShare float64
@@ -110,6 +111,9 @@ func (s *Searcher) Prepare() {
 	}
 	if s.opts.Fuzzy {
 		s.ix.prepareFuzzy()
+	}
+	if s.opts.Exact > 0 {
+		s.singleForms()
 	}
 }
 
@@ -158,25 +162,27 @@ func (s *Searcher) Parse(question string) Query {
 			}
 		}
 	}
-	var terms []SearchTerm
-	seen := map[string]int{}
-	dfs := map[string]int{} // each term's DF, looked up once
-	df := func(term string) int {
-		n, ok := dfs[term]
-		if !ok {
-			n = s.ix.DF(term)
-			dfs[term] = n
-		}
-		return n
-	}
+	words := s.analyzeQuestion(question, ls)
+	terms := make([]SearchTerm, 0, len(words))
+	var seen map[string]int // for a long question; a short one is searched
+	dfs := newDFCache(s.ix) // each term's DF, looked up once
+	df := dfs.df
 	idf := func(term string) float64 { return IDF(df(term), s.ix.n) }
-	for _, toks := range s.analyzeQuestion(question, ls) {
+	for _, toks := range words {
 		tok := toks[0]
-		if i, ok := seen[tok.Term]; ok {
+		if i := termIndex(terms, seen, tok.Term); i >= 0 {
 			terms[i].count++
 			continue
 		}
-		seen[tok.Term] = len(terms)
+		if len(terms) == shortQuestion {
+			seen = make(map[string]int, 2*shortQuestion)
+			for i, t := range terms {
+				seen[t.Term] = i
+			}
+		}
+		if seen != nil {
+			seen[tok.Term] = len(terms)
+		}
 		st := SearchTerm{Term: tok.Term, Word: tok.Word, count: 1}
 		for k, t := range toks {
 			st.filler = st.filler || fillerWords(s.ix.ans[ls[k]].Language())[t.Term]
@@ -207,7 +213,13 @@ func (s *Searcher) Parse(question string) Query {
 				}
 			}
 		}
-		sort.SliceStable(found, func(i, j int) bool { return df(found[i]) > df(found[j]) })
+		// By DF, highest first, keeping ties in order (an insertion sort:
+		// a word has a term or two).
+		for i := 1; i < len(found); i++ {
+			for j := i; j > 0 && df(found[j]) > df(found[j-1]); j-- {
+				found[j], found[j-1] = found[j-1], found[j]
+			}
+		}
 		an := s.ix.ans[ls[0]]
 		switch {
 		case len(found) > 0:
@@ -467,11 +479,18 @@ type Candidate struct {
 // score; the whole times 1+AnswerType when it holds the kind of answer
 // asked for.
 func (s *Searcher) Rank(q Query, n int) []Candidate {
+	sc, _ := s.scratch.Get().(*rankScratch)
+	if sc == nil {
+		sc = &rankScratch{}
+	}
+	defer s.scratch.Put(sc)
 	bq := q.BM25()
-	bq, hits, masks := s.searchMasks(bq, n)
+	bq, hits, masks := s.searchMasks(sc, bq, n)
 	r := s.rescorer(q, bq, masks != nil)
-	cands := make([]Candidate, len(hits))
-	matched := make([]string, 0, len(hits)*min(len(q.Terms), 8))
+	words := (len(q.Terms) + 63) / 64 // per candidate in sc.matched
+	cands := slices.Grow(sc.cands[:0], len(hits))[:len(hits)]
+	sc.matched = slices.Grow(sc.matched[:0], len(hits)*words)[:len(hits)*words]
+	clear(sc.matched)
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
 		var mask uint64
@@ -486,23 +505,23 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		if s.opts.Exact > 0 {
 			exact = r.exactIn(s, q, h.Doc, mask)
 		}
-		got, start := 0.0, len(matched)
+		matched := bitset(sc.matched[i*words : (i+1)*words])
+		got := 0.0
 		bonus := 0.0
 		for k, t := range q.Terms {
 			switch {
 			case r.masked && mask&r.placeFound[k] != 0, !r.masked && found.has(k):
 				got += t.Weight * t.Fuzzy
-				matched = append(matched, t.Word)
+				matched.set(k)
 			case r.masked && mask&r.placeSyn[k] != 0, !r.masked && syn.has(k):
 				got += t.Weight * q.synonyms
-				matched = append(matched, t.Word)
+				matched.set(k)
 			}
 		}
 		if q.total != 0 {
 			c.Coverage = got / q.total
-		}
-		if q.total != 0 && len(matched) > start {
-			c.Matched = matched[start:len(matched):len(matched)]
+		} else {
+			clear(matched) // no words matched without information
 		}
 		if s.opts.Exact > 0 {
 			for k, t := range q.Terms {
@@ -534,16 +553,8 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		}
 		cands[i] = c
 	}
-	slices.SortFunc(cands, func(a, b Candidate) int {
-		if better(a.Hit, b.Hit) {
-			return -1
-		}
-		return 1
-	})
-	if len(cands) > n {
-		cands = cands[:n]
-	}
-	return cands
+	sc.cands = cands
+	return bestCandidates(q, cands, sc.matched, words, n)
 }
 
 // Coverage judges sentences, not passages: it counts in full in the score
