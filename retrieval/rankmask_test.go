@@ -76,6 +76,22 @@ func TestSearchHitsMasks(t *testing.T) {
 				}
 			}
 		}
+		// Queries longer than a mask: the same hits as scoring every
+		// document (the search adds and clears every part, not a mask's).
+		for trial := range 20 {
+			var q []QueryTerm
+			for _, qq := range queries[trial*5 : trial*5+20] {
+				q = append(q, qq...)
+			}
+			if len(q) <= maxMaskTerms {
+				q = append(q, slices.Repeat(q, maxMaskTerms/len(q)+1)...)
+			}
+			for _, k := range []int{1, 10, 100} {
+				if got, want := ix.Search(q, k), ix.searchExhaustive(q, k); !slices.Equal(got, want) {
+					t.Fatalf("taat %v, %d terms, k %d: hits %v, want %v", taat, len(q), k, got, want)
+				}
+			}
+		}
 		long := slices.Repeat(queries[0][:1], maxMaskTerms+1)
 		if hits, masks := ix.searchHits(nil, nil, long, 10, true); len(hits) == 0 || masks != nil {
 			t.Errorf("taat %v: a query of %d terms gives %d hits and masks %v, want hits and no masks", taat, len(long), len(hits), masks)

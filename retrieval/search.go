@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 )
 
@@ -242,20 +243,18 @@ func (ix *Index) maxScore(st *searchState, k int) {
 			c.scoreBlock()
 		}
 	}
-	for {
-		// The next document: the least current one among essential terms.
-		d := uint32(done)
-		for _, c := range order[essential:] {
-			d = min(d, c.doc)
-		}
-		if d == done {
-			return
-		}
-		for i := range parts {
-			parts[i] = 0
-		}
+	// With at most 64 terms, the mask of a document's terms tells which
+	// parts to add and clear; with more, every part is.
+	byMask := len(parts) <= maxMaskTerms
+	// The next document: the least current one among essential terms.
+	d := uint32(done)
+	for _, c := range order {
+		d = min(d, c.doc)
+	}
+	for d != done {
 		var partial float32
-		var mask uint64 // bit qi for q[qi] held (qi < 64: see maxMaskTerms)
+		var mask uint64 // bit qi for q[qi] held (qi < 64 when byMask)
+		next := uint32(done)
 		for _, c := range order[essential:] {
 			if c.doc == d {
 				s := c.score()
@@ -264,6 +263,7 @@ func (ix *Index) maxScore(st *searchState, k int) {
 				mask |= 1 << (c.qi & 63)
 				c.next()
 			}
+			next = min(next, c.doc)
 		}
 		skip := false
 		for i := essential - 1; i >= 0; i-- {
@@ -280,29 +280,48 @@ func (ix *Index) maxScore(st *searchState, k int) {
 				mask |= 1 << (c.qi & 63)
 			}
 		}
+		// The exact score sums the parts in query order, as every other
+		// way of scoring does (adding the zeros of terms the document
+		// lacks changes no sum); the parts are cleared for the next.
+		var score float32
+		if byMask {
+			for m := mask; m != 0; m &= m - 1 {
+				qi := bits.TrailingZeros64(m)
+				score += parts[qi]
+				parts[qi] = 0
+			}
+		} else {
+			for i, p := range parts {
+				score += p
+				parts[i] = 0
+			}
+		}
+		cur := d
+		d = next
 		if skip {
 			continue
 		}
-		// The exact score sums the parts in query order, as every other
-		// way of scoring does.
-		var score float32
-		for _, p := range parts {
-			score += p
-		}
 		if len(*h) < k {
-			h.push(hit32{d, score, mask})
+			h.push(hit32{cur, score, mask})
 		} else if score > theta {
 			// Documents come in increasing order, so a tie with the k-th
 			// best loses: it has the higher number.
-			h.replaceRoot(hit32{d, score, mask})
+			h.replaceRoot(hit32{cur, score, mask})
 		} else {
 			continue
 		}
 		if len(*h) == k {
 			theta = (*h)[0].score
+			was := essential
 			for essential < len(order) && st.ubSum[essential] < theta {
 				order[essential].eager = false // from its next block on
 				essential++
+			}
+			if essential != was {
+				d = done
+				for _, c := range order[essential:] {
+					d = min(d, c.doc)
+				}
 			}
 		}
 	}
