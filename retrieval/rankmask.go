@@ -26,19 +26,21 @@ type exactWord struct {
 	gate uint64
 }
 
-// searchMasks is search also returning, when it can, each hit's mask: the
-// places in bq of the terms the document holds. It returns no masks (nil)
-// when bq is expanded (Expand) or too long for a mask.
-func (s *Searcher) searchMasks(sc *rankScratch, bq []QueryTerm, n int) ([]QueryTerm, []Hit, []uint64) {
+// searchMasks is search also returning bq's terms by number and, when it
+// can, each hit's mask: the places in bq of the terms the document holds.
+// It returns no masks (nil) when bq is expanded (Expand) or too long for
+// a mask.
+func (s *Searcher) searchMasks(sc *rankScratch, bq []QueryTerm, n int) ([]QueryTerm, []termID, []Hit, []uint64) {
 	if s.opts.Expand != nil && s.opts.ExpandDepth > 0 {
 		bq, hits := s.search(bq, n)
-		return bq, hits, nil
+		return bq, s.ix.termIDs(bq), hits, nil
 	}
-	sc.hits, sc.masks = s.ix.searchHits(sc.hits[:0], sc.masks[:0], bq, max(n, s.opts.Depth), true)
+	ids := s.ix.termIDs(bq)
+	sc.hits, sc.masks = s.ix.searchHits(sc.hits[:0], sc.masks[:0], bq, ids, max(n, s.opts.Depth), true)
 	if len(sc.masks) != len(sc.hits) {
-		return bq, sc.hits, nil // a query too long for masks
+		return bq, ids, sc.hits, nil // a query too long for masks
 	}
-	return bq, sc.hits, sc.masks
+	return bq, ids, sc.hits, sc.masks
 }
 
 // placesOf sets r.placeFound and r.placeSyn, the places in bq of each of

@@ -56,7 +56,7 @@ func TestSearchHitsMasks(t *testing.T) {
 		for _, q := range queries {
 			for _, k := range []int{1, 10, 100} {
 				want := ix.Search(q, k)
-				hits, masks := ix.searchHits(nil, nil, q, k, true)
+				hits, masks := ix.searchHits(nil, nil, q, nil, k, true)
 				if !slices.Equal(hits, want) {
 					t.Fatalf("taat %v, %v, k %d: hits %v, want %v", taat, q, k, hits, want)
 				}
@@ -93,7 +93,7 @@ func TestSearchHitsMasks(t *testing.T) {
 			}
 		}
 		long := slices.Repeat(queries[0][:1], maxMaskTerms+1)
-		if hits, masks := ix.searchHits(nil, nil, long, 10, true); len(hits) == 0 || masks != nil {
+		if hits, masks := ix.searchHits(nil, nil, long, nil, 10, true); len(hits) == 0 || masks != nil {
 			t.Errorf("taat %v: a query of %d terms gives %d hits and masks %v, want hits and no masks", taat, len(long), len(hits), masks)
 		}
 		restore()

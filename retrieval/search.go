@@ -166,14 +166,15 @@ func (ix *Index) Search(q []QueryTerm, k int) []Hit {
 
 // SearchInto is Search appending to dst, to avoid allocating.
 func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
-	dst, _ = ix.searchHits(dst, nil, q, k, false)
+	dst, _ = ix.searchHits(dst, nil, q, nil, k, false)
 	return dst
 }
 
 // searchHits is SearchInto that, with withMasks, also appends to masks,
 // for each hit, the query terms it holds: bit i stands for q[i]. Masks
-// need len(q) <= maxMaskTerms; with more, none are appended.
-func (ix *Index) searchHits(dst []Hit, masks []uint64, q []QueryTerm, k int, withMasks bool) ([]Hit, []uint64) {
+// need len(q) <= maxMaskTerms; with more, none are appended. ids, when not
+// nil, are q's terms by number (termIDs), not to look them up again.
+func (ix *Index) searchHits(dst []Hit, masks []uint64, q []QueryTerm, ids []termID, k int, withMasks bool) ([]Hit, []uint64) {
 	withMasks = withMasks && len(q) <= maxMaskTerms
 	if k <= 0 || ix.n == 0 {
 		return dst, masks
@@ -181,7 +182,12 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, q []QueryTerm, k int, wit
 	st := ix.getState(len(q))
 	defer ix.pool.Put(st)
 	for qi, qt := range q {
-		t := ix.terms.find(qt.Term)
+		var t int
+		if ids != nil {
+			t = int(ids[qi].id)
+		} else {
+			t = ix.terms.find(qt.Term)
+		}
 		if t < 0 || qt.Weight <= 0 {
 			continue
 		}

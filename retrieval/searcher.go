@@ -485,8 +485,8 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 	}
 	defer s.scratch.Put(sc)
 	bq := q.BM25()
-	bq, hits, masks := s.searchMasks(sc, bq, n)
-	r := s.rescorer(q, bq, masks != nil)
+	bq, ids, hits, masks := s.searchMasks(sc, bq, n)
+	r := s.rescorer(q, bq, ids, masks != nil)
 	words := (len(q.Terms) + 63) / 64 // per candidate in sc.matched
 	cands := slices.Grow(sc.cands[:0], len(hits))[:len(hits)]
 	sc.matched = slices.Grow(sc.matched[:0], len(hits)*words)[:len(hits)*words]
@@ -603,10 +603,9 @@ type rescorer struct {
 }
 
 // rescorer looks up q's terms and words in the index once, so that each
-// candidate is rescored from numbers alone. masks tells that the search
-// reported the terms each hit holds.
-func (s *Searcher) rescorer(q Query, bq []QueryTerm, masks bool) *rescorer {
-	ids := s.ix.termIDs(bq)
+// candidate is rescored from numbers alone. ids are bq's terms by number;
+// masks tells that the search reported the terms each hit holds.
+func (s *Searcher) rescorer(q Query, bq []QueryTerm, ids []termID, masks bool) *rescorer {
 	r := &rescorer{bq: newQuerySet(ids), words: make([]*idSet, len(s.ix.ans)), termIDs: make([][]int32, len(q.Terms)),
 		exactWords: make([][]exactWord, len(s.ix.ans)), gated: make([]bool, len(s.ix.ans))}
 	r.bqIDF = make([]float64, len(bq))
