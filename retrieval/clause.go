@@ -98,10 +98,10 @@ type clauseCache struct {
 // of a text with semicolons are kept (up to clausesCached texts, then forgotten all at once): the
 // same sentences come up again for questions alike.
 func (s *Searcher) clausesOf(d int) (docClauses, bool) {
-	text := s.text(d)
-	if !strings.Contains(text, ";") {
+	if !s.semicolons.has(d, s.text) {
 		return docClauses{}, false
 	}
+	text := s.text(d)
 	c := &s.clauses
 	c.mu.Lock()
 	dc, ok := c.m[d]

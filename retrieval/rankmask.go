@@ -91,7 +91,7 @@ func (r *rescorer) placesOf(q Query, bq []QueryTerm, ids []termID, masks bool) {
 // word is gated only in an English text, where each word is indexed as
 // its stem alone (its folded form is the form stemmed), so that a text
 // holding the word holds its term (ix.wordTerm).
-func (r *rescorer) exactWordsOf(s *Searcher, q Query, l int) ([]exactWord, bool) {
+func (r *rescorer) exactWordsOf(s *Searcher, q *Query, l int) ([]exactWord, bool) {
 	if r.exactWords[l] != nil {
 		return r.exactWords[l], r.gated[l]
 	}
@@ -122,7 +122,7 @@ func (r *rescorer) exactWordsOf(s *Searcher, q Query, l int) ([]exactWord, bool)
 // exactIn returns in r.exact the question terms whose words in the
 // question's forms candidate d holds, d holding the terms of mask (when
 // the rescorer is masked).
-func (r *rescorer) exactIn(s *Searcher, q Query, d int, mask uint64) bitset {
+func (r *rescorer) exactIn(s *Searcher, q *Query, d int, mask uint64) bitset {
 	l := 0
 	if s.ix.textLang != nil {
 		l = int(s.ix.textLang[d])
@@ -130,7 +130,7 @@ func (r *rescorer) exactIn(s *Searcher, q Query, d int, mask uint64) bitset {
 	ws, gated := r.exactWordsOf(s, q, l)
 	if !gated {
 		_, _, words := s.ix.docTerms(d)
-		exact, _ := r.wordsOf(s, q, d).match(words, r.exact, nil)
+		exact, _ := r.wordsOf(s, *q, d).match(words, r.exact, nil)
 		return exact
 	}
 	clear(r.exact)
@@ -256,4 +256,22 @@ func bestCandidates(q Query, cands []Candidate, matched []uint64, words, n int) 
 		}
 	}
 	return out
+}
+
+// exactBonus is a question term's exact-form bonus, when it may earn one.
+type exactBonus struct {
+	ok    bool
+	bonus float64
+}
+
+// weights sets r.foundW, r.synW and r.exactW for q: the products Rank
+// adds up for each candidate, made once.
+func (r *rescorer) weights(s *Searcher, q Query) {
+	r.foundW, r.synW, r.exactW = make([]float64, len(q.Terms)), make([]float64, len(q.Terms)), make([]exactBonus, len(q.Terms))
+	for k := range q.Terms {
+		t := &q.Terms[k]
+		r.foundW[k] = t.Weight * t.Fuzzy
+		r.synW[k] = t.Weight * q.synonyms
+		r.exactW[k] = exactBonus{ok: t.Found != "" && t.Fuzzy == 1, bonus: s.opts.Exact * t.Weight}
+	}
 }

@@ -67,9 +67,10 @@ type Searcher struct {
 	text func(int) string
 	opts SearchOptions
 
-	clauses clauseCache // texts' clauses, for clauseScore
-	forms   formsCache  // the index's English words of a single form, for the exact-form bonus
-	scratch sync.Pool   // *rankScratch
+	clauses    clauseCache   // texts' clauses, for clauseScore
+	semicolons semicolonBits // which texts hold semicolons, for clausesOf
+	forms      formsCache    // the index's English words of a single form, for the exact-form bonus
+	scratch    sync.Pool     // *rankScratch
 	// indexShare is coverageShare of the index's average text: 0 for an
 	// index of passages, which coverage and clauses do not judge.
 	indexShare float64
@@ -81,7 +82,11 @@ func NewSearcher(ix *Index, text func(int) string, opts SearchOptions) *Searcher
 	if opts.Depth <= 0 {
 		opts.Depth = 30
 	}
-	return &Searcher{ix: ix, text: text, opts: opts, indexShare: coverageShare(int(ix.AvgLen()))}
+	s := &Searcher{ix: ix, text: text, opts: opts, indexShare: coverageShare(int(ix.AvgLen()))}
+	if opts.Clauses {
+		s.semicolons = newSemicolonBits(ix.n)
+	}
+	return s
 }
 
 // coord is the exponent of coverage in the score of a text of n terms
@@ -503,18 +508,18 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		}
 		var exact bitset
 		if s.opts.Exact > 0 {
-			exact = r.exactIn(s, q, h.Doc, mask)
+			exact = r.exactIn(s, &q, h.Doc, mask)
 		}
 		matched := bitset(sc.matched[i*words : (i+1)*words])
 		got := 0.0
 		bonus := 0.0
-		for k, t := range q.Terms {
+		for k := range q.Terms {
 			switch {
 			case r.masked && mask&r.placeFound[k] != 0, !r.masked && found.has(k):
-				got += t.Weight * t.Fuzzy
+				got += r.foundW[k]
 				matched.set(k)
 			case r.masked && mask&r.placeSyn[k] != 0, !r.masked && syn.has(k):
-				got += t.Weight * q.synonyms
+				got += r.synW[k]
 				matched.set(k)
 			}
 		}
@@ -524,9 +529,9 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 			clear(matched) // no words matched without information
 		}
 		if s.opts.Exact > 0 {
-			for k, t := range q.Terms {
-				if t.Found != "" && t.Fuzzy == 1 && exact.has(k) {
-					bonus += s.opts.Exact * t.Weight
+			for k, w := range r.exactW {
+				if w.ok && exact.has(k) {
+					bonus += w.bonus
 				}
 			}
 		}
@@ -596,8 +601,12 @@ type rescorer struct {
 	// its own terms and of its synonyms (see placesOf).
 	masked               bool
 	placeFound, placeSyn []uint64
-	exactWords           [][]exactWord // per analyzer, made when first needed (see exactWordsOf)
-	gated                []bool
+	// Per Query.Terms, what it adds to a candidate's coverage found and
+	// as a synonym, and its exact-form bonus.
+	foundW, synW []float64
+	exactW       []exactBonus
+	exactWords   [][]exactWord // per analyzer, made when first needed (see exactWordsOf)
+	gated        []bool
 
 	found, syn, exact bitset // a candidate's matches
 }
@@ -617,6 +626,7 @@ func (s *Searcher) rescorer(q Query, bq []QueryTerm, ids []termID, masks bool) *
 		r.bqIDF[i] = IDF(df, s.ix.n) // s.ix.IDF(bq[i].Term)
 	}
 	r.placesOf(q, bq, ids, masks)
+	r.weights(s, q)
 	// A term's number: from its place in bq when it is there, as it is
 	// when the places are right.
 	p := 0
