@@ -99,9 +99,10 @@ func (s *Searcher) coord(n int) float64 {
 // question that needs it, so that no question waits for it: English's
 // word list and, when the Searcher uses them, its synonyms (WordNet's,
 // tens of milliseconds to unpack), the filler words of the index's
-// languages, and, with Fuzzy, the vocabulary indexes of fuzzy matching
-// (tens of milliseconds on a million sentences). Calling it again, or
-// while questions are answered, is safe and does nothing more.
+// languages, with Fuzzy, the vocabulary indexes of fuzzy matching (tens
+// of milliseconds on a million sentences), and, with Exact, which English
+// words are their term's only form (see singleForms). Calling it again,
+// or while questions are answered, is safe and does nothing more.
 func (s *Searcher) Prepare() {
 	english := false
 	for _, an := range s.ix.ans {
