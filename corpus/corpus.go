@@ -22,7 +22,6 @@ package corpus
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -258,8 +257,26 @@ func (c *Corpus) Paragraph(i int) Paragraph {
 
 // ParagraphOf returns the ID of the paragraph holding sentence id.
 func (c *Corpus) ParagraphOf(id int) int {
-	// The last paragraph whose first sentence is at or before id.
-	return sort.Search(len(c.paraDoc), func(p int) bool { return int(c.paraFirst[p+1]) > id })
+	// The last paragraph whose first sentence is at or before id: the
+	// first p whose next paragraph starts after id, as sort.Search finds
+	// it, by a binary search that does not branch on the comparisons (a
+	// million sentences' paragraphs are searched for every candidate).
+	if len(c.paraDoc) == 0 {
+		return 0
+	}
+	ends := c.paraFirst[1 : len(c.paraDoc)+1]
+	lo, n := 0, len(ends)
+	for n > 1 {
+		half := n / 2
+		if int(ends[lo+half-1]) <= id {
+			lo += half
+		}
+		n -= half
+	}
+	if n == 1 && int(ends[lo]) <= id {
+		lo++
+	}
+	return lo
 }
 
 // Citation returns where sentence id comes from.

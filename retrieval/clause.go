@@ -41,7 +41,8 @@ func (s *Searcher) clauseScore(d int, q Query, r *rescorer) float64 {
 		}
 		n := float64(len(ids))
 		bm25 := 0.0
-		for j, qid := range r.bqIDs {
+		for j := range r.ids {
+			qid := r.ids.ID(j)
 			tf := 0
 			for _, id := range ids {
 				if id == qid {
@@ -98,10 +99,10 @@ type clauseCache struct {
 // of a text with semicolons are kept (up to clausesCached texts, then forgotten all at once): the
 // same sentences come up again for questions alike.
 func (s *Searcher) clausesOf(d int) (docClauses, bool) {
-	text := s.text(d)
-	if !strings.Contains(text, ";") {
+	if !s.semicolons.has(d, s.text) {
 		return docClauses{}, false
 	}
+	text := s.text(d)
 	c := &s.clauses
 	c.mu.Lock()
 	dc, ok := c.m[d]

@@ -340,8 +340,9 @@ func (e *Engine) Answer(question string, req Request) (Answer, error) {
 		return ans, nil
 	}
 	results := e.results(hits, want+1)
+	hw := e.highlightTerms(terms)
 	for i := range results {
-		e.highlight(&results[i], terms)
+		e.highlight(&results[i], hw)
 	}
 	if len(results) == 0 {
 		ans.Reason = "nothing in the text matches enough of the question"
@@ -374,6 +375,7 @@ func (e *Engine) Answer(question string, req Request) (Answer, error) {
 // candidates whose excerpts overlap.
 func (e *Engine) results(hits []Candidate, n int) []Result {
 	var out []Result
+	var paras []int // the paragraph of each of out
 	for _, h := range hits {
 		if len(out) >= n {
 			break
@@ -384,16 +386,17 @@ func (e *Engine) results(hits []Candidate, n int) []Result {
 		// an excerpt is added to it. (A hit shown by one excerpt must not be
 		// added to the excerpt next to it too: no sentence is shown twice.)
 		merged := false
+		hp := e.c.ParagraphOf(h.Doc)
 		for i := range out {
 			r := &out[i]
-			if e.c.ParagraphOf(h.Doc) == e.c.ParagraphOf(r.ID) && h.Doc >= r.First && h.Doc <= r.Last {
+			if hp == paras[i] && h.Doc >= r.First && h.Doc <= r.Last {
 				merged = true
 				break
 			}
 		}
 		for i := 0; i < len(out) && !merged; i++ {
 			r := &out[i]
-			if e.c.ParagraphOf(h.Doc) == e.c.ParagraphOf(r.ID) && h.Doc >= r.First-1 && h.Doc <= r.Last+1 {
+			if hp == paras[i] && h.Doc >= r.First-1 && h.Doc <= r.Last+1 {
 				if !weak {
 					e.extend(r, min(h.Doc, r.First), max(h.Doc, r.Last))
 				}
@@ -406,8 +409,8 @@ func (e *Engine) results(hits []Candidate, n int) []Result {
 		r := Result{ID: h.Doc, Score: h.Score, Coverage: cov, Matched: matched}
 		first, last := e.context(h.Doc)
 		// Do not repeat sentences another excerpt shows.
-		for _, o := range out {
-			if e.c.ParagraphOf(o.ID) != e.c.ParagraphOf(h.Doc) {
+		for i, o := range out {
+			if paras[i] != hp {
 				continue
 			}
 			if o.Last >= first && o.Last < h.Doc {
@@ -419,6 +422,7 @@ func (e *Engine) results(hits []Candidate, n int) []Result {
 		}
 		e.fill(&r, first, last)
 		out = append(out, r)
+		paras = append(paras, hp)
 	}
 	return out
 }
@@ -470,20 +474,42 @@ func (e *Engine) fill(r *Result, first, last int) {
 	r.Citation = e.c.CitationSpan(first, last)
 }
 
-// highlight marks the question's words in r's excerpt.
-func (e *Engine) highlight(r *Result, terms []SearchTerm) {
-	want := map[string]bool{}
-	for _, t := range terms {
-		if t.Found != "" {
-			want[t.Found] = true
+// highlightSet is what highlighting looks for: the terms searched for a
+// question, as strings and by their numbers in the index.
+type highlightSet struct {
+	want    map[string]bool
+	wantIDs []int32
+}
+
+// highlightTerms returns the terms searched for a question's terms.
+func (e *Engine) highlightTerms(terms []SearchTerm) *highlightSet {
+	hw := &highlightSet{want: map[string]bool{}}
+	add := func(t string) {
+		if hw.want[t] {
+			return
 		}
-		for _, a := range t.Also {
-			want[a] = true
-		}
-		for _, syn := range t.Synonyms {
-			want[syn] = true
+		hw.want[t] = true
+		if i := e.ix.TermID(t); i >= 0 {
+			hw.wantIDs = append(hw.wantIDs, int32(i))
 		}
 	}
+	for _, t := range terms {
+		if t.Found != "" {
+			add(t.Found)
+		}
+		for _, a := range t.Also {
+			add(a)
+		}
+		for _, syn := range t.Synonyms {
+			add(syn)
+		}
+	}
+	return hw
+}
+
+// highlight marks in r's excerpt the words of the question's terms, hw.
+func (e *Engine) highlight(r *Result, hw *highlightSet) {
+	want := hw.want
 	r.Highlights = r.Highlights[:0]
 	an := e.ix.AnalyzerOf(r.ID)
 	mark := func(start, end int) {
@@ -503,12 +529,7 @@ func (e *Engine) highlight(r *Result, terms []SearchTerm) {
 		// An English word is indexed as its stem: the excerpt's words are
 		// its sentences' words, whose terms the index holds, so that none
 		// needs stemming again but a word cut short.
-		var wantIDs []int32
-		for t := range want {
-			if i := e.ix.TermID(t); i >= 0 {
-				wantIDs = append(wantIDs, int32(i))
-			}
-		}
+		wantIDs := hw.wantIDs
 		var ids []uint32
 		for id := r.First; id <= r.Last; id++ {
 			_, words := e.ix.DocTerms(id)

@@ -4,7 +4,6 @@ import (
 	"lectern/retrieval/index"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -69,7 +68,10 @@ type Searcher struct {
 	text func(int) string
 	opts SearchOptions
 
-	clauses clauseCache // texts' clauses, for clauseScore
+	clauses    clauseCache   // texts' clauses, for clauseScore
+	semicolons semicolonBits // which texts hold semicolons, for clausesOf
+	forms      formsCache    // the index's English words of a single form, for the exact-form bonus
+	scratch    sync.Pool     // *rankScratch
 	// indexShare is coverageShare of the index's average text: 0 for an
 	// index of passages, which coverage and clauses do not judge.
 	indexShare float64
@@ -81,7 +83,11 @@ func NewSearcher(ix *index.Index, text func(int) string, opts SearchOptions) *Se
 	if opts.Depth <= 0 {
 		opts.Depth = 30
 	}
-	return &Searcher{ix: ix, text: text, opts: opts, indexShare: coverageShare(int(ix.AvgLen()))}
+	s := &Searcher{ix: ix, text: text, opts: opts, indexShare: coverageShare(int(ix.AvgLen()))}
+	if opts.Clauses {
+		s.semicolons = newSemicolonBits(ix.Len())
+	}
+	return s
 }
 
 // coord is the exponent of coverage in the score of a text of n terms
@@ -94,9 +100,10 @@ func (s *Searcher) coord(n int) float64 {
 // question that needs it, so that no question waits for it: English's
 // word list and, when the Searcher uses them, its synonyms (WordNet's,
 // tens of milliseconds to unpack), the filler words of the index's
-// languages, and, with Fuzzy, the vocabulary indexes of fuzzy matching
-// (tens of milliseconds on a million sentences). Calling it again, or
-// while questions are answered, is safe and does nothing more.
+// languages, with Fuzzy, the vocabulary indexes of fuzzy matching (tens
+// of milliseconds on a million sentences), and, with Exact, which English
+// words are their term's only form (see singleForms). Calling it again,
+// or while questions are answered, is safe and does nothing more.
 func (s *Searcher) Prepare() {
 	english := false
 	for _, an := range s.ix.Analyzers() {
@@ -111,6 +118,9 @@ func (s *Searcher) Prepare() {
 	}
 	if s.opts.Fuzzy {
 		s.ix.PrepareFuzzy()
+	}
+	if s.opts.Exact > 0 {
+		s.singleForms()
 	}
 }
 
@@ -159,25 +169,27 @@ func (s *Searcher) Parse(question string) Query {
 			}
 		}
 	}
-	var terms []SearchTerm
-	seen := map[string]int{}
-	dfs := map[string]int{} // each term's DF, looked up once
-	df := func(term string) int {
-		n, ok := dfs[term]
-		if !ok {
-			n = s.ix.DF(term)
-			dfs[term] = n
-		}
-		return n
-	}
+	words := s.analyzeQuestion(question, ls)
+	terms := make([]SearchTerm, 0, len(words))
+	var seen map[string]int // for a long question; a short one is searched
+	dfs := newDFCache(s.ix) // each term's DF, looked up once
+	df := dfs.df
 	idf := func(term string) float64 { return index.IDF(df(term), s.ix.Len()) }
-	for _, toks := range s.analyzeQuestion(question, ls) {
+	for _, toks := range words {
 		tok := toks[0]
-		if i, ok := seen[tok.Term]; ok {
+		if i := termIndex(terms, seen, tok.Term); i >= 0 {
 			terms[i].count++
 			continue
 		}
-		seen[tok.Term] = len(terms)
+		if len(terms) == shortQuestion {
+			seen = make(map[string]int, 2*shortQuestion)
+			for i, t := range terms {
+				seen[t.Term] = i
+			}
+		}
+		if seen != nil {
+			seen[tok.Term] = len(terms)
+		}
 		st := SearchTerm{Term: tok.Term, Word: tok.Word, count: 1}
 		for k, t := range toks {
 			st.filler = st.filler || fillerWords(s.ix.Analyzers()[ls[k]].Language())[t.Term]
@@ -208,7 +220,13 @@ func (s *Searcher) Parse(question string) Query {
 				}
 			}
 		}
-		sort.SliceStable(found, func(i, j int) bool { return df(found[i]) > df(found[j]) })
+		// By DF, highest first, keeping ties in order (an insertion sort:
+		// a word has a term or two).
+		for i := 1; i < len(found); i++ {
+			for j := i; j > 0 && df(found[j]) > df(found[j-1]); j-- {
+				found[j], found[j-1] = found[j-1], found[j]
+			}
+		}
 		an := s.ix.Analyzers()[ls[0]]
 		switch {
 		case len(found) > 0:
@@ -468,38 +486,54 @@ type Candidate struct {
 // score; the whole times 1+AnswerType when it holds the kind of answer
 // asked for.
 func (s *Searcher) Rank(q Query, n int) []Candidate {
+	sc, _ := s.scratch.Get().(*rankScratch)
+	if sc == nil {
+		sc = &rankScratch{}
+	}
+	defer s.scratch.Put(sc)
 	bq := q.BM25()
-	bq, hits := s.search(bq, n)
-	r := s.rescorer(q, bq)
-	cands := make([]Candidate, len(hits))
-	matched := make([]string, 0, len(hits)*min(len(q.Terms), 8))
+	bq, ids, hits, masks := s.searchMasks(sc, bq, n)
+	r := s.rescorer(q, bq, ids, masks != nil)
+	words := (len(q.Terms) + 63) / 64 // per candidate in sc.matched
+	cands := slices.Grow(sc.cands[:0], len(hits))[:len(hits)]
+	sc.matched = slices.Grow(sc.matched[:0], len(hits)*words)[:len(hits)*words]
+	clear(sc.matched)
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
-		ids, words := s.ix.DocTerms(h.Doc)
-		found, syn := r.terms.match(ids, r.found, r.syn)
-		exact, _ := r.wordsOf(s, q, h.Doc).match(words, r.exact, nil)
-		got, start := 0.0, len(matched)
+		var mask uint64
+		var found, syn bitset
+		if r.masked {
+			mask = masks[i]
+		} else {
+			ids, _ := s.ix.DocTerms(h.Doc)
+			found, syn = r.terms.match(ids, r.found, r.syn)
+		}
+		var exact bitset
+		if s.opts.Exact > 0 {
+			exact = r.exactIn(s, &q, h.Doc, mask)
+		}
+		matched := bitset(sc.matched[i*words : (i+1)*words])
+		got := 0.0
 		bonus := 0.0
-		for k, t := range q.Terms {
+		for k := range q.Terms {
 			switch {
-			case found.has(k):
-				got += t.Weight * t.Fuzzy
-				matched = append(matched, t.Word)
-			case syn.has(k):
-				got += t.Weight * q.synonyms
-				matched = append(matched, t.Word)
+			case r.masked && mask&r.placeFound[k] != 0, !r.masked && found.has(k):
+				got += r.foundW[k]
+				matched.set(k)
+			case r.masked && mask&r.placeSyn[k] != 0, !r.masked && syn.has(k):
+				got += r.synW[k]
+				matched.set(k)
 			}
 		}
 		if q.total != 0 {
 			c.Coverage = got / q.total
-		}
-		if q.total != 0 && len(matched) > start {
-			c.Matched = matched[start:len(matched):len(matched)]
+		} else {
+			clear(matched) // no words matched without information
 		}
 		if s.opts.Exact > 0 {
-			for k, t := range q.Terms {
-				if t.Found != "" && t.Fuzzy == 1 && exact.has(k) {
-					bonus += s.opts.Exact * t.Weight
+			for k, w := range r.exactW {
+				if w.ok && exact.has(k) {
+					bonus += w.bonus
 				}
 			}
 		}
@@ -526,16 +560,8 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		}
 		cands[i] = c
 	}
-	slices.SortFunc(cands, func(a, b Candidate) int {
-		if a.Hit.Better(b.Hit) {
-			return -1
-		}
-		return 1
-	})
-	if len(cands) > n {
-		cands = cands[:n]
-	}
-	return cands
+	sc.cands = cands
+	return bestCandidates(q, cands, sc.matched, words, n)
 }
 
 // Coverage judges sentences, not passages: it counts in full in the score
@@ -566,44 +592,82 @@ func coverageShare(n int) float64 {
 // rescorer holds what a query matches by number in the index, for
 // rescoring candidates from the forward index.
 type rescorer struct {
-	terms     idSet            // the terms of each Query.Terms (found) and of its synonyms (syn)
+	terms     idSet            // the terms of each Query.Terms (found) and of its synonyms (syn); not masked only
 	termIDs   [][]int32        // per Query.Terms, the numbers of its Found and Also terms
-	bqIDs     []int32          // the number of each term of the query as searched (-1 for none)
-	bqIDF     []float64        // the IDF of each term of the query as searched
+	ids       index.TermIDs    // the terms of the query as searched, by number
+	bqIDF     []float64        // the IDF of each term of the query as searched, by its place
 	bqWeights []float64        // the weight of each term of the query as searched
 	words     []*idSet         // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
 	bq        *index.DocScorer // the query as searched
+
+	// masked tells that candidates are matched by their search masks:
+	// placeFound and placeSyn are, per Query.Terms, the places in bq.q of
+	// its own terms and of its synonyms (see placesOf).
+	masked               bool
+	placeFound, placeSyn []uint64
+	// Per Query.Terms, what it adds to a candidate's coverage found and
+	// as a synonym, and its exact-form bonus.
+	foundW, synW []float64
+	exactW       []exactBonus
+	exactWords   [][]exactWord // per analyzer, made when first needed (see exactWordsOf)
+	gated        []bool
 
 	found, syn, exact bitset // a candidate's matches
 }
 
 // rescorer looks up q's terms and words in the index once, so that each
-// candidate is rescored from numbers alone.
-func (s *Searcher) rescorer(q Query, bq []index.QueryTerm) *rescorer {
-	r := &rescorer{bq: s.ix.NewDocScorer(bq), words: make([]*idSet, len(s.ix.Analyzers())), termIDs: make([][]int32, len(q.Terms))}
-	for _, qt := range bq {
-		r.bqIDs = append(r.bqIDs, int32(s.ix.TermID(qt.Term)))
-		r.bqIDF = append(r.bqIDF, s.ix.IDF(qt.Term))
-		r.bqWeights = append(r.bqWeights, qt.Weight)
+// candidate is rescored from numbers alone. ids are bq's terms by number;
+// masks tells that the search reported the terms each hit holds.
+func (s *Searcher) rescorer(q Query, bq []index.QueryTerm, ids index.TermIDs, masks bool) *rescorer {
+	r := &rescorer{bq: s.ix.NewDocScorer(ids), words: make([]*idSet, len(s.ix.Analyzers())), termIDs: make([][]int32, len(q.Terms)),
+		exactWords: make([][]exactWord, len(s.ix.Analyzers())), gated: make([]bool, len(s.ix.Analyzers()))}
+	r.ids = ids
+	r.bqIDF = make([]float64, len(bq))
+	r.bqWeights = make([]float64, len(bq))
+	for i := range ids {
+		r.bqIDF[i] = s.ix.IDFOf(ids.ID(i)) // s.ix.IDF(bq[i].Term)
+		r.bqWeights[i] = bq[i].Weight
+	}
+	r.placesOf(q, bq, ids, masks)
+	r.weights(s, q)
+	// A term's number: from its place in bq when it is there, as it is
+	// when the places are right.
+	p := 0
+	find := func(term string) int {
+		if p < len(bq) && bq[p].Term == term {
+			p++
+			return int(ids.ID(p - 1))
+		}
+		p = len(bq) // out of step: look every term up
+		return s.ix.TermID(term)
 	}
 	r.terms.init(len(q.Terms))
 	for k, t := range q.Terms {
 		if t.Found != "" {
-			for _, term := range append([]string{t.Found}, t.Also...) {
-				if i := s.ix.TermID(term); i >= 0 {
-					r.terms.add(uint32(i), k, false)
+			for j := -1; j < len(t.Also); j++ {
+				term := t.Found
+				if j >= 0 {
+					term = t.Also[j]
+				}
+				if i := find(term); i >= 0 {
+					if !r.masked {
+						r.terms.add(uint32(i), k, false)
+					}
 					r.termIDs[k] = append(r.termIDs[k], int32(i))
 				}
 			}
 		}
+	}
+	for k, t := range q.Terms {
 		for _, term := range t.Synonyms {
-			if i := s.ix.TermID(term); i >= 0 {
+			if i := find(term); i >= 0 && !r.masked {
 				r.terms.add(uint32(i), k, true)
 			}
 		}
 	}
 	r.terms.finish()
-	r.found, r.syn, r.exact = make(bitset, r.terms.words), make(bitset, r.terms.words), make(bitset, r.terms.words)
+	words := (len(q.Terms) + 63) / 64
+	r.found, r.syn, r.exact = make(bitset, words), make(bitset, words), make(bitset, words)
 	return r
 }
 

@@ -305,6 +305,17 @@ type termID struct {
 	weight float64
 }
 
+// TermIDs are a query's terms by number in an index (-1 for a term no
+// text holds), with their weights: looked up once, for SearchMasks and
+// NewDocScorer.
+type TermIDs []termID
+
+// ID returns the number of the query's i-th term, -1 for none.
+func (t TermIDs) ID(i int) int32 { return t[i].id }
+
+// TermIDs looks the terms of q up.
+func (ix *Index) TermIDs(q []QueryTerm) TermIDs { return ix.termIDs(q) }
+
 // termIDs returns the numbers of q's terms.
 func (ix *Index) termIDs(q []QueryTerm) []termID {
 	out := make([]termID, len(q))
@@ -366,9 +377,10 @@ type placeScore struct {
 	score float32
 }
 
-// NewDocScorer returns a DocScorer for the query q.
-func (ix *Index) NewDocScorer(q []QueryTerm) *DocScorer {
-	s := &DocScorer{ix: ix, q: ix.termIDs(q)}
+// NewDocScorer returns a DocScorer for the query whose terms TermIDs
+// looked up.
+func (ix *Index) NewDocScorer(q TermIDs) *DocScorer {
+	s := &DocScorer{ix: ix, q: q}
 	for i, qt := range s.q {
 		if qt.id < 0 || qt.weight == 0 {
 			continue
@@ -477,4 +489,34 @@ func (ix *Index) AppendDocTokens(dst []Token, d int, an *Analyzer, text string) 
 		dst = append(dst, Token{Term: term, Word: word, Start: start, End: end, Pos: pos})
 	})
 	return dst
+}
+
+// SingleForms returns a bit per word (by Word's numbers) of the languages
+// whose analyzers langs accepts, set when the word is the only one of its
+// language indexed as its term: a text of that language holding the term
+// holds the word. It is computed at each call.
+func (ix *Index) SingleForms(langs func(an *Analyzer) bool) []uint64 {
+	single := make([]uint64, (ix.words.len()+63)/64)
+	var count []uint8 // per term: its words in the language, up to 2
+	for l, an := range ix.ans {
+		if !langs(an) {
+			continue
+		}
+		if count == nil {
+			count = make([]uint8, ix.terms.len())
+		}
+		lo, hi := ix.wordsOf(l)
+		for _, t := range ix.wordTerm[lo:hi] {
+			count[t] = min(count[t]+1, 2)
+		}
+		for w := lo; w < hi; w++ {
+			if count[ix.wordTerm[w]] == 1 {
+				single[w/64] |= 1 << (w % 64)
+			}
+		}
+		for _, t := range ix.wordTerm[lo:hi] {
+			count[t] = 0
+		}
+	}
+	return single
 }

@@ -78,6 +78,7 @@ func (p BM25) TF(tf, dl, avgdl float64) float64 {
 // skips what cannot reach the top k. Build it once; it is then safe for
 // concurrent searches.
 type Index struct {
+	strategy Strategy    // how searches run (Auto but in tests and benchmarks)
 	ans      []*Analyzer // one per language, the first the default
 	textLang []uint8     // per text: its analyzer in ans; nil when there is one
 	params   BM25
@@ -702,6 +703,16 @@ func (ix *Index) WordTerm(l int, word string) string {
 // TermID returns the number of an indexed term, -1 for a term no
 // document holds.
 func (ix *Index) TermID(term string) int { return ix.terms.find(term) }
+
+// IDFOf returns the IDF of the term numbered id (TermID's), that of a term
+// no text holds for -1: IDF's for the term's DF.
+func (ix *Index) IDFOf(id int32) float64 {
+	df := 0
+	if id >= 0 {
+		df = int(ix.df[id])
+	}
+	return IDF(df, ix.n)
+}
 
 // Term returns the term numbered id (TermID's, DocTerms').
 func (ix *Index) Term(id int) string { return ix.terms.at(id) }

@@ -79,14 +79,12 @@ func query(an *index.Analyzer, s string) []index.QueryTerm {
 // term at a time, is exactly the top k of scoring every document, on random
 // texts and questions, for every BM25 variant and many k.
 func TestSearchMatchesBruteForce(t *testing.T) {
-	for _, taat := range []bool{false, true} {
-		restore := index.ForceStrategy(taat)
-		t.Run(map[bool]string{false: "maxscore", true: "taat"}[taat], testSearchMatchesBruteForce)
-		restore()
+	for name, strategy := range map[string]index.Strategy{"maxscore": index.MaxScore, "taat": index.TermAtATime} {
+		t.Run(name, func(t *testing.T) { testSearchMatchesBruteForce(t, strategy) })
 	}
 }
 
-func testSearchMatchesBruteForce(t *testing.T) {
+func testSearchMatchesBruteForce(t *testing.T, strategy index.Strategy) {
 	rng := rand.New(rand.NewSource(1))
 	vocab := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega")
 	for _, size := range []int{50, 600, 5000} {
@@ -108,6 +106,7 @@ func testSearchMatchesBruteForce(t *testing.T) {
 			{K1: 1.5, B: 0.3, Variant: index.VariantL, Delta: 0.5},
 		} {
 			ix := index.Build(len(docs), func(i int) string { return docs[i] }, an, params)
+			ix.SetStrategy(strategy)
 			for trial := 0; trial < 150; trial++ {
 				var q []index.QueryTerm
 				for j := 0; j < 1+rng.Intn(6); j++ {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 )
 
@@ -143,12 +144,16 @@ type searchState struct {
 	parts   []float32
 	heap    hitHeap32
 	acc     []float32 // term-at-a-time scores, kept zeroed
+	masks   []uint64  // term-at-a-time query terms held, kept zeroed
 	touched []uint32
 }
 
+// hit32 is a hit as a search keeps it, with mask, when the search reports
+// them, the query terms the document holds (bit i for q[i]).
 type hit32 struct {
 	doc   uint32
 	score float32
+	mask  uint64
 }
 
 // Search returns the k best documents for the query, best first; ties go to
@@ -161,13 +166,28 @@ func (ix *Index) Search(q []QueryTerm, k int) []Hit {
 
 // SearchInto is Search appending to dst, to avoid allocating.
 func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
+	dst, _ = ix.searchHits(dst, nil, q, nil, k, false)
+	return dst
+}
+
+// searchHits is SearchInto that, with withMasks, also appends to masks,
+// for each hit, the query terms it holds: bit i stands for q[i]. Masks
+// need len(q) <= MaxMaskTerms; with more, none are appended. ids, when not
+// nil, are q's terms by number (termIDs), not to look them up again.
+func (ix *Index) searchHits(dst []Hit, masks []uint64, q []QueryTerm, ids []termID, k int, withMasks bool) ([]Hit, []uint64) {
+	withMasks = withMasks && len(q) <= MaxMaskTerms
 	if k <= 0 || ix.n == 0 {
-		return dst
+		return dst, masks
 	}
 	st := ix.getState(len(q))
 	defer ix.pool.Put(st)
 	for qi, qt := range q {
-		t := ix.terms.find(qt.Term)
+		var t int
+		if ids != nil {
+			t = int(ids[qi].id)
+		} else {
+			t = ix.terms.find(qt.Term)
+		}
 		if t < 0 || qt.Weight <= 0 {
 			continue
 		}
@@ -177,15 +197,19 @@ func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
 		c.qi = qi
 	}
 	if len(st.cursors) == 0 {
-		return dst
+		return dst, masks
 	}
 	total := 0
 	for i := range st.cursors {
 		total += st.cursors[i].left + st.cursors[i].n
 	}
-	if ix.n <= taatMaxDocs && total <= taatMaxPostings {
-		ix.taat(st, k)
-		return st.heap.appendSorted(dst)
+	if ix.strategy == TermAtATime || ix.strategy == Auto && ix.n <= taatMaxDocs && total <= taatMaxPostings {
+		if withMasks {
+			ix.taatMasks(st, k)
+		} else {
+			ix.taat(st, k)
+		}
+		return st.heap.appendSorted(dst, masks, withMasks)
 	}
 	for i := range st.cursors {
 		st.order = append(st.order, &st.cursors[i])
@@ -206,7 +230,7 @@ func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
 		st.parts = append(st.parts, 0)
 	}
 	ix.maxScore(st, k)
-	return st.heap.appendSorted(dst)
+	return st.heap.appendSorted(dst, masks, withMasks)
 }
 
 // maxScore runs the MaxScore algorithm (Turtle and Flood, 1995): the terms
@@ -225,26 +249,27 @@ func (ix *Index) maxScore(st *searchState, k int) {
 			c.scoreBlock()
 		}
 	}
-	for {
-		// The next document: the least current one among essential terms.
-		d := uint32(done)
-		for _, c := range order[essential:] {
-			d = min(d, c.doc)
-		}
-		if d == done {
-			return
-		}
-		for i := range parts {
-			parts[i] = 0
-		}
+	// With at most 64 terms, the mask of a document's terms tells which
+	// parts to add and clear; with more, every part is.
+	byMask := len(parts) <= MaxMaskTerms
+	// The next document: the least current one among essential terms.
+	d := uint32(done)
+	for _, c := range order {
+		d = min(d, c.doc)
+	}
+	for d != done {
 		var partial float32
+		var mask uint64 // bit qi for q[qi] held (qi < 64 when byMask)
+		next := uint32(done)
 		for _, c := range order[essential:] {
 			if c.doc == d {
 				s := c.score()
 				parts[c.qi] = s
 				partial += s
+				mask |= 1 << (c.qi & 63)
 				c.next()
 			}
+			next = min(next, c.doc)
 		}
 		skip := false
 		for i := essential - 1; i >= 0; i-- {
@@ -258,35 +283,74 @@ func (ix *Index) maxScore(st *searchState, k int) {
 				s := c.score()
 				parts[c.qi] = s
 				partial += s
+				mask |= 1 << (c.qi & 63)
 			}
 		}
+		// The exact score sums the parts in query order, as every other
+		// way of scoring does (adding the zeros of terms the document
+		// lacks changes no sum); the parts are cleared for the next.
+		var score float32
+		if byMask {
+			for m := mask; m != 0; m &= m - 1 {
+				qi := bits.TrailingZeros64(m)
+				score += parts[qi]
+				parts[qi] = 0
+			}
+		} else {
+			for i, p := range parts {
+				score += p
+				parts[i] = 0
+			}
+		}
+		cur := d
+		d = next
 		if skip {
 			continue
 		}
-		// The exact score sums the parts in query order, as every other
-		// way of scoring does.
-		var score float32
-		for _, p := range parts {
-			score += p
-		}
 		if len(*h) < k {
-			h.push(hit32{d, score})
+			h.push(hit32{cur, score, mask})
 		} else if score > theta {
 			// Documents come in increasing order, so a tie with the k-th
 			// best loses: it has the higher number.
-			h.replaceRoot(hit32{d, score})
+			h.replaceRoot(hit32{cur, score, mask})
 		} else {
 			continue
 		}
 		if len(*h) == k {
 			theta = (*h)[0].score
+			was := essential
 			for essential < len(order) && st.ubSum[essential] < theta {
 				order[essential].eager = false // from its next block on
 				essential++
 			}
+			if essential != was {
+				d = done
+				for _, c := range order[essential:] {
+					d = min(d, c.doc)
+				}
+			}
 		}
 	}
 }
+
+// Strategy is how an index runs its searches; all give the same hits.
+type Strategy uint8
+
+const (
+	// Auto scores term at a time for small collections and short lists,
+	// and otherwise document at a time with MaxScore.
+	Auto Strategy = iota
+	// TermAtATime scores every posting of the query's terms into an array.
+	TermAtATime
+	// MaxScore scores document at a time, skipping documents and blocks
+	// that cannot reach the top k.
+	MaxScore
+)
+
+// SetStrategy makes the index search as s says, for tests and
+// benchmarks that compare the ways; the default is Auto. It must not be
+// called while the index is searched.
+func (ix *Index) SetStrategy(s Strategy) { ix.strategy = s }
 
 // Below these sizes, scoring every posting into an array (term at a time)
 // beats skipping (document at a time): small collections, short lists.
@@ -331,7 +395,7 @@ func (ix *Index) taat(st *searchState, k int) {
 	}
 	h := &st.heap
 	for _, d := range touched {
-		x := hit32{d, acc[d]}
+		x := hit32{d, acc[d], 0}
 		acc[d] = 0
 		if len(*h) < k {
 			h.push(x)
@@ -366,7 +430,7 @@ func (ix *Index) searchExhaustive(q []QueryTerm, k int) []Hit {
 		for _, p := range parts {
 			s += p
 		}
-		all = append(all, hit32{d, s})
+		all = append(all, hit32{d, s, 0})
 	}
 	sort.Slice(all, func(i, j int) bool { return better32(all[i], all[j]) })
 	var out []Hit
@@ -450,19 +514,26 @@ func (h hitHeap32) down(i int) {
 	}
 }
 
-// appendSorted appends the hits, best first, emptying the heap.
-func (h *hitHeap32) appendSorted(dst []Hit) []Hit {
+// appendSorted appends the hits, best first, emptying the heap; with
+// withMasks, it appends their masks to masks in the same order.
+func (h *hitHeap32) appendSorted(dst []Hit, masks []uint64, withMasks bool) ([]Hit, []uint64) {
 	a := *h
-	start := len(dst)
+	start, mstart := len(dst), len(masks)
 	for range a {
 		dst = append(dst, Hit{})
+		if withMasks {
+			masks = append(masks, 0)
+		}
 	}
 	for n := len(a); n > 0; n-- {
 		dst[start+n-1] = Hit{Doc: int(a[0].doc), Score: float64(a[0].score)}
+		if withMasks {
+			masks[mstart+n-1] = a[0].mask
+		}
 		a[0] = a[n-1]
 		a = a[:n-1]
 		a.down(0)
 	}
 	*h = a
-	return dst
+	return dst, masks
 }

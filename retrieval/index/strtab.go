@@ -2,7 +2,6 @@ package index
 
 import (
 	"math/bits"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -42,10 +41,20 @@ func (t *strtab) at(i int) string { return t.blob[t.off[i]:t.off[i+1]] }
 
 // find returns the index of s, or -1.
 func (t *strtab) find(s string) int {
+	// sort.Search's binary search, without its closure: every question
+	// looks up its words and terms here.
 	n := t.len()
-	i := sort.Search(n, func(i int) bool { return t.at(i) >= s })
-	if i < n && t.at(i) == s {
-		return i
+	lo, hi := 0, n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if t.blob[t.off[m]:t.off[m+1]] < s {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < n && t.at(lo) == s {
+		return lo
 	}
 	return -1
 }

@@ -1,0 +1,84 @@
+package index
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestSearchHitsMasks checks that each hit's mask holds exactly the
+// query's terms (by place) that the document holds, by either strategy,
+// and that the hits are Search's; a query of more terms than a mask holds
+// gets no masks.
+func TestSearchHitsMasks(t *testing.T) {
+	ix := corpusIndex(t, testCorpus(t))
+	rng := rand.New(rand.NewPCG(5, 6))
+	var queries [][]QueryTerm
+	for range 200 {
+		var q []QueryTerm
+		for range 1 + rng.IntN(9) {
+			ids, _, _ := ix.docTerms(rng.IntN(ix.n))
+			if len(ids) == 0 {
+				continue
+			}
+			// Now and then the same term twice, or a term the index lacks.
+			term := ix.terms.at(int(ids[rng.IntN(len(ids))]))
+			switch rng.IntN(8) {
+			case 0:
+				term = "zzqx"
+			case 1:
+				if len(q) > 0 {
+					term = q[0].Term
+				}
+			}
+			q = append(q, QueryTerm{Term: term, Weight: 0.5 + rng.Float64()})
+		}
+		queries = append(queries, q)
+	}
+	for _, taat := range []bool{true, false} {
+		ix.SetStrategy(map[bool]Strategy{true: TermAtATime, false: MaxScore}[taat])
+		for _, q := range queries {
+			for _, k := range []int{1, 10, 100} {
+				want := ix.Search(q, k)
+				hits, masks := ix.searchHits(nil, nil, q, nil, k, true)
+				if !slices.Equal(hits, want) {
+					t.Fatalf("taat %v, %v, k %d: hits %v, want %v", taat, q, k, hits, want)
+				}
+				if len(masks) != len(hits) {
+					t.Fatalf("taat %v, %v: %d masks for %d hits", taat, q, len(masks), len(hits))
+				}
+				for i, h := range hits {
+					var m uint64
+					for p, qt := range q {
+						if ix.TF(qt.Term, h.Doc) > 0 {
+							m |= 1 << p
+						}
+					}
+					if masks[i] != m {
+						t.Fatalf("taat %v, %v: doc %d mask %b, want %b", taat, q, h.Doc, masks[i], m)
+					}
+				}
+			}
+		}
+		// Queries longer than a mask: the same hits as scoring every
+		// document (the search adds and clears every part, not a mask's).
+		for trial := range 20 {
+			var q []QueryTerm
+			for _, qq := range queries[trial*5 : trial*5+20] {
+				q = append(q, qq...)
+			}
+			if len(q) <= MaxMaskTerms {
+				q = append(q, slices.Repeat(q, MaxMaskTerms/len(q)+1)...)
+			}
+			for _, k := range []int{1, 10, 100} {
+				if got, want := ix.Search(q, k), ix.searchExhaustive(q, k); !slices.Equal(got, want) {
+					t.Fatalf("taat %v, %d terms, k %d: hits %v, want %v", taat, len(q), k, got, want)
+				}
+			}
+		}
+		long := slices.Repeat(queries[0][:1], MaxMaskTerms+1)
+		if hits, masks := ix.searchHits(nil, nil, long, nil, 10, true); len(hits) == 0 || masks != nil {
+			t.Errorf("taat %v: a query of %d terms gives %d hits and masks %v, want hits and no masks", taat, len(long), len(hits), masks)
+		}
+	}
+}

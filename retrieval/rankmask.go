@@ -1,0 +1,252 @@
+package retrieval
+
+import (
+	"cmp"
+	"lectern/retrieval/index"
+	"math/bits"
+	"slices"
+	"sync"
+)
+
+// Rescoring from the search's masks. A search reports, with each hit, the
+// places in the query as searched (Query.BM25) of the terms the document
+// holds; a candidate's coverage is then read from its mask, by the places
+// of each question term's own terms (Found and Also) and of its synonyms,
+// without matching the candidate's terms in the forward index. A question
+// word's exact form is looked up among the candidate's words only when
+// the candidate holds the term the word is indexed as.
+
+// exactWord is a word of a question term, in the question's form, that
+// earns the exact-form bonus: its number in the index, the term's place
+// in Query.Terms, and gate, the places in the query as searched of the
+// term the word is indexed as (0 when unknown: the word is always looked
+// up).
+type exactWord struct {
+	id   uint32
+	k    int
+	gate uint64
+}
+
+// searchMasks is search also returning bq's terms by number and, when it
+// can, each hit's mask: the places in bq of the terms the document holds.
+// It returns no masks (nil) when bq is expanded (Expand) or too long for
+// a mask.
+func (s *Searcher) searchMasks(sc *rankScratch, bq []index.QueryTerm, n int) ([]index.QueryTerm, index.TermIDs, []index.Hit, []uint64) {
+	if s.opts.Expand != nil && s.opts.ExpandDepth > 0 {
+		bq, hits := s.search(bq, n)
+		return bq, s.ix.TermIDs(bq), hits, nil
+	}
+	ids := s.ix.TermIDs(bq)
+	sc.hits, sc.masks = s.ix.SearchMasks(sc.hits[:0], sc.masks[:0], bq, ids, max(n, s.opts.Depth))
+	if len(sc.masks) != len(sc.hits) {
+		return bq, ids, sc.hits, nil // a query too long for masks
+	}
+	return bq, ids, sc.hits, sc.masks
+}
+
+// placesOf sets r.placeFound and r.placeSyn, the places in bq of each of
+// q's terms' own terms and synonyms, as Query.BM25 lays them out, and
+// r.masked, whether a hit's mask tells every term of bq the index holds:
+// bq is q.BM25() (and not an expansion of it), it fits in a mask, and
+// each of its terms the index holds was searched (of a weight above 0).
+// ids are bq's terms by number.
+func (r *rescorer) placesOf(q Query, bq []index.QueryTerm, ids index.TermIDs, masks bool) {
+	r.placeFound, r.placeSyn = make([]uint64, len(q.Terms)), make([]uint64, len(q.Terms))
+	r.masked = masks && len(bq) <= index.MaxMaskTerms
+	p := 0
+	place := func(term string) uint64 {
+		if p >= len(bq) || bq[p].Term != term {
+			r.masked = false
+			return 0
+		}
+		p++
+		return 1 << ((p - 1) & 63)
+	}
+	for k, t := range q.Terms {
+		if t.Found == "" {
+			continue
+		}
+		r.placeFound[k] |= place(t.Found)
+		for _, a := range t.Also {
+			r.placeFound[k] |= place(a)
+		}
+	}
+	for k, t := range q.Terms {
+		for _, syn := range t.Synonyms {
+			r.placeSyn[k] |= place(syn)
+		}
+	}
+	if p != len(bq) {
+		r.masked = false
+	}
+	for i, qt := range bq {
+		if ids.ID(i) >= 0 && qt.Weight <= 0 {
+			r.masked = false
+		}
+	}
+}
+
+// exactWordsOf returns the words, in text language l, of each of q's terms
+// that may earn the exact-form bonus, in the forms the question has them,
+// with their gates (see exactWord), and whether every word has a gate. A
+// word is gated only in an English text, where each word is indexed as
+// its stem alone (its folded form is the form stemmed), so that a text
+// holding the word holds its term (index.Index.Word).
+func (r *rescorer) exactWordsOf(s *Searcher, q *Query, l int) ([]exactWord, bool) {
+	if r.exactWords[l] != nil {
+		return r.exactWords[l], r.gated[l]
+	}
+	out := []exactWord{}
+	gated := r.masked && s.ix.Analyzers()[l].English()
+	for k, t := range q.Terms {
+		if t.Found == "" || t.Fuzzy != 1 {
+			continue
+		}
+		for _, w := range s.ix.WordIDs(l, t.words) {
+			var gate uint64
+			if r.masked && s.ix.Analyzers()[l].English() {
+				_, term := s.ix.Word(w)
+				for p := range r.ids {
+					if r.ids.ID(p) == term {
+						gate |= 1 << (p & 63)
+					}
+				}
+			}
+			gated = gated && gate != 0
+			out = append(out, exactWord{id: w, k: k, gate: gate})
+		}
+	}
+	r.exactWords[l], r.gated[l] = out, gated
+	return out, gated
+}
+
+// exactIn returns in r.exact the question terms whose words in the
+// question's forms candidate d holds, d holding the terms of mask (when
+// the rescorer is masked).
+func (r *rescorer) exactIn(s *Searcher, q *Query, d int, mask uint64) bitset {
+	l := s.ix.LanguageOf(d)
+	ws, gated := r.exactWordsOf(s, q, l)
+	if !gated {
+		_, words := s.ix.DocTerms(d)
+		exact, _ := r.wordsOf(s, *q, d).match(words, r.exact, nil)
+		return exact
+	}
+	clear(r.exact)
+	var words []uint32
+	read := false
+	single := s.singleForms()
+	for _, w := range ws {
+		if mask&w.gate == 0 || r.exact.has(w.k) {
+			continue
+		}
+		if single[w.id/64]&(1<<(w.id%64)) != 0 {
+			// The candidate holds the word's term, which no other word of
+			// its language is indexed as.
+			r.exact.set(w.k)
+			continue
+		}
+		if !read {
+			_, words = s.ix.DocTerms(d)
+			read = true
+		}
+		if _, ok := slices.BinarySearch(words, w.id); ok {
+			r.exact.set(w.k)
+		}
+	}
+	return r.exact
+}
+
+// singleForms returns, for the index's English words, a bit per word set
+// when it is the only word of its language indexed as its term: a text of
+// that language holding the term holds the word. It is made at its first
+// use (or by Prepare).
+func (s *Searcher) singleForms() []uint64 {
+	s.forms.once.Do(func() {
+		s.forms.single = s.ix.SingleForms(func(an *index.Analyzer) bool { return an.English() })
+	})
+	return s.forms.single
+}
+
+// formsCache holds Searcher.singleForms.
+type formsCache struct {
+	once   sync.Once
+	single []uint64
+}
+
+// candKey is a candidate's place in the order of candidates.
+type candKey struct {
+	score float64
+	doc   int
+	i     int
+}
+
+// rankScratch is Rank's scratch space, pooled.
+type rankScratch struct {
+	hits    []index.Hit
+	masks   []uint64
+	cands   []Candidate
+	matched []uint64 // per candidate, a bitset of the question terms it holds
+}
+
+// bestCandidates returns the n best of cands, best first (higher score,
+// then lower document number), in a new slice, each with the words of the
+// question terms it holds by matched (words uint64s per candidate).
+func bestCandidates(q Query, cands []Candidate, matched []uint64, words, n int) []Candidate {
+	var buf [128]candKey
+	keys := buf[:0]
+	if len(cands) > len(buf) {
+		keys = make([]candKey, 0, len(cands))
+	}
+	for i, c := range cands {
+		keys = append(keys, candKey{c.Score, c.Doc, i})
+	}
+	slices.SortFunc(keys, func(a, b candKey) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return cmp.Compare(a.doc, b.doc)
+	})
+	out := make([]Candidate, min(n, len(cands)))
+	total := 0
+	for j := range out {
+		for _, m := range matched[keys[j].i*words : (keys[j].i+1)*words] {
+			total += bits.OnesCount64(m)
+		}
+	}
+	all := make([]string, 0, total)
+	for j := range out {
+		i := keys[j].i
+		out[j] = cands[i]
+		start := len(all)
+		for w, m := range matched[i*words : (i+1)*words] {
+			for ; m != 0; m &= m - 1 {
+				all = append(all, q.Terms[w*64+bits.TrailingZeros64(m)].Word)
+			}
+		}
+		if len(all) > start {
+			out[j].Matched = all[start:len(all):len(all)]
+		}
+	}
+	return out
+}
+
+// exactBonus is a question term's exact-form bonus, when it may earn one.
+type exactBonus struct {
+	ok    bool
+	bonus float64
+}
+
+// weights sets r.foundW, r.synW and r.exactW for q: the products Rank
+// adds up for each candidate, made once.
+func (r *rescorer) weights(s *Searcher, q Query) {
+	r.foundW, r.synW, r.exactW = make([]float64, len(q.Terms)), make([]float64, len(q.Terms)), make([]exactBonus, len(q.Terms))
+	for k := range q.Terms {
+		t := &q.Terms[k]
+		r.foundW[k] = t.Weight * t.Fuzzy
+		r.synW[k] = t.Weight * q.synonyms
+		r.exactW[k] = exactBonus{ok: t.Found != "" && t.Fuzzy == 1, bonus: s.opts.Exact * t.Weight}
+	}
+}
