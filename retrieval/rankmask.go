@@ -33,9 +33,9 @@ type exactWord struct {
 func (s *Searcher) searchMasks(sc *rankScratch, bq []QueryTerm, n int) ([]QueryTerm, []termID, []Hit, []uint64) {
 	if s.opts.Expand != nil && s.opts.ExpandDepth > 0 {
 		bq, hits := s.search(bq, n)
-		return bq, s.ix.termIDs(bq), hits, nil
+		return bq, s.termIDs(bq), hits, nil
 	}
-	ids := s.ix.termIDs(bq)
+	ids := s.termIDs(bq)
 	sc.hits, sc.masks = s.ix.searchHits(sc.hits[:0], sc.masks[:0], bq, ids, max(n, s.opts.Depth), true)
 	if len(sc.masks) != len(sc.hits) {
 		return bq, ids, sc.hits, nil // a query too long for masks

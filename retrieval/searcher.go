@@ -71,6 +71,7 @@ type Searcher struct {
 	semicolons semicolonBits // which texts hold semicolons, for clausesOf
 	forms      formsCache    // the index's English words of a single form, for the exact-form bonus
 	scratch    sync.Pool     // *rankScratch
+	finder     termFinder    // finds the index's terms
 	// indexShare is coverageShare of the index's average text: 0 for an
 	// index of passages, which coverage and clauses do not judge.
 	indexShare float64
@@ -101,8 +102,9 @@ func (s *Searcher) coord(n int) float64 {
 // tens of milliseconds to unpack), the filler words of the index's
 // languages, with Fuzzy, the vocabulary indexes of fuzzy matching (tens
 // of milliseconds on a million sentences), and, with Exact, which English
-// words are their term's only form (see singleForms). Calling it again,
-// or while questions are answered, is safe and does nothing more.
+// words are their term's only form (see singleForms), and the table that
+// finds the index's terms (see termFinder). Calling it again, or while
+// questions are answered, is safe and does nothing more.
 func (s *Searcher) Prepare() {
 	english := false
 	for _, an := range s.ix.ans {
@@ -121,6 +123,7 @@ func (s *Searcher) Prepare() {
 	if s.opts.Exact > 0 {
 		s.singleForms()
 	}
+	s.termID("") // the table that finds terms
 }
 
 // Query is an analyzed question.
@@ -171,7 +174,7 @@ func (s *Searcher) Parse(question string) Query {
 	words := s.analyzeQuestion(question, ls)
 	terms := make([]SearchTerm, 0, len(words))
 	var seen map[string]int // for a long question; a short one is searched
-	dfs := newDFCache(s.ix) // each term's DF, looked up once
+	dfs := newDFCache(s.df) // each term's DF, looked up once
 	df := dfs.df
 	idf := func(term string) float64 { return IDF(df(term), s.ix.n) }
 	for _, toks := range words {
@@ -353,7 +356,7 @@ func (s *Searcher) synonyms(an *Analyzer, tok Token) []string {
 	for _, lemma := range lemmas(tok.Word) {
 		for _, w := range lexicon.Synonyms(lemma) {
 			for _, t := range an.Terms(w) {
-				if t != tok.Term && s.ix.DF(t) > 0 && !slices.Contains(out, t) {
+				if t != tok.Term && s.df(t) > 0 && !slices.Contains(out, t) {
 					out = append(out, t)
 				}
 			}
@@ -637,7 +640,7 @@ func (s *Searcher) rescorer(q Query, bq []QueryTerm, ids []termID, masks bool) *
 			return int(ids[p-1].id)
 		}
 		p = len(bq) // out of step: look every term up
-		return s.ix.terms.find(term)
+		return s.termID(term)
 	}
 	r.terms.init(len(q.Terms))
 	for k, t := range q.Terms {
