@@ -1,7 +1,5 @@
 package retrieval
 
-import "lectern/retrieval/index"
-
 // shortQuestion is how many distinct terms Parse looks through one by one
 // before it keeps them in a map.
 const shortQuestion = 16
@@ -27,14 +25,14 @@ func termIndex(terms []SearchTerm, seen map[string]int, term string) int {
 // in the index once: in a short list, then, past shortQuestion*2 terms, in
 // a map.
 type dfCache struct {
-	ix    *index.Index
+	find  func(term string) int // the DF of a term in the index
 	terms []string
 	dfs   []int
 	m     map[string]int
 }
 
-func newDFCache(ix *index.Index) *dfCache {
-	return &dfCache{ix: ix, terms: make([]string, 0, 8), dfs: make([]int, 0, 8)}
+func newDFCache(find func(term string) int) *dfCache {
+	return &dfCache{find: find, terms: make([]string, 0, 8), dfs: make([]int, 0, 8)}
 }
 
 // df returns term's DF.
@@ -42,7 +40,7 @@ func (c *dfCache) df(term string) int {
 	if c.m != nil {
 		n, ok := c.m[term]
 		if !ok {
-			n = c.ix.DF(term)
+			n = c.find(term)
 			c.m[term] = n
 		}
 		return n
@@ -52,7 +50,7 @@ func (c *dfCache) df(term string) int {
 			return c.dfs[i]
 		}
 	}
-	n := c.ix.DF(term)
+	n := c.find(term)
 	if len(c.terms) == 2*shortQuestion {
 		c.m = make(map[string]int, 4*shortQuestion)
 		for i, t := range c.terms {

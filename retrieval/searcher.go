@@ -102,8 +102,9 @@ func (s *Searcher) coord(n int) float64 {
 // tens of milliseconds to unpack), the filler words of the index's
 // languages, with Fuzzy, the vocabulary indexes of fuzzy matching (tens
 // of milliseconds on a million sentences), and, with Exact, which English
-// words are their term's only form (see singleForms). Calling it again,
-// or while questions are answered, is safe and does nothing more.
+// words are their term's only form (see singleForms), and the table that
+// finds the index's terms (see termFinder). Calling it again, or while
+// questions are answered, is safe and does nothing more.
 func (s *Searcher) Prepare() {
 	english := false
 	for _, an := range s.ix.Analyzers() {
@@ -122,6 +123,7 @@ func (s *Searcher) Prepare() {
 	if s.opts.Exact > 0 {
 		s.singleForms()
 	}
+	s.ix.TermID("") // the table that finds terms
 }
 
 // Query is an analyzed question.
@@ -171,8 +173,8 @@ func (s *Searcher) Parse(question string) Query {
 	}
 	words := s.analyzeQuestion(question, ls)
 	terms := make([]SearchTerm, 0, len(words))
-	var seen map[string]int // for a long question; a short one is searched
-	dfs := newDFCache(s.ix) // each term's DF, looked up once
+	var seen map[string]int    // for a long question; a short one is searched
+	dfs := newDFCache(s.ix.DF) // each term's DF, looked up once
 	df := dfs.df
 	idf := func(term string) float64 { return index.IDF(df(term), s.ix.Len()) }
 	for _, toks := range words {

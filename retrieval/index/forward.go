@@ -320,7 +320,7 @@ func (ix *Index) TermIDs(q []QueryTerm) TermIDs { return ix.termIDs(q) }
 func (ix *Index) termIDs(q []QueryTerm) []termID {
 	out := make([]termID, len(q))
 	for i, qt := range q {
-		out[i] = termID{id: int32(ix.terms.find(qt.Term)), weight: qt.Weight}
+		out[i] = termID{id: int32(ix.TermID(qt.Term)), weight: qt.Weight}
 	}
 	return out
 }

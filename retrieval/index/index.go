@@ -79,6 +79,7 @@ func (p BM25) TF(tf, dl, avgdl float64) float64 {
 // concurrent searches.
 type Index struct {
 	strategy Strategy    // how searches run (Auto but in tests and benchmarks)
+	finder   termFinder  // TermID's table, made at its first use
 	ans      []*Analyzer // one per language, the first the default
 	textLang []uint8     // per text: its analyzer in ans; nil when there is one
 	params   BM25
@@ -702,7 +703,7 @@ func (ix *Index) WordTerm(l int, word string) string {
 
 // TermID returns the number of an indexed term, -1 for a term no
 // document holds.
-func (ix *Index) TermID(term string) int { return ix.terms.find(term) }
+func (ix *Index) TermID(term string) int { return ix.finder.find(&ix.terms, term) }
 
 // IDFOf returns the IDF of the term numbered id (TermID's), that of a term
 // no text holds for -1: IDF's for the term's DF.
@@ -752,7 +753,7 @@ func (ix *Index) NumPostings() int {
 
 // DF returns the number of documents holding term, 0 if none.
 func (ix *Index) DF(term string) int {
-	t := ix.terms.find(term)
+	t := ix.TermID(term)
 	if t < 0 {
 		return 0
 	}
