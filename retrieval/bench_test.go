@@ -66,14 +66,7 @@ func BenchmarkPlainSciFact(b *testing.B) {
 // rescored, each with the best score of its neighbours.
 func BenchmarkRankSciFactSentences(b *testing.B) {
 	d := testcorpus.SciFactOrSkip(b)
-	var texts []string
-	var doc []int
-	for i, t := range d.Docs {
-		for _, sp := range corpus.SplitSentences(t) {
-			texts = append(texts, t[sp.Start:sp.End])
-			doc = append(doc, i)
-		}
-	}
+	texts, doc := sciFactSentences(d)
 	text := func(i int) string { return texts[i] }
 	neighbours := func(u int) (int, int) {
 		prev, next := -1, -1
@@ -95,4 +88,32 @@ func BenchmarkRankSciFactSentences(b *testing.B) {
 		s.Rank(s.Parse(d.Queries[i%len(d.Queries)]), 100)
 		i++
 	}
+}
+
+// BenchmarkPlainSciFactSentences is plain BM25 over the same sentences, for
+// the ratio with BenchmarkRankSciFactSentences.
+func BenchmarkPlainSciFactSentences(b *testing.B) {
+	d := testcorpus.SciFactOrSkip(b)
+	texts, _ := sciFactSentences(d)
+	an := index.NewAnalyzer(index.AnalyzerOptions{})
+	ix := index.Build(len(texts), func(i int) string { return texts[i] }, an, index.DefaultBM25())
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		ix.Search(query(an, d.Queries[i%len(d.Queries)]), 100)
+		i++
+	}
+}
+
+// sciFactSentences splits SciFact's abstracts into sentences, with the
+// abstract of each.
+func sciFactSentences(d *testcorpus.SciFactData) (texts []string, doc []int) {
+	for i, t := range d.Docs {
+		for _, sp := range corpus.SplitSentences(t) {
+			texts = append(texts, t[sp.Start:sp.End])
+			doc = append(doc, i)
+		}
+	}
+	return texts, doc
 }

@@ -186,7 +186,7 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, q []QueryTerm, ids []term
 		if ids != nil {
 			t = int(ids[qi].id)
 		} else {
-			t = ix.terms.find(qt.Term)
+			t = ix.TermID(qt.Term)
 		}
 		if t < 0 || qt.Weight <= 0 {
 			continue
