@@ -327,6 +327,7 @@ type FileError struct {
 	Err    error
 }
 
+// Error names the file and what went wrong with it.
 func (e *FileError) Error() string { return fmt.Sprintf("%s: %v", e.Path, e.Err) }
 
 // Unwrap returns the underlying error.

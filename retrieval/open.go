@@ -63,6 +63,7 @@ type SaveError struct {
 	Err  error
 }
 
+// Error says which index file could not be saved, and why.
 func (e *SaveError) Error() string { return "save index " + e.Path + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying error.
