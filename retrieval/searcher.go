@@ -603,7 +603,7 @@ type rescorer struct {
 	bq        *index.DocScorer // the query as searched
 
 	// masked tells that candidates are matched by their search masks:
-	// placeFound and placeSyn are, per Query.Terms, the places in bq.q of
+	// placeFound and placeSyn are, per Query.Terms, the places in the query as searched of
 	// its own terms and of its synonyms (see placesOf).
 	masked               bool
 	placeFound, placeSyn []uint64

@@ -316,7 +316,7 @@ func (a *Analyzer) Stopped(key, word string) bool {
 	return a.stop[key] || a.stop[word]
 }
 
-// stem returns the term of a word as EachWord gives its key: its Snowball
+// Stem returns the term of a word as EachWord gives its key: its Snowball
 // stem, folded; numbers are kept.
 func (a *Analyzer) Stem(key string) string {
 	if a.stemmer == nil || len(key) <= 2 {

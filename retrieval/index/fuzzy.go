@@ -2,7 +2,7 @@ package index
 
 import "sync"
 
-// closest returns the indexed term for the word of analyzer l's texts
+// Closest returns the indexed term for the word of analyzer l's texts
 // nearest to a question word the text does not hold, by edit distance
 // (insertions, deletions, substitutions and swaps of neighbouring letters):
 // "burried" finds "buried", "rehabilitaton" finds "rehabilitation". One
