@@ -82,6 +82,13 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	for name, strategy := range map[string]index.Strategy{"maxscore": index.MaxScore, "taat": index.TermAtATime} {
 		t.Run(name, func(t *testing.T) { testSearchMatchesBruteForce(t, strategy) })
 	}
+	// Windows of a few documents, so that MaxScore goes window by window,
+	// skipping some whole, through collections of several blocks.
+	for _, w := range []uint32{1, 7, 64, 1000} {
+		restore := index.SetWindow(w)
+		t.Run(fmt.Sprintf("maxscore windows of %d", w), func(t *testing.T) { testSearchMatchesBruteForce(t, index.MaxScore) })
+		restore()
+	}
 }
 
 func testSearchMatchesBruteForce(t *testing.T, strategy index.Strategy) {

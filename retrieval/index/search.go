@@ -2,7 +2,6 @@ package index
 
 import (
 	"math"
-	"math/bits"
 	"sort"
 )
 
@@ -11,13 +10,14 @@ type cursor struct {
 	ix     *Index
 	qi     int     // the term's position in the query
 	w      float32 // query weight times IDF
-	ub     float32 // w times the term's largest tf part: its most a document can get
 	k1p1   float32 // K1 + 1
 	data   []byte
 	blocks []block
-	left   int // postings not yet decoded
-	bi     int // current block
-	n, i   int // postings in the current block, position in it
+	left   int     // postings not yet decoded
+	bi     int     // current block
+	sbi    int     // the block blockAt last found, at or after bi
+	wub    float32 // blockMaxScore's bound of the term in the current window
+	n, i   int     // postings in the current block, position in it
 	prev   uint32
 	doc    uint32 // the current document, done when past every list
 	docs   [blockSize]uint32
@@ -36,12 +36,11 @@ const done = math.MaxUint32
 func (ix *Index) openCursor(c *cursor, t int32, w float32) {
 	c.ix = ix
 	c.w = w * ix.idf[t]
-	c.ub = c.w * ix.termMax[t]
 	c.k1p1 = float32(ix.params.K1) + 1
 	c.data = ix.post[ix.postOff[t]:ix.postOff[t+1]]
 	c.blocks = ix.blocks[ix.blkOff[t]:ix.blkOff[t+1]]
 	c.left = int(ix.df[t])
-	c.bi, c.n, c.i, c.prev = -1, 0, 0, 0
+	c.bi, c.sbi, c.n, c.i, c.prev = -1, 0, 0, 0, 0
 	c.nextBlock()
 }
 
@@ -214,123 +213,14 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, q []QueryTerm, ids []term
 	for i := range st.cursors {
 		st.order = append(st.order, &st.cursors[i])
 	}
-	// Terms by their largest possible contribution, smallest first (an
-	// insertion sort: queries are short, and sort.Slice would allocate).
-	for i := 1; i < len(st.order); i++ {
-		for j := i; j > 0 && st.order[j].ub < st.order[j-1].ub; j-- {
-			st.order[j], st.order[j-1] = st.order[j-1], st.order[j]
-		}
-	}
-	var sum float32
-	for _, c := range st.order {
-		sum += c.ub
-		st.ubSum = append(st.ubSum, sum*(1+1e-5)) // room for rounding
+	for range st.order {
+		st.ubSum = append(st.ubSum, 0) // blockMaxScore's, window by window
 	}
 	for range q {
 		st.parts = append(st.parts, 0)
 	}
-	ix.maxScore(st, k)
+	ix.blockMaxScore(st, k)
 	return st.heap.appendSorted(dst, masks, withMasks)
-}
-
-// maxScore runs the MaxScore algorithm (Turtle and Flood, 1995): the terms
-// whose summed bounds cannot lift a document into the top k are
-// non-essential; only documents in an essential term's postings are scored,
-// and the non-essential terms are looked up for them only while the
-// document can still make it.
-func (ix *Index) maxScore(st *searchState, k int) {
-	order, parts := st.order, st.parts
-	h := &st.heap
-	theta := float32(-1) // the k-th best score once the heap is full
-	essential := 0       // order[:essential] are non-essential
-	for _, c := range order {
-		if c.doc != done {
-			c.eager = true
-			c.scoreBlock()
-		}
-	}
-	// With at most 64 terms, the mask of a document's terms tells which
-	// parts to add and clear; with more, every part is.
-	byMask := len(parts) <= MaxMaskTerms
-	// The next document: the least current one among essential terms.
-	d := uint32(done)
-	for _, c := range order {
-		d = min(d, c.doc)
-	}
-	for d != done {
-		var partial float32
-		var mask uint64 // bit qi for q[qi] held (qi < 64 when byMask)
-		next := uint32(done)
-		for _, c := range order[essential:] {
-			if c.doc == d {
-				s := c.score()
-				parts[c.qi] = s
-				partial += s
-				mask |= 1 << (c.qi & 63)
-				c.next()
-			}
-			next = min(next, c.doc)
-		}
-		skip := false
-		for i := essential - 1; i >= 0; i-- {
-			if len(*h) == k && partial+st.ubSum[i] < theta {
-				skip = true
-				break
-			}
-			c := order[i]
-			c.advance(d)
-			if c.doc == d {
-				s := c.score()
-				parts[c.qi] = s
-				partial += s
-				mask |= 1 << (c.qi & 63)
-			}
-		}
-		// The exact score sums the parts in query order, as every other
-		// way of scoring does (adding the zeros of terms the document
-		// lacks changes no sum); the parts are cleared for the next.
-		var score float32
-		if byMask {
-			for m := mask; m != 0; m &= m - 1 {
-				qi := bits.TrailingZeros64(m)
-				score += parts[qi]
-				parts[qi] = 0
-			}
-		} else {
-			for i, p := range parts {
-				score += p
-				parts[i] = 0
-			}
-		}
-		cur := d
-		d = next
-		if skip {
-			continue
-		}
-		if len(*h) < k {
-			h.push(hit32{cur, score, mask})
-		} else if score > theta {
-			// Documents come in increasing order, so a tie with the k-th
-			// best loses: it has the higher number.
-			h.replaceRoot(hit32{cur, score, mask})
-		} else {
-			continue
-		}
-		if len(*h) == k {
-			theta = (*h)[0].score
-			was := essential
-			for essential < len(order) && st.ubSum[essential] < theta {
-				order[essential].eager = false // from its next block on
-				essential++
-			}
-			if essential != was {
-				d = done
-				for _, c := range order[essential:] {
-					d = min(d, c.doc)
-				}
-			}
-		}
-	}
 }
 
 // Strategy is how an index runs its searches; all give the same hits.
