@@ -13,9 +13,10 @@
 //
 // Search returns exactly the k best texts of BM25 scoring (Lucene's
 // variant by default; BM25+ and BM25L too), term at a time for small
-// collections and document at a time with MaxScore for large ones, and
-// Explain each term's part of a score. Closest finds the indexed word
-// nearest to a misspelt one through an index of the sorted vocabulary.
+// collections and document at a time with block-max MaxScore for large
+// ones, and Explain each term's part of a score. Closest finds the indexed
+// word nearest to a misspelt one through an index of the sorted
+// vocabulary.
 //
 // WriteSections and ReadSections store an index in, and check and read it
 // from, the sections of an index file (package binfile), where a loaded
