@@ -563,6 +563,7 @@ func (r *epubReader) chapters(b *epubBook) ([]Page, []string, error) {
 	read := 0
 	var missing []string
 	for _, ch := range chapters {
+		hook("check", "")
 		if err := r.ctx.Err(); err != nil {
 			return nil, nil, err
 		}

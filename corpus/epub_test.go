@@ -457,17 +457,36 @@ func bigEPUB(t testing.TB, n int) []byte {
 	return makeEPUB(t, entries)
 }
 
+// TestReadEPUBCancel cancels the reading of a book of 200 chapters well
+// into it: the reader must stop at its next look at the context (before
+// each chapter, and every few thousand tokens within one), with ctx's
+// error.
 func TestReadEPUBCancel(t *testing.T) {
 	data := bigEPUB(t, 200)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(20*time.Millisecond, cancel)
-	start := time.Now()
+	defer cancel()
+	checks, after, cancelled := 0, 0, false
+	corpus.SetTestHook(t, func(stage, _ string) {
+		switch {
+		case stage != "check":
+		case cancelled:
+			after++
+		default:
+			if checks++; checks == 50 {
+				cancelled = true
+				cancel()
+			}
+		}
+	})
 	_, err := corpus.ReadEPUB(ctx, "big.epub", "big.epub", data)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("ReadEPUB(cancelled) = %v; want context.Canceled", err)
 	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("ReadEPUB took %v to stop after its context was cancelled; want under a second", d)
+	if !cancelled {
+		t.Fatalf("reading looked at the context only %d times: the book is too small to test this", checks)
+	}
+	if after > 1 {
+		t.Errorf("reading looked at the context %d more times after it was cancelled; want at most once", after)
 	}
 }
 
