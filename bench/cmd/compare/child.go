@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -105,7 +104,7 @@ func runChild(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		Engine:        cfg.engine,
 		Docs:          texts.n,
 		Questions:     len(questions),
-		BaselineRSS:   procStatus("VmRSS"),
+		BaselineRSS:   workload.ProcStatus("VmRSS"),
 		Goroutines:    runtime.GOMAXPROCS(0),
 		Config:        conf,
 		ThroughputMin: cfg.minTime.Seconds(),
@@ -129,7 +128,7 @@ func runChild(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	}
 	runtime.GC()
 	debug.FreeOSMemory()
-	res.BuiltRSS = procStatus("VmRSS")
+	res.BuiltRSS = workload.ProcStatus("VmRSS")
 	logf("built in %.2fs; asking %d questions", res.BuildSeconds, len(questions))
 
 	// Warm up, keeping the answers.
@@ -187,7 +186,7 @@ func runChild(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if err := e.close(); err != nil {
 		return err
 	}
-	res.PeakRSS = procStatus("VmHWM")
+	res.PeakRSS = workload.ProcStatus("VmHWM")
 
 	// Not measured above, so after the peak is read: the size of lectern's
 	// saved index file for this corpus.
@@ -310,29 +309,4 @@ func readHits(path string) ([][]int, error) {
 		}
 		hits = append(hits, h)
 	}
-}
-
-// procStatus returns a size field of /proc/self/status ("VmRSS", "VmHWM")
-// in bytes, or 0 if it cannot be read.
-func procStatus(field string) int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(data)) {
-		name, value, ok := strings.Cut(line, ":")
-		if !ok || name != field {
-			continue
-		}
-		f := strings.Fields(value) // "123456 kB"
-		if len(f) != 2 || f[1] != "kB" {
-			return 0
-		}
-		kb, err := strconv.ParseInt(f[0], 10, 64)
-		if err != nil {
-			return 0
-		}
-		return kb << 10
-	}
-	return 0
 }

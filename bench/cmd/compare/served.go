@@ -75,8 +75,8 @@ func runServed(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	runtime.GC()
 	debug.FreeOSMemory()
-	res.LoadedRSS = procStatus("VmRSS")
-	res.LoadPeak = procStatus("VmHWM")
+	res.LoadedRSS = workload.ProcStatus("VmRSS")
+	res.LoadPeak = workload.ProcStatus("VmHWM")
 	a := answerEngine{e}
 	for _, q := range questions { // warm up
 		if _, err := a.search(q, topK); err != nil {
@@ -100,8 +100,8 @@ func runServed(ctx context.Context, cfg config, stdout io.Writer) error {
 	if res.QPSN, err = throughput(ctx, a, questions, res.Goroutines, cfg.minTime); err != nil {
 		return err
 	}
-	res.PeakRSS = procStatus("VmHWM")
-	res.EndFile, res.EndAnon = procStatus("RssFile"), procStatus("RssAnon")
+	res.PeakRSS = workload.ProcStatus("VmHWM")
+	res.EndFile, res.EndAnon = workload.ProcStatus("RssFile"), workload.ProcStatus("RssAnon")
 	return json.NewEncoder(stdout).Encode(res)
 }
 

@@ -25,7 +25,6 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -186,7 +185,7 @@ func measure(r string, took time.Duration, asked int) round {
 	metrics.Read(s)
 	out := round{
 		Round: r, Seconds: took.Seconds(),
-		RSS: procStatus("VmRSS"), RSSFile: procStatus("RssFile") + procStatus("RssShmem"), RSSAnon: procStatus("RssAnon"), HWM: procStatus("VmHWM"),
+		RSS: workload.ProcStatus("VmRSS"), RSSFile: workload.ProcStatus("RssFile") + workload.ProcStatus("RssShmem"), RSSAnon: workload.ProcStatus("RssAnon"), HWM: workload.ProcStatus("VmHWM"),
 		HeapLive: s[0].Value.Uint64(), HeapInUse: s[1].Value.Uint64(),
 		GoTotal: s[2].Value.Uint64() - s[3].Value.Uint64(), GCs: s[4].Value.Uint64(),
 		Goroutines: runtime.NumGoroutine(),
@@ -239,28 +238,3 @@ func (r *reporter) close() error {
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
 func dmib(b int64) float64 { return float64(b) / (1 << 20) }
-
-// procStatus returns a size field of /proc/self/status ("VmRSS", "RssFile")
-// in bytes, or 0 if it cannot be read (on systems without /proc).
-func procStatus(field string) int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(data)) {
-		name, value, ok := strings.Cut(line, ":")
-		if !ok || name != field {
-			continue
-		}
-		f := strings.Fields(value) // "123456 kB"
-		if len(f) != 2 || f[1] != "kB" {
-			return 0
-		}
-		kb, err := strconv.ParseInt(f[0], 10, 64)
-		if err != nil {
-			return 0
-		}
-		return kb << 10
-	}
-	return 0
-}
