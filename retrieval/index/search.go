@@ -203,11 +203,7 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, q []QueryTerm, ids []term
 		total += st.cursors[i].left + st.cursors[i].n
 	}
 	if ix.strategy == TermAtATime || ix.strategy == Auto && ix.n <= taatMaxDocs && total <= taatMaxPostings {
-		if withMasks {
-			ix.taatMasks(st, k)
-		} else {
-			ix.taat(st, k)
-		}
+		ix.taat(st, k, withMasks)
 		return st.heap.appendSorted(dst, masks, withMasks)
 	}
 	for i := range st.cursors {
@@ -252,16 +248,21 @@ var (
 
 // taat scores every posting of the query's terms, term after term, into an
 // array, then keeps the k best: the same sums in the same order as the
-// exhaustive scorer.
-func (ix *Index) taat(st *searchState, k int) {
+// exhaustive scorer. With withMasks it also keeps, per document, the query
+// terms it holds (bit qi for the cursor of q[qi]), for the hits' masks.
+func (ix *Index) taat(st *searchState, k int, withMasks bool) {
 	if len(st.acc) < ix.n {
 		st.acc = make([]float32, ix.n)
 	}
-	acc, touched := st.acc, st.touched[:0]
+	if withMasks && len(st.masks) < ix.n {
+		st.masks = make([]uint64, ix.n)
+	}
+	acc, masks, touched := st.acc, st.masks, st.touched[:0]
 	lucene := ix.params.Variant == VariantLucene
 	normA, normC, lens := ix.normA, ix.normC, ix.lens
 	for i := range st.cursors {
 		c := &st.cursors[i]
+		bit := uint64(1) << (c.qi & 63)
 		// The cursor has decoded its first block; walk the rest directly.
 		for c.doc != done {
 			w, k1p1 := c.w, c.k1p1
@@ -275,10 +276,13 @@ func (ix *Index) taat(st *searchState, k int) {
 				} else {
 					s = w * ix.tfPart(c.freqs[j], d)
 				}
-				if acc[d] == 0 {
+				if acc[d] == 0 { // every part is above 0
 					touched = append(touched, d)
 				}
 				acc[d] += s
+				if withMasks {
+					masks[d] |= bit
+				}
 			}
 			c.nextBlock()
 		}
@@ -287,6 +291,9 @@ func (ix *Index) taat(st *searchState, k int) {
 	for _, d := range touched {
 		x := hit32{d, acc[d], 0}
 		acc[d] = 0
+		if withMasks {
+			x.mask, masks[d] = masks[d], 0
+		}
 		if len(*h) < k {
 			h.push(x)
 		} else if better32(x, (*h)[0]) {
