@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"lectern/corpus"
@@ -296,30 +295,11 @@ func TestLoadParallelCancelled(t *testing.T) {
 	dir := t.TempDir()
 	text := bigText(24 << 20)
 	writeFiles(t, dir, map[string]string{"a.txt": text, "b.md": text, "c.txt": text})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx, check := cancelAtLook(t, 64) // well into parsing
 	const workers = 2
-	var checks, after atomic.Int64
-	var cancelled atomic.Bool
-	corpus.SetTestHook(t, func(stage, _ string) {
-		if stage != "check" {
-			return
-		}
-		if cancelled.Load() {
-			after.Add(1)
-		} else if checks.Add(1) == 64 { // well into parsing
-			cancelled.Store(true)
-			cancel()
-		}
-	})
 	_, err := loadWithin(t, ctx, dir, corpus.LoadOptions{Workers: workers})
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), dir) {
 		t.Fatalf("LoadContext cancelled while parsing = %v; want context.Canceled and the folder", err)
 	}
-	if !cancelled.Load() {
-		t.Fatalf("parsing looked at the context only %d times: the files are too small to test this", checks.Load())
-	}
-	if n := after.Load(); n > workers {
-		t.Errorf("parsing looked at the context %d more times after it was cancelled; want at most once per worker (%d)", n, workers)
-	}
+	check(workers) // at most once per worker
 }
