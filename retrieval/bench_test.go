@@ -68,16 +68,7 @@ func BenchmarkRankSciFactSentences(b *testing.B) {
 	d := testcorpus.SciFactOrSkip(b)
 	texts, doc := sciFactSentences(d)
 	text := func(i int) string { return texts[i] }
-	neighbours := func(u int) (int, int) {
-		prev, next := -1, -1
-		if u > 0 && doc[u-1] == doc[u] {
-			prev = u - 1
-		}
-		if u+1 < len(doc) && doc[u+1] == doc[u] {
-			next = u + 1
-		}
-		return prev, next
-	}
+	neighbours := testcorpus.Neighbours(doc)
 	ix := index.Build(len(texts), text, index.NewAnalyzer(index.AnalyzerOptions{}), index.DefaultBM25())
 	s := retrieval.NewSearcher(ix, text, retrieval.SearchOptions{Coord: 1, Exact: retrieval.DefaultExact, Fuzzy: true, Depth: 100,
 		Synonyms: retrieval.DefaultSynonyms, Context: retrieval.DefaultContext, Neighbours: neighbours})

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"lectern/corpus"
+	"lectern/internal/testcorpus"
 )
 
 // rankReference is Rank as it was before the forward index: it analyses
@@ -266,16 +267,7 @@ func TestRankMatchesReferenceSciFact(t *testing.T) {
 			group = append(group, i)
 		}
 	}
-	neighbours := func(u int) (int, int) {
-		prev, next := -1, -1
-		if u > 0 && group[u-1] == group[u] {
-			prev = u - 1
-		}
-		if u+1 < len(group) && group[u+1] == group[u] {
-			next = u + 1
-		}
-		return prev, next
-	}
+	neighbours := testcorpus.Neighbours(group)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, set := range []struct {
 		name       string

@@ -151,3 +151,19 @@ func read(path string, f func(map[string]string)) {
 		}
 	}
 }
+
+// Neighbours returns the neighbours function of texts grouped as group
+// says (group[i] is text i's group, such as its abstract): the texts before
+// and after u in its group, -1 for none.
+func Neighbours(group []int) func(u int) (prev, next int) {
+	return func(u int) (prev, next int) {
+		prev, next = -1, -1
+		if u > 0 && group[u-1] == group[u] {
+			prev = u - 1
+		}
+		if u+1 < len(group) && group[u+1] == group[u] {
+			next = u + 1
+		}
+		return prev, next
+	}
+}
