@@ -97,14 +97,15 @@ func (r *rescorer) exactWordsOf(s *Searcher, q *Query, l int) ([]exactWord, bool
 		return r.exactWords[l], r.gated[l]
 	}
 	out := []exactWord{}
-	gated := r.masked && s.ix.Analyzers()[l].English()
+	gating := r.masked && s.ix.Analyzers()[l].English()
+	gated := gating
 	for k, t := range q.Terms {
 		if t.Found == "" || t.Fuzzy != 1 {
 			continue
 		}
 		for _, w := range s.ix.WordIDs(l, t.words) {
 			var gate uint64
-			if r.masked && s.ix.Analyzers()[l].English() {
+			if gating {
 				_, term := s.ix.Word(w)
 				for p := range r.ids {
 					if r.ids.ID(p) == term {
