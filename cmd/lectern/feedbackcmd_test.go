@@ -32,19 +32,7 @@ func TestFeedbackGolden(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			out = strings.ReplaceAll(out, in, "testdata/feedback.jsonl")
-			golden := filepath.Join(srcDir, "testdata", tt.golden)
-			if *update {
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out != string(want) {
-				t.Errorf("lectern %s:\n%s\nwant:\n%s", strings.Join(tt.args, " "), out, want)
-			}
+			checkGolden(t, tt.golden, out)
 		})
 	}
 }

@@ -33,7 +33,17 @@ func TestAskGolden(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	golden := filepath.Join(srcDir, "testdata", "ask_buried.golden")
+	checkGolden(t, "ask_buried.golden", out)
+	if strings.Contains(out, "\x1b[") {
+		t.Error("output to a pipe holds terminal escape codes")
+	}
+}
+
+// checkGolden compares a command's output with testdata/name (go test
+// -update rewrites it).
+func checkGolden(t *testing.T, name, out string) {
+	t.Helper()
+	golden := filepath.Join(srcDir, "testdata", name)
 	if *update {
 		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
 			t.Fatal(err)
@@ -44,10 +54,7 @@ func TestAskGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if out != string(want) {
-		t.Errorf("lectern ask output:\n%s\nwant:\n%s", out, want)
-	}
-	if strings.Contains(out, "\x1b[") {
-		t.Error("output to a pipe holds terminal escape codes")
+		t.Errorf("output differs from %s:\n%s\nwant:\n%s", golden, out, want)
 	}
 }
 
