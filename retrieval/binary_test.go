@@ -349,14 +349,5 @@ func TestLoadEngineFileChanges(t *testing.T) {
 
 // testCorpusText is a corpus of one document.
 func testCorpusText(t testing.TB, text string) *corpus.Corpus {
-	t.Helper()
-	var b corpus.Builder
-	if err := b.Add("t.txt", "t.txt", []byte(text)); err != nil {
-		t.Fatal(err)
-	}
-	c, err := b.Corpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return testcorpus.Build(t, []string{"t.txt"}, map[string]string{"t.txt": text})
 }
