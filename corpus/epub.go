@@ -563,8 +563,7 @@ func (r *epubReader) chapters(b *epubBook) ([]Page, []string, error) {
 	read := 0
 	var missing []string
 	for _, ch := range chapters {
-		hook("check", "")
-		if err := r.ctx.Err(); err != nil {
+		if err := look(r.ctx); err != nil {
 			return nil, nil, err
 		}
 		data, err := r.readEntry(ch.path)

@@ -190,8 +190,7 @@ func walkHTML(ctx context.Context, data []byte, opts walkOptions) (*htmlText, er
 	for {
 		w.tokens++
 		if w.tokens%tokensPerCheck == 0 {
-			hook("check", "")
-			if err := ctx.Err(); err != nil {
+			if err := look(ctx); err != nil {
 				return nil, err
 			}
 		}

@@ -75,10 +75,16 @@ func (in *interrupt) step() bool {
 	}
 	in.n++
 	if in.n%stepsPerCheck == 0 {
-		hook("check", "")
-		in.err = in.ctx.Err()
+		in.err = look(in.ctx)
 	}
 	return in.err != nil
+}
+
+// look is a long read's look at its context: ctx's error (and a test
+// hook's "check").
+func look(ctx context.Context) error {
+	hook("check", "")
+	return ctx.Err()
 }
 
 // now looks at the context at once and returns its error.
