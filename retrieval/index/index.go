@@ -93,7 +93,7 @@ type Index struct {
 	blkOff  []uint32  // per term, and one more: its first block in blocks
 	blocks  []block   // per block of 128 postings
 	idf     []float32 // per term
-	termMax []float32 // per term: its largest tf part in any document
+	termMax []float32 // per term: its largest tf part in any document (in the file; searches bound terms by their blocks)
 	lens    []uint16  // per document: its length in terms, at most 65,535
 	// K1·(1 − B + B·|d|/avgdl) = normA + normC·|d|, the length norm.
 	normA, normC float32
