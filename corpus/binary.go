@@ -144,5 +144,6 @@ func ReadSections(r *binfile.Reader) (*Corpus, error) {
 		}
 		c.skipped = append(c.skipped, &FileError{Path: s.Path, Reason: r, Err: errors.New(s.Error)})
 	}
+	c.markStarts()
 	return c, nil
 }

@@ -191,6 +191,8 @@ type Corpus struct {
 	skipped   []*FileError
 	warnings  []string
 	bytes     int64
+
+	starts []uint64 // a bit per sentence, set for the first of a paragraph
 }
 
 // Len returns the number of sentences.
@@ -277,6 +279,27 @@ func (c *Corpus) ParagraphOf(id int) int {
 		lo++
 	}
 	return lo
+}
+
+// StartsParagraph reports whether sentence id is the first of its
+// paragraph (id-1, and so any sentence before it, is in another), in
+// constant time.
+func (c *Corpus) StartsParagraph(id int) bool {
+	if c.starts == nil {
+		return int(c.paraFirst[c.ParagraphOf(id)]) == id
+	}
+	return c.starts[id/64]&(1<<(id%64)) != 0
+}
+
+// markStarts makes the bits StartsParagraph reads.
+func (c *Corpus) markStarts() {
+	bits := make([]uint64, (len(c.sents)+63)/64)
+	for _, f := range c.paraFirst[:len(c.paraDoc)] {
+		if int(f) < len(c.sents) {
+			bits[f/64] |= 1 << (f % 64)
+		}
+	}
+	c.starts = bits
 }
 
 // Citation returns where sentence id comes from.

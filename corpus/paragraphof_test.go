@@ -1,7 +1,10 @@
 package corpus
 
 import (
+	"fmt"
 	"sort"
+
+	"lectern/internal/binfile"
 	"strings"
 	"testing"
 )
@@ -50,4 +53,72 @@ func build(t *testing.T, text string) *Corpus {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestStartsParagraph checks StartsParagraph against the paragraphs'
+// first sentences, for every sentence of corpora of one paragraph, many,
+// and several documents, as built, as read back from an index file, and
+// without its bits (the fallback).
+func TestStartsParagraph(t *testing.T) {
+	var many strings.Builder
+	for i := range 300 {
+		many.WriteString(strings.Repeat("A sentence here. ", 1+i%5))
+		many.WriteString("\n\n")
+	}
+	docs := func(t *testing.T) *Corpus {
+		var b Builder
+		for i := range 70 {
+			text := strings.Repeat("Some words. ", 1+i%3) + "\n\nMore words. And more."
+			if err := b.Add(fmt.Sprintf("d%d.txt", i), fmt.Sprintf("d%d.txt", i), []byte(text)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, err := b.Corpus()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	for _, tt := range []struct {
+		name string
+		c    func(t *testing.T) *Corpus
+	}{
+		{"default", func(*testing.T) *Corpus { return Default() }},
+		{"one paragraph", func(t *testing.T) *Corpus { return build(t, "One. Two. Three.") }},
+		{"many paragraphs", func(t *testing.T) *Corpus { return build(t, many.String()) }},
+		{"many documents", docs},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.c(t)
+			w := binfile.NewWriter("TEST", 1)
+			if err := c.WriteSections(w); err != nil {
+				t.Fatal(err)
+			}
+			r, err := binfile.Open(w.Finish(), "TEST", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			saved, err := ReadSections(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bare := *c
+			bare.starts = nil
+			starts := 0
+			for id := range c.Len() {
+				want := c.Paragraph(c.ParagraphOf(id)).First == id
+				if want {
+					starts++
+				}
+				for name, c := range map[string]*Corpus{"built": c, "saved": saved, "without bits": &bare} {
+					if got := c.StartsParagraph(id); got != want {
+						t.Fatalf("%s: StartsParagraph(%d) = %v, want %v", name, id, got, want)
+					}
+				}
+			}
+			if starts != c.NumParagraphs() {
+				t.Errorf("%d sentences start a paragraph; %d paragraphs", starts, c.NumParagraphs())
+			}
+		})
+	}
 }

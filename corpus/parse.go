@@ -131,6 +131,7 @@ func (b *Builder) Corpus() (*Corpus, error) {
 	b.text, b.done = nil, true
 	c.paraOff = append(c.paraOff[:len(c.paraOff):len(c.paraOff)], uint32(n))
 	c.paraFirst = append(c.paraFirst[:len(c.paraFirst):len(c.paraFirst)], int32(len(c.sents)))
+	c.markStarts()
 	return &c, nil
 }
 

@@ -192,12 +192,11 @@ func newEngine(c *corpus.Corpus, ix *index.Index, opts Options) *Engine {
 
 // neighbours returns the sentences before and after id in its paragraph.
 func (e *Engine) neighbours(id int) (prev, next int) {
-	p := e.c.Paragraph(e.c.ParagraphOf(id))
 	prev, next = -1, -1
-	if id > p.First {
+	if !e.c.StartsParagraph(id) {
 		prev = id - 1
 	}
-	if id+1 < p.End {
+	if id+1 < e.c.Len() && !e.c.StartsParagraph(id+1) {
 		next = id + 1
 	}
 	return prev, next
