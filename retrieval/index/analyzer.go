@@ -370,6 +370,14 @@ var elisions = map[string]bool{
 // lower puts a word of a language other than English in lower case, with
 // its accents, for stemming.
 func (a *Analyzer) lower(w string) string {
+	if asciiPlain(w) {
+		return strings.ToLower(w) // w itself when it is in lower case
+	}
+	return a.lowerRunes(w)
+}
+
+// lowerRunes is lower for any word, rune by rune.
+func (a *Analyzer) lowerRunes(w string) string {
 	var b strings.Builder
 	prevCyrillic := false
 	for _, r := range norm.NFC.String(w) {
@@ -407,6 +415,17 @@ func (a *Analyzer) lower(w string) string {
 		}
 		return r
 	}, s)
+}
+
+// asciiPlain reports whether w is ASCII with no apostrophe or full stop:
+// a word lower only puts in lower case.
+func asciiPlain(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= utf8.RuneSelf || c == '\'' || c == '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // fold removes the diacritics of a lower-case word of a language other than
