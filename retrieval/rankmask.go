@@ -31,13 +31,18 @@ type exactWord struct {
 // can, each hit's mask: the places in bq of the terms the document holds.
 // It returns no masks (nil) when bq is expanded (Expand) or too long for
 // a mask.
+//
+// It also leaves in sc.near, when the search scored every document, the
+// scores of each hit's neighbours by number (index.Index.SearchNear), and
+// empties it otherwise.
 func (s *Searcher) searchMasks(sc *rankScratch, bq []index.QueryTerm, n int) ([]index.QueryTerm, index.TermIDs, []index.Hit, []uint64) {
+	sc.near = sc.near[:0]
 	if s.opts.Expand != nil && s.opts.ExpandDepth > 0 {
 		bq, hits := s.search(bq, n)
 		return bq, s.ix.TermIDs(bq), hits, nil
 	}
 	ids := s.ix.TermIDs(bq)
-	sc.hits, sc.masks = s.ix.SearchMasks(sc.hits[:0], sc.masks[:0], bq, ids, max(n, s.opts.Depth))
+	sc.hits, sc.masks, sc.near = s.ix.SearchNear(sc.hits[:0], sc.masks[:0], sc.near, bq, ids, max(n, s.opts.Depth))
 	if len(sc.masks) != len(sc.hits) {
 		return bq, ids, sc.hits, nil // a query too long for masks
 	}
@@ -186,7 +191,8 @@ type rankScratch struct {
 	hits    []index.Hit
 	masks   []uint64
 	cands   []Candidate
-	matched []uint64 // per candidate, a bitset of the question terms it holds
+	matched []uint64  // per candidate, a bitset of the question terms it holds
+	near    []float32 // per hit, its neighbours' scores by number, when the search gave them
 }
 
 // bestCandidates returns the n best of cands, best first (higher score,

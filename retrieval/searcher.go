@@ -546,7 +546,13 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 			prev, next := s.opts.Neighbours(h.Doc)
 			best := 0.0
 			for _, nb := range []int{prev, next} {
-				if nb >= 0 && nb < s.ix.Len() {
+				switch {
+				case nb < 0 || nb >= s.ix.Len():
+				case len(sc.near) == 2*len(hits) && nb == h.Doc-1:
+					best = max(best, float64(sc.near[2*i]))
+				case len(sc.near) == 2*len(hits) && nb == h.Doc+1:
+					best = max(best, float64(sc.near[2*i+1]))
+				default:
 					best = max(best, r.bq.Score(nb))
 				}
 			}

@@ -165,7 +165,7 @@ func (ix *Index) Search(q []QueryTerm, k int) []Hit {
 
 // SearchInto is Search appending to dst, to avoid allocating.
 func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
-	dst, _ = ix.searchHits(dst, nil, q, nil, k, false)
+	dst, _ = ix.searchHits(dst, nil, nil, q, nil, k, false)
 	return dst
 }
 
@@ -173,7 +173,11 @@ func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
 // for each hit, the query terms it holds: bit i stands for q[i]. Masks
 // need len(q) <= MaxMaskTerms; with more, none are appended. ids, when not
 // nil, are q's terms by number (termIDs), not to look them up again.
-func (ix *Index) searchHits(dst []Hit, masks []uint64, q []QueryTerm, ids []termID, k int, withMasks bool) ([]Hit, []uint64) {
+//
+// near, when not nil, gets appended, for each hit d when the search scored
+// every document (term at a time), the scores of documents d-1 and d+1 for
+// the query (0 for none); it is left as it is otherwise.
+func (ix *Index) searchHits(dst []Hit, masks []uint64, near *[]float32, q []QueryTerm, ids []termID, k int, withMasks bool) ([]Hit, []uint64) {
 	withMasks = withMasks && len(q) <= MaxMaskTerms
 	if k <= 0 || ix.n == 0 {
 		return dst, masks
@@ -204,7 +208,24 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, q []QueryTerm, ids []term
 	}
 	if ix.strategy == TermAtATime || ix.strategy == Auto && ix.n <= taatMaxDocs && total <= taatMaxPostings {
 		ix.taat(st, k, withMasks)
-		return st.heap.appendSorted(dst, masks, withMasks)
+		start := len(dst)
+		dst, masks = st.heap.appendSorted(dst, masks, withMasks)
+		if near != nil {
+			// The scores of each hit's neighbours by number, from the
+			// array that holds every document's score.
+			for _, h := range dst[start:] {
+				before, after := float32(0), float32(0)
+				if h.Doc > 0 {
+					before = st.acc[h.Doc-1]
+				}
+				if h.Doc+1 < ix.n {
+					after = st.acc[h.Doc+1]
+				}
+				*near = append(*near, before, after)
+			}
+		}
+		st.clearTouched(withMasks)
+		return dst, masks
 	}
 	for i := range st.cursors {
 		st.order = append(st.order, &st.cursors[i])
@@ -248,7 +269,8 @@ var (
 
 // taat scores every posting of the query's terms, term after term, into an
 // array, then keeps the k best: the same sums in the same order as the
-// exhaustive scorer. With withMasks it also keeps, per document, the query
+// exhaustive scorer. The scores stay in the array, and the documents
+// scored in st.touched, until clearTouched. With withMasks it also keeps, per document, the query
 // terms it holds (bit qi for the cursor of q[qi]), for the hits' masks.
 func (ix *Index) taat(st *searchState, k int, withMasks bool) {
 	if len(st.acc) < ix.n {
@@ -290,9 +312,8 @@ func (ix *Index) taat(st *searchState, k int, withMasks bool) {
 	h := &st.heap
 	for _, d := range touched {
 		x := hit32{d, acc[d], 0}
-		acc[d] = 0
 		if withMasks {
-			x.mask, masks[d] = masks[d], 0
+			x.mask = masks[d]
 		}
 		if len(*h) < k {
 			h.push(x)
@@ -300,7 +321,18 @@ func (ix *Index) taat(st *searchState, k int, withMasks bool) {
 			h.replaceRoot(x)
 		}
 	}
-	st.touched = touched[:0]
+	st.touched = touched
+}
+
+// clearTouched zeroes what taat left in the arrays, for the next search.
+func (st *searchState) clearTouched(withMasks bool) {
+	for _, d := range st.touched {
+		st.acc[d] = 0
+		if withMasks {
+			st.masks[d] = 0
+		}
+	}
+	st.touched = st.touched[:0]
 }
 
 // searchExhaustive scores every document holding a query term: the

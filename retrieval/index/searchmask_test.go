@@ -40,7 +40,7 @@ func TestSearchHitsMasks(t *testing.T) {
 		for _, q := range queries {
 			for _, k := range []int{1, 10, 100} {
 				want := ix.Search(q, k)
-				hits, masks := ix.searchHits(nil, nil, q, nil, k, true)
+				hits, masks := ix.searchHits(nil, nil, nil, q, nil, k, true)
 				if !slices.Equal(hits, want) {
 					t.Fatalf("taat %v, %v, k %d: hits %v, want %v", taat, q, k, hits, want)
 				}
@@ -77,8 +77,59 @@ func TestSearchHitsMasks(t *testing.T) {
 			}
 		}
 		long := slices.Repeat(queries[0][:1], MaxMaskTerms+1)
-		if hits, masks := ix.searchHits(nil, nil, long, nil, 10, true); len(hits) == 0 || masks != nil {
+		if hits, masks := ix.searchHits(nil, nil, nil, long, nil, 10, true); len(hits) == 0 || masks != nil {
 			t.Errorf("taat %v: a query of %d terms gives %d hits and masks %v, want hits and no masks", taat, len(long), len(hits), masks)
+		}
+	}
+}
+
+// TestSearchNear checks that SearchNear gives, when it searches term at a
+// time, each hit's neighbours' scores exactly as a DocScorer does, after
+// the same hits and masks as SearchMasks, and nothing when it searches by
+// MaxScore; and that the searches after it start from clean arrays.
+func TestSearchNear(t *testing.T) {
+	ix := corpusIndex(t, testCorpus(t))
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, strategy := range []Strategy{TermAtATime, MaxScore} {
+		ix.SetStrategy(strategy)
+		for range 200 {
+			var q []QueryTerm
+			for range 1 + rng.IntN(8) {
+				ids, _, _ := ix.docTerms(rng.IntN(ix.n))
+				if len(ids) == 0 {
+					continue
+				}
+				q = append(q, QueryTerm{Term: ix.terms.at(int(ids[rng.IntN(len(ids))])), Weight: []float64{1, 0.3, 2}[rng.IntN(3)]})
+			}
+			ids := ix.TermIDs(q)
+			k := []int{1, 10, 100}[rng.IntN(3)]
+			wantHits, wantMasks := ix.SearchMasks(nil, nil, q, ids, k)
+			near := []float32{-1} // appended to, never replaced
+			hits, masks, near := ix.SearchNear(nil, nil, near, q, ids, k)
+			if !slices.Equal(hits, wantHits) || !slices.Equal(masks, wantMasks) {
+				t.Fatalf("strategy %d, %v: hits %v masks %v; SearchMasks %v %v", strategy, q, hits, masks, wantHits, wantMasks)
+			}
+			if strategy == MaxScore {
+				if len(near) != 1 {
+					t.Fatalf("MaxScore, %v: near %v, want nothing appended", q, near)
+				}
+				continue
+			}
+			if len(near) != 1+2*len(hits) {
+				t.Fatalf("%v: %d near scores for %d hits", q, len(near)-1, len(hits))
+			}
+			ds := ix.NewDocScorer(ids)
+			for i, h := range hits {
+				for j, d := range []int{h.Doc - 1, h.Doc + 1} {
+					want := float32(0)
+					if d >= 0 && d < ix.n {
+						want = float32(ds.Score(d))
+					}
+					if got := near[1+2*i+j]; got != want {
+						t.Fatalf("%v: hit %d, document %d scores %v; DocScorer %v", q, h.Doc, d, got, want)
+					}
+				}
+			}
 		}
 	}
 }
