@@ -193,6 +193,7 @@ type rankScratch struct {
 	cands   []Candidate
 	matched []uint64  // per candidate, a bitset of the question terms it holds
 	near    []float32 // per hit, its neighbours' scores by number, when the search gave them
+	touched uint32    // what Rank read of the candidates' forward entries, to load them
 }
 
 // bestCandidates returns the n best of cands, best first (higher score,

@@ -500,6 +500,18 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 	cands := slices.Grow(sc.cands[:0], len(hits))[:len(hits)]
 	sc.matched = slices.Grow(sc.matched[:0], len(hits)*words)[:len(hits)*words]
 	clear(sc.matched)
+	if s.opts.Exact > 0 {
+		// The candidates' forward entries are read one by one below,
+		// each read waiting on the last; read into each here first, in a
+		// loop of independent loads whose cache misses overlap.
+		var sum uint32
+		for _, h := range hits {
+			if _, words := s.ix.DocTerms(h.Doc); len(words) > 0 {
+				sum += words[len(words)/2]
+			}
+		}
+		sc.touched = sum
+	}
 	for i, h := range hits {
 		c := Candidate{Hit: h, BM25: h.Score}
 		var mask uint64
