@@ -138,11 +138,11 @@ func (r *rescorer) exactIn(s *Searcher, q *Query, d int, mask uint64) bitset {
 		return exact
 	}
 	clear(r.exact)
-	var words []uint32
-	read := false
 	single := s.singleForms()
+	// The words to look for among the candidate's, by number.
+	look := r.look[:0]
 	for _, w := range ws {
-		if mask&w.gate == 0 || r.exact.has(w.k) {
+		if mask&w.gate == 0 {
 			continue
 		}
 		if single[w.id/64]&(1<<(w.id%64)) != 0 {
@@ -151,11 +151,29 @@ func (r *rescorer) exactIn(s *Searcher, q *Query, d int, mask uint64) bitset {
 			r.exact.set(w.k)
 			continue
 		}
-		if !read {
-			_, words = s.ix.DocTerms(d)
-			read = true
+		look = append(look, w)
+	}
+	r.look = look
+	if len(look) == 0 {
+		return r.exact
+	}
+	// Both lists in order of number, walked together once: the candidate's
+	// words are read in one pass rather than searched for each word.
+	for i := 1; i < len(look); i++ {
+		for j := i; j > 0 && look[j].id < look[j-1].id; j-- {
+			look[j], look[j-1] = look[j-1], look[j]
 		}
-		if _, ok := slices.BinarySearch(words, w.id); ok {
+	}
+	_, words := s.ix.DocTerms(d)
+	j := 0
+	for _, w := range look {
+		for j < len(words) && words[j] < w.id {
+			j++
+		}
+		if j == len(words) {
+			break
+		}
+		if words[j] == w.id {
 			r.exact.set(w.k)
 		}
 	}

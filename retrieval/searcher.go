@@ -630,6 +630,7 @@ type rescorer struct {
 	foundW, synW []float64
 	exactW       []exactBonus
 	exactWords   [][]exactWord // per analyzer, made when first needed (see exactWordsOf)
+	look         []exactWord   // exactIn's scratch
 	gated        []bool
 
 	found, syn, exact bitset // a candidate's matches
