@@ -565,7 +565,7 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 				case len(sc.near) == 2*len(hits) && nb == h.Doc+1:
 					best = max(best, float64(sc.near[2*i+1]))
 				default:
-					best = max(best, r.bq.Score(nb))
+					best = max(best, r.scorer(s).Score(nb))
 				}
 			}
 			bonus += s.opts.Context * best
@@ -618,7 +618,7 @@ type rescorer struct {
 	bqIDF     []float64        // the IDF of each term of the query as searched, by its place
 	bqWeights []float64        // the weight of each term of the query as searched
 	words     []*idSet         // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
-	bq        *index.DocScorer // the query as searched
+	bq        *index.DocScorer // the query as searched, made when first needed (see scorer)
 
 	// masked tells that candidates are matched by their search masks:
 	// placeFound and placeSyn are, per Query.Terms, the places in the query as searched of
@@ -640,7 +640,7 @@ type rescorer struct {
 // candidate is rescored from numbers alone. ids are bq's terms by number;
 // masks tells that the search reported the terms each hit holds.
 func (s *Searcher) rescorer(q Query, bq []index.QueryTerm, ids index.TermIDs, masks bool) *rescorer {
-	r := &rescorer{bq: s.ix.NewDocScorer(ids), words: make([]*idSet, len(s.ix.Analyzers())), termIDs: make([][]int32, len(q.Terms)),
+	r := &rescorer{words: make([]*idSet, len(s.ix.Analyzers())), termIDs: make([][]int32, len(q.Terms)),
 		exactWords: make([][]exactWord, len(s.ix.Analyzers())), gated: make([]bool, len(s.ix.Analyzers()))}
 	r.ids = ids
 	r.bqIDF = make([]float64, len(bq))
@@ -690,6 +690,15 @@ func (s *Searcher) rescorer(q Query, bq []index.QueryTerm, ids index.TermIDs, ma
 	words := (len(q.Terms) + 63) / 64
 	r.found, r.syn, r.exact = make(bitset, words), make(bitset, words), make(bitset, words)
 	return r
+}
+
+// scorer returns the query as searched, to score a candidate's
+// neighbours that the search did not (see Rank).
+func (r *rescorer) scorer(s *Searcher) *index.DocScorer {
+	if r.bq == nil {
+		r.bq = s.ix.NewDocScorer(r.ids)
+	}
+	return r.bq
 }
 
 // wordsOf returns the words, in text d's language, of each of q's terms
