@@ -281,9 +281,9 @@ func (c *Corpus) ParagraphOf(id int) int {
 	return lo
 }
 
-// StartsParagraph reports whether sentence id is the first of its
-// paragraph (id-1, and so any sentence before it, is in another), in
-// constant time.
+// StartsParagraph reports whether sentence id, from 0 to Len()-1, is the
+// first of its paragraph (id-1, and so any sentence before it, is in
+// another), in constant time.
 func (c *Corpus) StartsParagraph(id int) bool {
 	if c.starts == nil {
 		return int(c.paraFirst[c.ParagraphOf(id)]) == id

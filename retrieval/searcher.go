@@ -501,9 +501,9 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 	sc.matched = slices.Grow(sc.matched[:0], len(hits)*words)[:len(hits)*words]
 	clear(sc.matched)
 	if s.opts.Exact > 0 {
-		// The candidates' forward entries are read one by one below,
-		// each read waiting on the last; read into each here first, in a
-		// loop of independent loads whose cache misses overlap.
+		// The candidates' forward entries are read below one candidate at
+		// a time, among much other work; reading into each here first, in
+		// a loop of independent loads, lets their cache misses overlap.
 		var sum uint32
 		for _, h := range hits {
 			if _, words := s.ix.DocTerms(h.Doc); len(words) > 0 {

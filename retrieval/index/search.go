@@ -269,9 +269,10 @@ var (
 
 // taat scores every posting of the query's terms, term after term, into an
 // array, then keeps the k best: the same sums in the same order as the
-// exhaustive scorer. The scores stay in the array, and the documents
-// scored in st.touched, until clearTouched. With withMasks it also keeps, per document, the query
+// exhaustive scorer. With withMasks it also keeps, per document, the query
 // terms it holds (bit qi for the cursor of q[qi]), for the hits' masks.
+// The scores and masks stay in their arrays, and the documents scored in
+// st.touched, until clearTouched.
 func (ix *Index) taat(st *searchState, k int, withMasks bool) {
 	if len(st.acc) < ix.n {
 		st.acc = make([]float32, ix.n)
