@@ -15,25 +15,7 @@ func TestSearchHitsMasks(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	var queries [][]QueryTerm
 	for range 200 {
-		var q []QueryTerm
-		for range 1 + rng.IntN(9) {
-			ids, _, _ := ix.docTerms(rng.IntN(ix.n))
-			if len(ids) == 0 {
-				continue
-			}
-			// Now and then the same term twice, or a term the index lacks.
-			term := ix.terms.at(int(ids[rng.IntN(len(ids))]))
-			switch rng.IntN(8) {
-			case 0:
-				term = "zzqx"
-			case 1:
-				if len(q) > 0 {
-					term = q[0].Term
-				}
-			}
-			q = append(q, QueryTerm{Term: term, Weight: 0.5 + rng.Float64()})
-		}
-		queries = append(queries, q)
+		queries = append(queries, randomQuery(rng, ix, 9))
 	}
 	for _, taat := range []bool{true, false} {
 		ix.SetStrategy(map[bool]Strategy{true: TermAtATime, false: MaxScore}[taat])
@@ -93,14 +75,7 @@ func TestSearchNear(t *testing.T) {
 	for _, strategy := range []Strategy{TermAtATime, MaxScore} {
 		ix.SetStrategy(strategy)
 		for range 200 {
-			var q []QueryTerm
-			for range 1 + rng.IntN(8) {
-				ids, _, _ := ix.docTerms(rng.IntN(ix.n))
-				if len(ids) == 0 {
-					continue
-				}
-				q = append(q, QueryTerm{Term: ix.terms.at(int(ids[rng.IntN(len(ids))])), Weight: []float64{1, 0.3, 2}[rng.IntN(3)]})
-			}
+			q := randomQuery(rng, ix, 8)
 			ids := ix.TermIDs(q)
 			k := []int{1, 10, 100}[rng.IntN(3)]
 			wantHits, wantMasks := ix.SearchMasks(nil, nil, q, ids, k)
@@ -132,4 +107,28 @@ func TestSearchNear(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomQuery returns a query of 1 to most terms of random texts of ix,
+// of weights from 0.5 to 1.5, now and then with the same term twice or a
+// term the index lacks.
+func randomQuery(rng *rand.Rand, ix *Index, most int) []QueryTerm {
+	var q []QueryTerm
+	for range 1 + rng.IntN(most) {
+		ids, _, _ := ix.docTerms(rng.IntN(ix.n))
+		if len(ids) == 0 {
+			continue
+		}
+		term := ix.terms.at(int(ids[rng.IntN(len(ids))]))
+		switch rng.IntN(8) {
+		case 0:
+			term = "zzqx"
+		case 1:
+			if len(q) > 0 {
+				term = q[0].Term
+			}
+		}
+		q = append(q, QueryTerm{Term: term, Weight: 0.5 + rng.Float64()})
+	}
+	return q
 }
