@@ -137,7 +137,15 @@ func (p *progress) due() bool {
 	return true
 }
 
+// stageHook, set only by tests, is told of each step of loading
+// ("loading", after each file) and of indexing ("indexing", every few
+// thousand sentences), as the progress bar is.
+var stageHook func(stage string)
+
 func (p *progress) loading(pr corpus.Progress) {
+	if stageHook != nil {
+		stageHook("loading")
+	}
 	if !p.due() && pr.Files != pr.TotalFiles {
 		return
 	}
@@ -153,6 +161,9 @@ func (p *progress) loading(pr corpus.Progress) {
 }
 
 func (p *progress) indexing(done, total int) {
+	if stageHook != nil {
+		stageHook("indexing")
+	}
 	if !p.due() && done != total {
 		return
 	}

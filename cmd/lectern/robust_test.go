@@ -107,12 +107,15 @@ func TestIndexOutRefused(t *testing.T) {
 }
 
 // TestInterrupted cancels commands at their stages, as SIGINT does, and
-// checks that each stops with exit code 130 and leaves no file behind.
+// checks that each stops with exit code 130 and leaves no file behind. A
+// command that reads a corpus is cancelled when it reaches the stage (a
+// step of loading or of indexing, as its progress bar is told); one
+// waiting on standard input, after a while.
 func TestInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	books := filepath.Join(dir, "books")
 	os.MkdirAll(books, 0o755)
-	// Enough text that loading and indexing take a while.
+	// Enough text that loading and indexing take several steps.
 	var b strings.Builder
 	for i := 0; b.Len() < 8<<20; i++ {
 		b.WriteString("The printing press spread books across Europe in the year ")
@@ -127,18 +130,30 @@ func TestInterrupted(t *testing.T) {
 		name  string
 		args  []string
 		stdin io.Reader
-		after time.Duration
+		stage string // "": after a while
 	}{
-		{"index, early", []string{"index", "--corpus", books, "--out", idx}, nil, 50 * time.Millisecond},
-		{"index, later", []string{"index", "--corpus", books, "--out", idx}, nil, 700 * time.Millisecond},
-		{"ask while loading", []string{"ask", "--corpus", books, "--index", idx, "Who built it?"}, nil, 100 * time.Millisecond},
-		{"chat at its prompt", []string{"chat"}, blockingReader{}, 300 * time.Millisecond},
-		{"ask - waiting for a question", []string{"ask", "--json", "-"}, blockingReader{}, 300 * time.Millisecond},
-		{"topics while loading", []string{"topics", "--corpus", books}, nil, 100 * time.Millisecond},
+		{"index while loading", []string{"index", "--corpus", books, "--out", idx}, nil, "loading"},
+		{"index while indexing", []string{"index", "--corpus", books, "--out", idx}, nil, "indexing"},
+		{"ask while loading", []string{"ask", "--corpus", books, "--index", idx, "Who built it?"}, nil, "loading"},
+		{"ask while indexing", []string{"ask", "--corpus", books, "--index", idx, "Who built it?"}, nil, "indexing"},
+		{"chat at its prompt", []string{"chat"}, blockingReader{}, ""},
+		{"ask - waiting for a question", []string{"ask", "--json", "-"}, blockingReader{}, ""},
+		{"topics while loading", []string{"topics", "--corpus", books}, nil, "loading"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			reached := false
+			if tt.stage != "" {
+				stageHook = func(stage string) {
+					if stage == tt.stage {
+						reached = true
+						cancel()
+					}
+				}
+				defer func() { stageHook = nil }()
+			}
 			stdin := tt.stdin
 			if stdin == nil {
 				stdin = strings.NewReader("")
@@ -146,8 +161,10 @@ func TestInterrupted(t *testing.T) {
 			var out, errb bytes.Buffer
 			done := make(chan int)
 			go func() { done <- run(ctx, tt.args, stdin, &out, &errb) }()
-			time.Sleep(tt.after)
-			cancel()
+			if tt.stage == "" {
+				time.Sleep(300 * time.Millisecond)
+				cancel()
+			}
 			select {
 			case code := <-done:
 				if code != 130 {
@@ -155,6 +172,9 @@ func TestInterrupted(t *testing.T) {
 				}
 			case <-time.After(20 * time.Second):
 				t.Fatal("did not stop")
+			}
+			if tt.stage != "" && !reached {
+				t.Errorf("never reached %s", tt.stage)
 			}
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
