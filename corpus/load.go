@@ -699,8 +699,8 @@ const readChunk = 4 << 20
 
 // testHook, set only by tests, is called with a file's path before it is
 // opened ("open") and after its size is checked, before it is read
-// ("read"), and with no path each time parsing looks at the context
-// ("check").
+// ("read"), before each page of a PDF ("page"), and with no path each
+// time parsing looks at the context ("check").
 var testHook func(stage, path string)
 
 func hook(stage, path string) {

@@ -287,6 +287,7 @@ func (r *pdfReader) readPages(d *Paged, size int) (lines [][]string, unreadable 
 	text, maxText := 0, maxPDFTextFloor+maxPDFTextRatio*size
 	failures := 0
 	for i := range n {
+		hook("page", d.Path)
 		if err := r.alive(); err != nil {
 			return nil, nil, false, err
 		}
