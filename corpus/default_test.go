@@ -57,19 +57,7 @@ func compareGolden(t *testing.T, file string, got []byte) {
 	if bytes.Equal(got, want) {
 		return
 	}
-	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := range max(len(g), len(w)) {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			t.Fatalf("differs from %s at line %d:\ngot:  %s\nwant: %s\n(run with -update if the change is intended)", file, i+1, gl, wl)
-		}
-	}
+	t.Fatalf("differs from %s at %s\n(run with -update if the change is intended)", file, firstDifference(got, want))
 }
 
 // TestDefault checks by rule what testdata/seed.golden shows by example:

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 
-	"lectern/internal/binfile"
 	"strings"
 	"testing"
 )
@@ -52,18 +51,7 @@ func TestStartsParagraph(t *testing.T) {
 			if c.Len() == 0 {
 				t.Skip("no sentences to check, and a corpus of none is never saved")
 			}
-			w := binfile.NewWriter("TEST", 1)
-			if err := c.WriteSections(w); err != nil {
-				t.Fatal(err)
-			}
-			r, err := binfile.Open(w.Finish(), "TEST", 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			saved, err := ReadSections(r)
-			if err != nil {
-				t.Fatal(err)
-			}
+			saved := SaveAndRead(t, c)
 			bare := *c
 			bare.starts = nil
 			starts := 0

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"lectern/corpus"
-	"lectern/internal/binfile"
 )
 
 // loadWithin is corpus.LoadContext failing t if it takes over a minute: a
@@ -494,18 +493,7 @@ func TestSummary(t *testing.T) {
 	}
 
 	// An index file keeps it.
-	w := binfile.NewWriter("TEST", 1)
-	if err := c.WriteSections(w); err != nil {
-		t.Fatal(err)
-	}
-	r, err := binfile.Open(w.Finish(), "TEST", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved, err := corpus.ReadSections(r)
-	if err != nil {
-		t.Fatalf("ReadSections = %v", err)
-	}
+	saved := corpus.SaveAndRead(t, c)
 	if got := saved.Summary().String(); got != want {
 		t.Errorf("Summary() after saving = %q;\nwant %q", got, want)
 	}

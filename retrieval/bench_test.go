@@ -44,29 +44,12 @@ var botRanking = retrieval.SearchOptions{Coord: 1, Exact: retrieval.DefaultExact
 // BenchmarkPlainSciFact is plain BM25 on the same index, for the ratio.
 func BenchmarkRankSciFact(b *testing.B) {
 	d := testcorpus.SciFactOrSkip(b)
-	text := func(i int) string { return d.Docs[i] }
-	ix := index.Build(len(d.Docs), text, index.NewAnalyzer(botAnalyzer), index.DefaultBM25())
-	s := retrieval.NewSearcher(ix, text, botRanking)
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		s.Rank(s.Parse(d.Queries[i%len(d.Queries)]), 100)
-		i++
-	}
+	benchRank(b, d, d.Docs, botRanking)
 }
 
 func BenchmarkPlainSciFact(b *testing.B) {
 	d := testcorpus.SciFactOrSkip(b)
-	an := index.NewAnalyzer(botAnalyzer)
-	ix := index.Build(len(d.Docs), func(i int) string { return d.Docs[i] }, an, index.DefaultBM25())
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		ix.Search(query(an, d.Queries[i%len(d.Queries)]), 100)
-		i++
-	}
+	benchPlain(b, d, d.Docs)
 }
 
 // BenchmarkRankSciFactSentences ranks the SciFact claims over the abstracts'
@@ -75,19 +58,9 @@ func BenchmarkPlainSciFact(b *testing.B) {
 func BenchmarkRankSciFactSentences(b *testing.B) {
 	d := testcorpus.SciFactOrSkip(b)
 	texts, doc := sciFactSentences(d)
-	text := func(i int) string { return texts[i] }
-	neighbours := testcorpus.Neighbours(doc)
-	ix := index.Build(len(texts), text, index.NewAnalyzer(botAnalyzer), index.DefaultBM25())
 	opts := botRanking
-	opts.Context, opts.Neighbours = retrieval.DefaultContext, neighbours
-	s := retrieval.NewSearcher(ix, text, opts)
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		s.Rank(s.Parse(d.Queries[i%len(d.Queries)]), 100)
-		i++
-	}
+	opts.Context, opts.Neighbours = retrieval.DefaultContext, testcorpus.Neighbours(doc)
+	benchRank(b, d, texts, opts)
 }
 
 // BenchmarkPlainSciFactSentences is plain BM25 over the same sentences, for
@@ -95,10 +68,27 @@ func BenchmarkRankSciFactSentences(b *testing.B) {
 func BenchmarkPlainSciFactSentences(b *testing.B) {
 	d := testcorpus.SciFactOrSkip(b)
 	texts, _ := sciFactSentences(d)
+	benchPlain(b, d, texts)
+}
+
+// benchRank ranks d's claims over texts with opts, 100 a claim.
+func benchRank(b *testing.B, d *testcorpus.SciFactData, texts []string, opts retrieval.SearchOptions) {
+	text := func(i int) string { return texts[i] }
+	ix := index.Build(len(texts), text, index.NewAnalyzer(botAnalyzer), index.DefaultBM25())
+	s := retrieval.NewSearcher(ix, text, opts)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		s.Rank(s.Parse(d.Queries[i%len(d.Queries)]), 100)
+		i++
+	}
+}
+
+// benchPlain searches texts with plain BM25 for d's claims, 100 a claim.
+func benchPlain(b *testing.B, d *testcorpus.SciFactData, texts []string) {
 	an := index.NewAnalyzer(botAnalyzer)
 	ix := index.Build(len(texts), func(i int) string { return texts[i] }, an, index.DefaultBM25())
 	b.ReportAllocs()
-	b.ResetTimer()
 	i := 0
 	for b.Loop() {
 		ix.Search(query(an, d.Queries[i%len(d.Queries)]), 100)

@@ -21,10 +21,7 @@ func (ix *Index) closestLinear(l int, word, term string) (found string, sim floa
 			return
 		}
 		lo, hi := ix.wordsOf(l)
-		maxd := 1
-		if n >= 8 {
-			maxd = 2
-		}
+		maxd := maxEdits(n)
 		qset := letterSet(q)
 		a := []rune(q)
 		var b []rune
@@ -60,10 +57,7 @@ func (ix *Index) closestTermLinear(l int, term string, consider func(q string, n
 	if n < minTermCorrect || !hasLetter(term) {
 		return
 	}
-	maxd := 1
-	if n >= 8 {
-		maxd = 2
-	}
+	maxd := maxEdits(n)
 	qset := letterSet(term)
 	a := []rune(term)
 	var b []rune

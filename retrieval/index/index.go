@@ -409,42 +409,30 @@ type wordSource struct{ part, term int32 }
 // order orders gives, into ix's vocabulary with their document
 // frequencies, and sets global, each partial's local terms' numbers in it.
 func (ix *Index) mergeTerms(ctx context.Context, parts []*partial, orders [][]int32, global [][]int32) error {
-	// At most every partial's terms: room made once, not by doubling.
-	most := 0
-	for _, p := range parts {
+	names := make([][]string, len(parts))
+	most := 0 // at most every partial's terms: room made once, not by doubling
+	for i, p := range parts {
+		names[i] = p.terms
 		most += len(p.terms)
 	}
 	terms := make([]string, 0, most)
 	ix.df = make([]uint32, 0, most)
-	pos := make([]int, len(parts))
-	for {
-		// The least term not yet merged.
-		t, ok := "", false
-		for i, p := range parts {
-			if pos[i] < len(orders[i]) {
-				if x := p.terms[orders[i][pos[i]]]; !ok || x < t {
-					t, ok = x, true
-				}
-			}
-		}
-		if !ok {
-			break
-		}
+	err := mergeSorted(names, orders, func(t string, holders []holder) error {
 		if len(terms)%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		id := int32(len(terms))
 		terms = append(terms, t)
 		df := uint32(0)
-		for i, p := range parts {
-			if pos[i] < len(orders[i]) && p.terms[orders[i][pos[i]]] == t {
-				local := orders[i][pos[i]]
-				df += p.df[local]
-				global[i][local] = id
-				pos[i]++
-			}
+		for _, h := range holders {
+			df += parts[h.part].df[h.local]
+			global[h.part][h.local] = id
 		}
 		ix.df = append(ix.df, df)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	ix.terms = newStrtab(terms)
 	return nil
@@ -455,39 +443,60 @@ func (ix *Index) mergeTerms(ctx context.Context, parts []*partial, orders [][]in
 // term of the first partial holding it, and sets nums, each partial's
 // local words' numbers among them.
 func mergeWords(parts []*partial, orders [][]int32, nums [][]uint32) ([]string, []wordSource) {
-	pos := make([]int, len(parts))
+	names := make([][]string, len(parts))
 	most := 0
 	for i, p := range parts {
+		names[i] = p.wordNames
 		nums[i] = make([]uint32, len(p.wordNames))
 		most += len(p.wordNames)
 	}
 	words := make([]string, 0, most)
 	from := make([]wordSource, 0, most)
+	mergeSorted(names, orders, func(w string, holders []holder) error {
+		num := uint32(len(words))
+		words = append(words, w)
+		first := holders[0]
+		from = append(from, wordSource{first.part, parts[first.part].wordTerms[first.local]})
+		for _, h := range holders {
+			nums[h.part][h.local] = num
+		}
+		return nil
+	})
+	return words, from
+}
+
+// holder is a partial holding a name, and the name's local number there.
+type holder struct{ part, local int32 }
+
+// mergeSorted walks the partials' names, names[i] in the sorted order
+// orders[i] gives, in merged order: for each distinct name, least first,
+// it calls visit with the partials holding it, in partial order. It stops
+// at visit's first error and returns it.
+func mergeSorted(names [][]string, orders [][]int32, visit func(name string, holders []holder) error) error {
+	pos := make([]int, len(names))
+	var holders []holder
 	for {
-		w, ok := "", false
-		for i, p := range parts {
+		// The least name not yet merged.
+		x, ok := "", false
+		for i := range names {
 			if pos[i] < len(orders[i]) {
-				if x := p.wordNames[orders[i][pos[i]]]; !ok || x < w {
-					w, ok = x, true
+				if y := names[i][orders[i][pos[i]]]; !ok || y < x {
+					x, ok = y, true
 				}
 			}
 		}
 		if !ok {
-			return words, from
+			return nil
 		}
-		num := uint32(len(words))
-		words = append(words, w)
-		first := true
-		for i, p := range parts {
-			if pos[i] < len(orders[i]) && p.wordNames[orders[i][pos[i]]] == w {
-				local := orders[i][pos[i]]
-				if first {
-					from = append(from, wordSource{int32(i), p.wordTerms[local]})
-					first = false
-				}
-				nums[i][local] = num
+		holders = holders[:0]
+		for i := range names {
+			if pos[i] < len(orders[i]) && names[i][orders[i][pos[i]]] == x {
+				holders = append(holders, holder{int32(i), orders[i][pos[i]]})
 				pos[i]++
 			}
+		}
+		if err := visit(x, holders); err != nil {
+			return err
 		}
 	}
 }
