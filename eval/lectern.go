@@ -110,12 +110,12 @@ func Build(ctx context.Context, ds *Dataset, cfg Config) (*Engine, error) {
 		}
 	}
 	var err error
+	text := func(i int) string { return e.texts[i] }
 	e.an = index.NewAnalyzer(cfg.Analyzer)
-	e.ix, err = index.BuildContext(ctx, len(e.texts), func(i int) string { return e.texts[i] }, e.an, cfg.BM25, nil)
+	e.ix, err = index.BuildContext(ctx, len(e.texts), text, e.an, cfg.BM25, nil)
 	if err != nil {
 		return nil, err
 	}
-	text := func(i int) string { return e.texts[i] }
 	if cfg.Proximity > 0 {
 		cfg.Search.Bonus = proximityBonus(e.ix, text, cfg.Proximity)
 	}
@@ -139,7 +139,7 @@ func Build(ctx context.Context, ds *Dataset, cfg Config) (*Engine, error) {
 		ao := cfg.Analyzer
 		ao.NoStem = true
 		e.exactAn = index.NewAnalyzer(ao)
-		e.exactIx, err = index.BuildContext(ctx, len(e.texts), func(i int) string { return e.texts[i] }, e.exactAn, cfg.BM25, nil)
+		e.exactIx, err = index.BuildContext(ctx, len(e.texts), text, e.exactAn, cfg.BM25, nil)
 		if err != nil {
 			return nil, err
 		}

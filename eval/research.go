@@ -38,7 +38,7 @@ func (r RM3) expand(ix *index.Index, text func(int) string) func([]index.QueryTe
 		rel := map[string]float64{}
 		var toks []index.Token
 		for _, h := range docs {
-			toks = ix.AnalyzerOf(h.Doc).AppendTokens(toks[:0], text(h.Doc))
+			toks = ix.AppendDocTokens(toks[:0], h.Doc, ix.AnalyzerOf(h.Doc), text(h.Doc))
 			if len(toks) == 0 {
 				continue
 			}
@@ -100,7 +100,7 @@ func (r RM3) expand(ix *index.Index, text func(int) string) func([]index.QueryTe
 // proximity (see proximity) to a candidate's score.
 func proximityBonus(ix *index.Index, text func(int) string, weight float64) func(int, retrieval.Query) float64 {
 	return func(d int, q retrieval.Query) float64 {
-		toks := ix.AnalyzerOf(d).AppendTokens(nil, text(d))
+		toks := ix.AppendDocTokens(nil, d, ix.AnalyzerOf(d), text(d))
 		return weight * proximity(toks, q.Terms)
 	}
 }

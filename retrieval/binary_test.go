@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"lectern/corpus"
@@ -99,6 +100,62 @@ func TestLoadEngineBadFiles(t *testing.T) {
 	}
 	if _, err := decodeEngineAnalyzer(data, func(string) index.AnalyzerOptions { return index.AnalyzerOptions{} }); !errors.Is(err, ErrStale) {
 		t.Errorf("loading with another analyzer: %v; want ErrStale", err)
+	}
+}
+
+// decodeEngine reads an engine from an index file's bytes.
+func decodeEngine(data []byte, opts Options) (*Engine, Saved, error) {
+	r, err := binfile.Open(data, index.FileMagic, index.FileVersion)
+	if err != nil {
+		return nil, Saved{}, err
+	}
+	return readEngine(r, opts)
+}
+
+// TestLoadEngineSpliced loads files whose corpus and index come from two
+// files of different lengths, each part valid and the checksum right: a
+// clear ErrCorrupt, not a panic (the languages check reads the index's
+// language of every sentence of the corpus, kept when there are several).
+func TestLoadEngineSpliced(t *testing.T) {
+	build := func(spanish string) []byte {
+		var b corpus.Builder
+		for name, text := range map[string]string{
+			"en.txt": "Stalin was buried by the wall. Khrushchev spoke in 1956 to the congress of the party.\n",
+			"es.txt": spanish,
+		} {
+			if err := b.Add(name, name, []byte(text)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, err := b.Corpus()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(saveTest(t, NewEngine(c, Options{})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	short := build("Los agricultores del sur cultivan trigo en las llanuras desde hace siglos.\n")
+	long := build("Los agricultores del sur cultivan trigo en las llanuras desde hace siglos. El río atraviesa la región durante todo el año y riega los campos.\n")
+	for _, tt := range []struct {
+		name              string
+		corpusOf, indexOf []byte
+	}{
+		{"longer corpus", long, short},
+		{"longer index", short, long},
+	} {
+		sections, data := binfile.Layout(tt.corpusOf), tt.corpusOf
+		for _, s := range binfile.Layout(tt.indexOf) {
+			if strings.HasPrefix(s.Tag, "i.") {
+				data = withSection(sections, data, s.Tag, tt.indexOf[s.Offset:s.Offset+s.Len])
+				sections = binfile.Layout(data)
+			}
+		}
+		if _, _, err := decodeEngine(data, Options{}); !errors.Is(err, binfile.ErrCorrupt) {
+			t.Errorf("%s: %v; want ErrCorrupt", tt.name, err)
+		}
 	}
 }
 

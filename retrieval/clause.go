@@ -43,13 +43,16 @@ func (s *Searcher) clauseScore(d int, q Query, r *rescorer) float64 {
 		bm25 := 0.0
 		for j := range r.ids {
 			qid := r.ids.ID(j)
+			if qid < 0 || r.bqWeights[j] == 0 {
+				continue
+			}
 			tf := 0
 			for _, id := range ids {
 				if id == qid {
 					tf++
 				}
 			}
-			if tf > 0 && qid >= 0 && r.bqWeights[j] != 0 {
+			if tf > 0 {
 				bm25 += r.bqWeights[j] * r.bqIDF[j] * p.TF(float64(tf), n, avgLen)
 			}
 		}

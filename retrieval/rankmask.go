@@ -122,6 +122,8 @@ func (r *rescorer) exactWordsOf(s *Searcher, q *Query, l int) ([]exactWord, bool
 			out = append(out, exactWord{id: w, k: k, gate: gate})
 		}
 	}
+	// In order of number, as exactIn walks a candidate's words.
+	slices.SortStableFunc(out, func(a, b exactWord) int { return cmp.Compare(a.id, b.id) })
 	r.exactWords[l], r.gated[l] = out, gated
 	return out, gated
 }
@@ -157,13 +159,9 @@ func (r *rescorer) exactIn(s *Searcher, q *Query, d int, mask uint64) bitset {
 	if len(look) == 0 {
 		return r.exact
 	}
-	// Both lists in order of number, walked together once: the candidate's
-	// words are read in one pass rather than searched for each word.
-	for i := 1; i < len(look); i++ {
-		for j := i; j > 0 && look[j].id < look[j-1].id; j-- {
-			look[j], look[j-1] = look[j-1], look[j]
-		}
-	}
+	// Both lists in order of number (exactWordsOf's), walked together
+	// once: the candidate's words are read in one pass rather than
+	// searched for each word.
 	_, words := s.ix.DocTerms(d)
 	j := 0
 	for _, w := range look {

@@ -27,6 +27,15 @@ func TestRankMasksMatchReference(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// And the embedded page, so that a question of every word of many
+	// texts is too long for a mask here too.
+	var page []string
+	for id := range corpus.Default().Len() {
+		page = append(page, corpus.Default().Text(id))
+	}
+	if err := b.Add("page.txt", "page.txt", []byte(strings.Join(page, " "))); err != nil {
+		t.Fatal(err)
+	}
 	c, err := b.Corpus()
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +52,9 @@ func TestRankMasksMatchReference(t *testing.T) {
 		for d := 0; d < tt.e.c.Len() && len(long) < 3*index.MaxMaskTerms; d++ {
 			long = append(long, strings.Fields(tt.e.c.Text(d))...)
 		}
+		if n := len(tt.e.s.Parse(strings.Join(long, " ")).BM25()); n <= index.MaxMaskTerms {
+			t.Fatalf("%s: the long question has %d terms, no more than a mask holds", tt.name, n)
+		}
 		questions = append(questions, strings.Join(long, " "), "Сталин wheat llanuras похоронили cathedral?")
 		for _, strategy := range []index.Strategy{index.TermAtATime, index.MaxScore} {
 			tt.e.ix.SetStrategy(strategy)
@@ -54,5 +66,14 @@ func TestRankMasksMatchReference(t *testing.T) {
 			})
 		}
 		tt.e.ix.SetStrategy(index.Auto)
+	}
+}
+
+// TestRankNegative ranks for a negative number of candidates: none, and
+// no panic.
+func TestRankNegative(t *testing.T) {
+	e := NewEngine(testCorpus(t), Options{})
+	if got := e.s.Rank(e.s.Parse("Where was Stalin buried?"), -1); len(got) != 0 {
+		t.Errorf("Rank(q, -1) = %d candidates; want none", len(got))
 	}
 }

@@ -163,14 +163,6 @@ func LoadEngine(path string, opts Options) (*Engine, Saved, error) {
 	return e, saved, err
 }
 
-func decodeEngine(data []byte, opts Options) (*Engine, Saved, error) {
-	r, err := binfile.Open(data, index.FileMagic, index.FileVersion)
-	if err != nil {
-		return nil, Saved{}, err
-	}
-	return readEngine(r, opts)
-}
-
 func readEngine(r *binfile.Reader, opts Options) (*Engine, Saved, error) {
 	opts = opts.withDefaults()
 	c, err := corpus.ReadSections(r)
@@ -188,11 +180,11 @@ func readEngine(r *binfile.Reader, opts Options) (*Engine, Saved, error) {
 	if err != nil {
 		return nil, meta.Saved, err
 	}
-	if err := checkLanguages(c, ix); err != nil {
-		return nil, meta.Saved, err
-	}
 	if ix.Len() != c.Len() {
 		return nil, meta.Saved, fmt.Errorf("%w: index of %d texts for %d sentences", binfile.ErrCorrupt, ix.Len(), c.Len())
+	}
+	if err := checkLanguages(c, ix); err != nil {
+		return nil, meta.Saved, err
 	}
 	return newEngine(c, ix, opts), meta.Saved, nil
 }

@@ -488,6 +488,7 @@ type Candidate struct {
 // score; the whole times 1+AnswerType when it holds the kind of answer
 // asked for.
 func (s *Searcher) Rank(q Query, n int) []Candidate {
+	n = max(n, 0)
 	sc, _ := s.scratch.Get().(*rankScratch)
 	if sc == nil {
 		sc = &rankScratch{}
