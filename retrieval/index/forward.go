@@ -240,12 +240,6 @@ func search(a []uint32, x uint32) int {
 	return lo
 }
 
-// holds reports whether the sorted list a holds x.
-func holds(a []uint32, x uint32) bool {
-	i := search(a, x)
-	return i < len(a) && a[i] == x
-}
-
 // tfIn returns the frequency of term t in a document whose terms and
 // frequencies docTerms returned, 0 if it lacks it.
 func tfIn(ids, tfs []uint32, t int32) uint32 {
@@ -366,6 +360,7 @@ type DocScorer struct {
 	places [][]int32 // per id: its places in q
 	filter [16]uint64
 	parts  []placeScore // scratch
+	w      []float32    // per place in q: its weight times its term's IDF
 }
 
 // idHash picks a number's bit in DocScorer's filter.
@@ -380,11 +375,12 @@ type placeScore struct {
 // NewDocScorer returns a DocScorer for the query whose terms TermIDs
 // looked up.
 func (ix *Index) NewDocScorer(q TermIDs) *DocScorer {
-	s := &DocScorer{ix: ix, q: q}
+	s := &DocScorer{ix: ix, q: q, w: make([]float32, len(q))}
 	for i, qt := range s.q {
 		if qt.id < 0 || qt.weight == 0 {
 			continue
 		}
+		s.w[i] = float32(qt.weight) * ix.idf[qt.id]
 		k := slices.Index(s.ids, uint32(qt.id))
 		if k < 0 {
 			k = len(s.ids)
@@ -424,8 +420,7 @@ func (s *DocScorer) Score(d int) float64 {
 		}
 		tf := tfAt(tfs, i)
 		for _, p := range s.places[k] {
-			qt := s.q[p]
-			parts = append(parts, placeScore{p, float32(qt.weight) * ix.idf[qt.id] * ix.tfPart(tf, uint32(d))})
+			parts = append(parts, placeScore{p, s.w[p] * ix.tfPart(tf, uint32(d))})
 		}
 	}
 	// In the query's order (insertion sort: a handful of parts).
@@ -448,7 +443,7 @@ func (s *DocScorer) Score(d int) float64 {
 func (ix *Index) AppendDocTermIDs(dst []int32, d int, an *Analyzer, text string) []int32 {
 	if !an.english {
 		for _, t := range an.AppendTokens(nil, text) {
-			dst = append(dst, int32(ix.terms.find(t.Term)))
+			dst = append(dst, int32(ix.TermID(t.Term)))
 		}
 		return dst
 	}
@@ -460,7 +455,7 @@ func (ix *Index) AppendDocTermIDs(dst []int32, d int, an *Analyzer, text string)
 		if ok {
 			dst = append(dst, ix.wordTerm[words[i]])
 		} else {
-			dst = append(dst, int32(ix.terms.find(an.Stem(key))))
+			dst = append(dst, int32(ix.TermID(an.Stem(key))))
 		}
 	})
 	return dst

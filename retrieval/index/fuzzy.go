@@ -10,8 +10,7 @@ import "sync"
 // shorter words and numbers are not matched. On a tie the more frequent
 // term wins, then the term first in byte order. sim is 1 minus the edits
 // over the word's length. Words more than two bytes per allowed edit
-// longer or shorter than the question word are not matched, nor words
-// whose set of letters (letterSet) differs too much.
+// longer or shorter than the question word are not matched.
 //
 // When no word is near and term is not "", the question word's term is
 // compared with the terms of the language's words in the same way: in a
@@ -75,13 +74,9 @@ func (ix *Index) findClosest(l int, word, term string) (found string, sim float6
 		}
 	}
 	if n := runeLen(word); n >= 4 && hasLetter(word) {
-		maxd := maxEdits(n)
-		qset := letterSet(word)
 		lo, hi := ix.wordsOf(l)
-		findNear(&ix.words, ix.wordIndex(), lo, hi, 1, word, maxd, func(i, d int) {
-			if setDistance(qset, ix.wordSet[i]) <= 2*maxd { // one edit changes at most two letters of the set
-				consider(n, d, ix.wordTerm[i])
-			}
+		findNear(&ix.words, ix.wordIndex(), lo, hi, 1, word, maxEdits(n), func(i, d int) {
+			consider(n, d, ix.wordTerm[i])
 		})
 	}
 	if bestID < 0 && term != "" {
@@ -113,11 +108,9 @@ func (ix *Index) closestTerm(l int, term string, consider func(n, d int, t int32
 	if n < minTermCorrect || !hasLetter(term) {
 		return
 	}
-	maxd := maxEdits(n)
-	qset := letterSet(term)
 	vx, of := ix.termIndex(l)
-	findNear(&ix.terms, vx, 0, ix.terms.len(), 0, term, maxd, func(t, d int) {
-		if of[t/64]&(1<<(t%64)) != 0 && setDistance(qset, letterSet(ix.terms.at(t))) <= 2*maxd {
+	findNear(&ix.terms, vx, 0, ix.terms.len(), 0, term, maxEdits(n), func(t, d int) {
+		if of[t/64]&(1<<(t%64)) != 0 {
 			consider(n, d, int32(t))
 		}
 	})

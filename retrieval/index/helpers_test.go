@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"sort"
 	"testing"
 
 	"lectern/corpus"
@@ -75,3 +76,46 @@ func indexFile(t testing.TB, path string) *Index {
 
 // testCorpus is a guide in Markdown and the seed page.
 func testCorpus(t testing.TB) *corpus.Corpus { return testcorpus.GuideAndSeed(t) }
+
+// searchExhaustive scores every document holding a query term: the
+// reference the tests hold Search to.
+func (ix *Index) searchExhaustive(q []QueryTerm, k int) []Hit {
+	scores := map[uint32][]float32{}
+	for qi, qt := range q {
+		t := ix.terms.find(qt.Term)
+		if t < 0 || qt.Weight <= 0 {
+			continue
+		}
+		var c cursor
+		ix.openCursor(&c, int32(t), float32(qt.Weight))
+		for ; c.doc != done; c.next() {
+			if scores[c.doc] == nil {
+				scores[c.doc] = make([]float32, len(q))
+			}
+			scores[c.doc][qi] = c.score()
+		}
+	}
+	var all []hit32
+	for d, parts := range scores {
+		var s float32
+		for _, p := range parts {
+			s += p
+		}
+		all = append(all, hit32{d, s, 0})
+	}
+	sort.Slice(all, func(i, j int) bool { return better32(all[i], all[j]) })
+	var out []Hit
+	for _, h := range all[:min(k, len(all))] {
+		out = append(out, Hit{Doc: int(h.doc), Score: float64(h.score)})
+	}
+	return out
+}
+
+// holds reports whether the sorted list a holds x.
+func holds(a []uint32, x uint32) bool {
+	i := search(a, x)
+	return i < len(a) && a[i] == x
+}
+
+// tf is the current posting's term frequency.
+func (c *cursor) tf() uint32 { return c.freqs[c.i] }

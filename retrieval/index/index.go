@@ -777,7 +777,7 @@ func (ix *Index) IDF(term string) float64 {
 
 // TF returns how often term occurs in document d.
 func (ix *Index) TF(term string, d int) int {
-	t := ix.terms.find(term)
+	t := ix.TermID(term)
 	if t < 0 || d < 0 || d >= ix.n {
 		return 0
 	}

@@ -46,9 +46,21 @@ func TestBM25HandComputed(t *testing.T) {
 			}
 		}
 		hits := ix.Search(q, 3)
-		for _, h := range hits {
+		matching := 0
+		for _, w := range tt.want {
+			if w > 0 {
+				matching++
+			}
+		}
+		if len(hits) != matching {
+			t.Errorf("k1=%v b=%v: Search(%q) = %d hits; want %d, every document holding a term", tt.k1, tt.b, tt.query, len(hits), matching)
+		}
+		for i, h := range hits {
 			if math.Abs(h.Score-tt.want[h.Doc]) > 1e-5 {
 				t.Errorf("k1=%v b=%v: Search(%q) scores doc %d %.6f; want %.6f", tt.k1, tt.b, tt.query, h.Doc, h.Score, tt.want[h.Doc])
+			}
+			if i > 0 && !hits[i-1].Better(h) {
+				t.Errorf("k1=%v b=%v: Search(%q) ranks doc %d (%.6f) before doc %d (%.6f)", tt.k1, tt.b, tt.query, hits[i-1].Doc, hits[i-1].Score, h.Doc, h.Score)
 			}
 		}
 	}

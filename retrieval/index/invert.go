@@ -39,7 +39,7 @@ type termRun struct {
 func (ix *Index) invert(ctx context.Context, runSize int) error {
 	nt := ix.terms.len()
 	if len(ix.df) != nt {
-		return fmt.Errorf("retrieval: %d document frequencies for %d terms", len(ix.df), nt)
+		return fmt.Errorf("index: %d document frequencies for %d terms", len(ix.df), nt)
 	}
 	ix.idf = make([]float32, nt)
 	ix.termMax = make([]float32, nt)
@@ -90,7 +90,7 @@ func (ix *Index) invert(ctx context.Context, runSize int) error {
 		nb += len(r.blocks)
 	}
 	if size > math.MaxUint32 || nb > math.MaxUint32 {
-		return errors.New("retrieval: the postings outgrow 4 GiB")
+		return errors.New("index: the postings outgrow 4 GiB")
 	}
 	if size > 0 {
 		ix.post = make([]byte, 0, size)
@@ -130,7 +130,7 @@ func (ix *Index) invertRun(r *termRun, docs, freqs, at []uint32) ([]uint32, []ui
 		for i := search(ids, lo); i < len(ids) && ids[i] < hi; i++ {
 			j := at[ids[i]-lo]
 			if int(j) >= total {
-				return docs, freqs, at, fmt.Errorf("retrieval: term %d is in more documents than its %d", ids[i], ix.df[ids[i]])
+				return docs, freqs, at, fmt.Errorf("index: term %d is in more documents than its %d", ids[i], ix.df[ids[i]])
 			}
 			docs[j], freqs[j] = uint32(d), tfAt(tfs, i)
 			at[ids[i]-lo]++
@@ -142,7 +142,7 @@ func (ix *Index) invertRun(r *termRun, docs, freqs, at []uint32) ([]uint32, []ui
 	for t := r.lo; t < r.hi; t++ {
 		end := start + int(ix.df[t])
 		if int(at[t-r.lo]) != end {
-			return docs, freqs, at, fmt.Errorf("retrieval: term %d is in other than its %d documents", t, ix.df[t])
+			return docs, freqs, at, fmt.Errorf("index: term %d is in other than its %d documents", t, ix.df[t])
 		}
 		size += encodedSize(docs[start:end], freqs[start:end])
 		nb += (end - start + blockSize - 1) / blockSize

@@ -2,7 +2,6 @@ package index
 
 import (
 	"math"
-	"sort"
 )
 
 // cursor walks one term's postings in document order, a block at a time.
@@ -117,8 +116,6 @@ func (c *cursor) advance(target uint32) {
 		c.next()
 	}
 }
-
-func (c *cursor) tf() uint32 { return c.freqs[c.i] }
 
 func (c *cursor) score() float32 {
 	if c.scored {
@@ -334,40 +331,6 @@ func (st *searchState) clearTouched(withMasks bool) {
 		}
 	}
 	st.touched = st.touched[:0]
-}
-
-// searchExhaustive scores every document holding a query term: the
-// reference the tests hold Search to.
-func (ix *Index) searchExhaustive(q []QueryTerm, k int) []Hit {
-	scores := map[uint32][]float32{}
-	for qi, qt := range q {
-		t := ix.terms.find(qt.Term)
-		if t < 0 || qt.Weight <= 0 {
-			continue
-		}
-		var c cursor
-		ix.openCursor(&c, int32(t), float32(qt.Weight))
-		for ; c.doc != done; c.next() {
-			if scores[c.doc] == nil {
-				scores[c.doc] = make([]float32, len(q))
-			}
-			scores[c.doc][qi] = c.score()
-		}
-	}
-	var all []hit32
-	for d, parts := range scores {
-		var s float32
-		for _, p := range parts {
-			s += p
-		}
-		all = append(all, hit32{d, s, 0})
-	}
-	sort.Slice(all, func(i, j int) bool { return better32(all[i], all[j]) })
-	var out []Hit
-	for _, h := range all[:min(k, len(all))] {
-		out = append(out, Hit{Doc: int(h.doc), Score: float64(h.score)})
-	}
-	return out
 }
 
 func (ix *Index) getState(terms int) *searchState {

@@ -40,11 +40,14 @@ func (t *strtab) len() int {
 func (t *strtab) at(i int) string { return t.blob[t.off[i]:t.off[i+1]] }
 
 // find returns the index of s, or -1.
-func (t *strtab) find(s string) int {
+func (t *strtab) find(s string) int { return t.findIn(s, 0, t.len()) }
+
+// findIn is find among the strings from lo to hi, which must hold s if t
+// does.
+func (t *strtab) findIn(s string, lo, hi int) int {
 	// sort.Search's binary search, without its closure: every question
 	// looks up its words and terms here.
-	n := t.len()
-	lo, hi := 0, n
+	end := hi
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if t.blob[t.off[m]:t.off[m+1]] < s {
@@ -53,7 +56,7 @@ func (t *strtab) find(s string) int {
 			hi = m
 		}
 	}
-	if lo < n && t.at(lo) == s {
+	if lo < end && t.at(lo) == s {
 		return lo
 	}
 	return -1

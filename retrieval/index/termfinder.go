@@ -41,17 +41,5 @@ func (f *termFinder) find(t *strtab, term string) int {
 		f.start = start
 	})
 	p := prefixKey(term)
-	lo, hi := int(f.start[p]), int(f.start[p+1])
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if t.at(m) < term {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < int(f.start[p+1]) && t.at(lo) == term {
-		return lo
-	}
-	return -1
+	return t.findIn(term, int(f.start[p]), int(f.start[p+1]))
 }
