@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"lectern/retrieval/index"
 	"math/bits"
 	"slices"
 	"sort"
@@ -11,10 +12,10 @@ import (
 // candidate's sorted numbers against the query's in one pass.
 type idSet struct {
 	ids    []uint32
-	found  []bitset   // per id: the query terms it is found for
-	syn    []bitset   // per id: the query terms it is a synonym of
-	filter [16]uint64 // a bit per id's hash, to pass over most numbers at once
-	words  int        // bitset words per set
+	found  []bitset // per id: the query terms it is found for
+	syn    []bitset // per id: the query terms it is a synonym of
+	filter index.IDFilter
+	words  int // bitset words per set
 }
 
 // bitset is a set of a query's terms by their places.
@@ -58,14 +59,10 @@ func (s *idSet) finish() {
 	ids, found, syn := make([]uint32, len(order)), make([]bitset, len(order)), make([]bitset, len(order))
 	for i, o := range order {
 		ids[i], found[i], syn[i] = s.ids[o], s.found[o], s.syn[o]
-		h := idHash(s.ids[o])
-		s.filter[h/64] |= 1 << (h % 64)
+		s.filter.Add(s.ids[o])
 	}
 	s.ids, s.found, s.syn = ids, found, syn
 }
-
-// idHash picks a number's bit in idSet.filter.
-func idHash(id uint32) uint32 { return (id * 0x9E3779B1) >> 22 }
 
 // match returns the query terms that doc, a document's sorted numbers,
 // holds a number found for, and those it holds a synonym of, in found and
@@ -89,7 +86,7 @@ func (s *idSet) match(doc []uint32, found, syn bitset) (bitset, bitset) {
 		return found, syn
 	}
 	for _, x := range doc {
-		if h := idHash(x); s.filter[h/64]&(1<<(h%64)) == 0 {
+		if !s.filter.MayHold(x) {
 			continue
 		}
 		if i, ok := slices.BinarySearch(s.ids, x); ok {

@@ -358,13 +358,28 @@ type DocScorer struct {
 	q      []termID
 	ids    []uint32  // sorted
 	places [][]int32 // per id: its places in q
-	filter [16]uint64
+	filter IDFilter
 	parts  []placeScore // scratch
 	w      []float32    // per place in q: its weight times its term's IDF
 }
 
-// idHash picks a number's bit in DocScorer's filter.
-func idHash(id uint32) uint32 { return (id * 0x9E3779B1) >> 22 }
+// IDFilter is a filter of 1,024 bits over term or word numbers: MayHold is
+// true for every number added, and false for most others while the
+// numbers added are few, so that matching a document's numbers against a
+// query's passes over most of them at once.
+type IDFilter [16]uint64
+
+// Add adds id to the filter.
+func (f *IDFilter) Add(id uint32) {
+	h := (id * 0x9E3779B1) >> 22
+	f[h/64] |= 1 << (h % 64)
+}
+
+// MayHold reports whether id may have been added: always when it was.
+func (f *IDFilter) MayHold(id uint32) bool {
+	h := (id * 0x9E3779B1) >> 22
+	return f[h/64]&(1<<(h%64)) != 0
+}
 
 // placeScore is a query term's part of a document's score, by its place.
 type placeScore struct {
@@ -397,8 +412,7 @@ func (ix *Index) NewDocScorer(q TermIDs) *DocScorer {
 	ids, places := make([]uint32, len(order)), make([][]int32, len(order))
 	for i, o := range order {
 		ids[i], places[i] = s.ids[o], s.places[o]
-		h := idHash(ids[i])
-		s.filter[h/64] |= 1 << (h % 64)
+		s.filter.Add(ids[i])
 	}
 	s.ids, s.places = ids, places
 	return s
@@ -411,7 +425,7 @@ func (s *DocScorer) Score(d int) float64 {
 	ids, tfs, _ := ix.docTerms(d)
 	parts := s.parts[:0]
 	for i, x := range ids {
-		if h := idHash(x); s.filter[h/64]&(1<<(h%64)) == 0 {
+		if !s.filter.MayHold(x) {
 			continue
 		}
 		k := search(s.ids, x)

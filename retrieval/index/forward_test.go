@@ -114,3 +114,30 @@ func TestDocTokensMatchAnalyzer(t *testing.T) {
 		t.Errorf("only %d tokens checked", checked)
 	}
 }
+
+// TestIDFilter checks that an IDFilter holds every number added and, with
+// a question's few numbers added, turns most others away.
+func TestIDFilter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var f IDFilter
+	added := map[uint32]bool{}
+	for range 10 {
+		id := rng.Uint32()
+		f.Add(id)
+		added[id] = true
+	}
+	for id := range added {
+		if !f.MayHold(id) {
+			t.Fatalf("MayHold(%d) = false for a number added", id)
+		}
+	}
+	passed := 0
+	for range 10000 {
+		if id := rng.Uint32(); !added[id] && f.MayHold(id) {
+			passed++
+		}
+	}
+	if passed > 500 {
+		t.Errorf("%d of 10,000 numbers not added passed a filter of 10; want few", passed)
+	}
+}
