@@ -140,9 +140,21 @@ fetch() {
 		opts+=(-o APT::Sandbox::User=root)
 	fi
 	log "downloading $spec"
-	if ! (cd "$dl" && apt-get download "${opts[@]}" "$spec" >&2); then
+	get() { (cd "$dl" && apt-get download "${opts[@]}" "$1" >&2); }
+	if get "$spec"; then
+		:
+	elif ! $updated && [[ $(id -u) -eq 0 ]] && {
+		# Package lists older than the archive name versions it no longer
+		# holds: update them once and try again.
+		log "apt-get download $spec failed; running apt-get update and trying again"
+		apt-get update -qq >&2 || die "apt-get update failed"
+		updated=true
+		get "$spec"
+	}; then
+		:
+	else
 		log "warning: $spec is not in the archive any more; taking version $(candidate "$name"), so figures may differ from README.md"
-		(cd "$dl" && apt-get download "${opts[@]}" "$name" >&2) || die "apt-get download $name failed"
+		get "$name" || die "apt-get download $name failed; if the package lists are old, run 'apt-get update' as root"
 	fi
 	deb=$(find "$dl" -maxdepth 1 -name "${name}_*.deb" | head -n 1)
 	[[ -n "$deb" ]] || die "apt-get download $name left no .deb"
