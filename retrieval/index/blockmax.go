@@ -127,12 +127,15 @@ func (ix *Index) blockMaxScore(st *searchState, k int) {
 			}
 			skip := false
 			for i := essential - 1; i >= 0; i-- {
-				if len(*h) == k && partial+st.ubSum[i] < theta {
+				// theta is below every score until the heap is full.
+				if partial+st.ubSum[i] < theta {
 					skip = true
 					break
 				}
 				c := order[i]
-				c.advance(d)
+				if c.doc < d {
+					c.advance(d)
+				}
 				if c.doc == d {
 					s := c.score()
 					parts[c.qi] = s
