@@ -324,25 +324,41 @@ func (s *Searcher) analyzeQuestion(question string, ls []int) [][]index.Token {
 		}
 		return out
 	}
+	// Each word's tokens sit together in flat, one per analyzer, in the
+	// first analyzer's order; count tells how many analyzers kept it.
 	type at struct{ pos, part int }
+	n := len(ls)
 	var order []at
-	byAt := map[at][]index.Token{}
+	var count []int
+	var flat []index.Token
 	for k, l := range ls {
 		an := s.ix.Analyzers()[l]
+		j := 0 // where the last word was found: words come in order
 		an.EachWord(question, func(key, word string, start, end, pos, part int) {
 			p := at{pos, part}
 			if k == 0 {
-				order = append(order, p)
-			} else if len(byAt[p]) != k {
+				order, count = append(order, p), append(count, 0)
+				flat = append(flat, make([]index.Token, n)...)
+				j = len(order) - 1
+			} else if j < len(order) && order[j] == p || j+1 < len(order) && order[j+1] == p {
+				if order[j] != p {
+					j++
+				}
+			} else if j = slices.Index(order, p); j < 0 {
+				j = 0
+				return // the first analyzer dropped it
+			}
+			if count[j] != k {
 				return // another analyzer dropped it
 			}
-			byAt[p] = append(byAt[p], index.Token{Term: an.Stem(key), Word: word, Start: start, End: end, Pos: pos})
+			flat[j*n+k] = index.Token{Term: an.Stem(key), Word: word, Start: start, End: end, Pos: pos}
+			count[j]++
 		})
 	}
 	out := make([][]index.Token, 0, len(order))
-	for _, p := range order {
-		if toks := byAt[p]; len(toks) == len(ls) {
-			out = append(out, toks)
+	for j, c := range count {
+		if c == n {
+			out = append(out, flat[j*n:(j+1)*n:(j+1)*n])
 		}
 	}
 	return out
