@@ -481,8 +481,9 @@ func TestHTTPDeferred(t *testing.T) {
 		if private := rec.Response.Flags&discordgo.MessageFlagsEphemeral != 0; private == public {
 			t.Errorf("public %v: deferred response ephemeral = %v", public, private)
 		}
-		if d := rec.Delivery; d == nil || d.Latency > 2*time.Second {
-			t.Errorf("public %v: the deferred response took %v", public, d.Latency)
+		// The server holds the response to Discord's deadline (3 s).
+		if d := rec.Delivery; d == nil || d.Problem != "" {
+			t.Errorf("public %v: the deferred response was not delivered in time: %+v", public, d)
 		}
 		checkBurialAnswer(t, rec.Original)
 		if rec.Edits != 1 {
