@@ -82,6 +82,7 @@ var (
 	ErrDisallowedIntent = errors.New("the MESSAGE_CONTENT intent was refused by Discord: enable it on the Bot page of the developer portal, or remove discord.channels and discord.forums")
 	ErrShardingRequired = errors.New("sharding is required by Discord for this bot: set discord.shards to auto or a number")
 	ErrInvalidShard     = errors.New("invalid shard: every process must be given the same discord.shards (a number, not auto, when there are several) and discord.shard_ids below it")
+	ErrNotDiscordAPI    = errors.New("the gateway lookup got 404 Not Found: discord.api_url (LECTERN_DISCORD_API_URL) must be the base of Discord's API, such as " + DefaultAPIURL)
 )
 
 // Bot is the gateway door: it connects to Discord's gateway, turns the
@@ -354,6 +355,9 @@ func (b *Bot) connectOnce(ctx context.Context, sh *shard) (bool, error) {
 
 // openError classifies an error of Session.Open.
 func openError(err error) error {
+	if re := (*discordgo.RESTError)(nil); errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusNotFound {
+		return ErrNotDiscordAPI // GET /gateway: Discord always has it
+	}
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) {
 		switch ce.Code {
@@ -374,7 +378,8 @@ func openError(err error) error {
 // refuses the configuration, so that retrying is pointless.
 func fatalOpenError(err error) bool {
 	return errors.Is(err, ErrBadToken) || errors.Is(err, ErrDisallowedIntent) ||
-		errors.Is(err, ErrShardingRequired) || errors.Is(err, ErrInvalidShard)
+		errors.Is(err, ErrShardingRequired) || errors.Is(err, ErrInvalidShard) ||
+		errors.Is(err, ErrNotDiscordAPI)
 }
 
 // registerCommands registers the slash commands, retrying with backoff

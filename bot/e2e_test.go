@@ -655,6 +655,30 @@ func TestBadToken(t *testing.T) {
 	}
 }
 
+// TestWrongAPIURL: an API URL missing Discord's /api/v9 gets 404 for the
+// gateway lookup; Run stops at once with ErrNotDiscordAPI rather than
+// retrying forever, with or without asking for the shard count.
+func TestWrongAPIURL(t *testing.T) {
+	t.Parallel()
+	for _, shards := range []int{1, 0} {
+		srv := discordtest.NewServer(t, discordtest.Options{})
+		logs := &syncBuffer{}
+		b, err := bot.New(newCore(t, logs, bot.CoreOptions{}), bot.Options{Token: srv.Token(), APIURL: srv.URL(), Shards: shards, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = b.Run(ctx)
+		cancel()
+		if !errors.Is(err, bot.ErrNotDiscordAPI) {
+			t.Errorf("shards %d: Run against the server's root = %v; want ErrNotDiscordAPI", shards, err)
+		}
+		if strings.Contains(logs.String(), "retrying") {
+			t.Errorf("shards %d: retried a 404:\n%s", shards, logs)
+		}
+	}
+}
+
 func TestGlobalCommands(t *testing.T) {
 	t.Parallel()
 	srv := discordtest.NewServer(t, discordtest.Options{HeartbeatInterval: time.Second})

@@ -190,7 +190,7 @@ func (b *Bot) planShards(ctx context.Context) (*shardPlan, error) {
 
 // gatewayBot asks Discord for GET /gateway/bot, retrying with backoff as
 // connecting does. It returns ErrBadToken at once if Discord refuses the
-// token, and nil and no error when ctx ends first.
+// token, ErrNotDiscordAPI if the API has no such route, and nil and no error when ctx ends first.
 func (b *Bot) gatewayBot(ctx context.Context) (*gatewayBot, error) {
 	wait := b.opts.RetryBackoff
 	for attempt := 1; ; attempt++ {
@@ -201,7 +201,7 @@ func (b *Bot) gatewayBot(ctx context.Context) (*gatewayBot, error) {
 		if ctx.Err() != nil {
 			return nil, nil
 		}
-		if errors.Is(err, ErrBadToken) {
+		if errors.Is(err, ErrBadToken) || errors.Is(err, ErrNotDiscordAPI) {
 			return nil, err
 		}
 		pause := jitter(wait)
@@ -227,6 +227,8 @@ func (b *Bot) gatewayBotOnce(ctx context.Context) (*gatewayBot, error) {
 	switch {
 	case resp.status == 401:
 		return nil, ErrBadToken
+	case resp.status == 404:
+		return nil, ErrNotDiscordAPI
 	case resp.status == 429:
 		rl := b.rest.rateLimited(call.route, call, resp)
 		b.rest.logRateLimit(rl, "wait")

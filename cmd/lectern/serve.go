@@ -224,7 +224,8 @@ func gatewayError(err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, bot.ErrBadToken), errors.Is(err, bot.ErrDisallowedIntent),
-		errors.Is(err, bot.ErrShardingRequired), errors.Is(err, bot.ErrInvalidShard):
+		errors.Is(err, bot.ErrShardingRequired), errors.Is(err, bot.ErrInvalidShard),
+		errors.Is(err, bot.ErrNotDiscordAPI):
 		return usageError{err}
 	}
 	return fmt.Errorf("serve: %w", err)

@@ -409,3 +409,30 @@ func TestServeSettingsMissing(t *testing.T) {
 		})
 	}
 }
+
+// TestServeWrongAPIURL: an API URL without Discord's /api/v9 is a setting
+// to correct, not an outage to wait out: serve exits 2 at once (systemd
+// does not restart it) and says which setting.
+func TestServeWrongAPIURL(t *testing.T) {
+	token := fakeToken()
+	srv := discordtest.NewServer(t, discordtest.Options{Token: token})
+	t.Setenv("LECTERN_DISCORD_TOKEN", token)
+	t.Setenv("LECTERN_DISCORD_API_URL", srv.URL())
+	t.Setenv("LECTERN_HTTP_LISTEN", "")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
+	var stdout, stderr lockedBuffer
+	code := run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr)
+	if code != 2 || !strings.Contains(stderr.String(), "LECTERN_DISCORD_API_URL") {
+		t.Errorf("serve against the server's root: exit %d; want 2 and LECTERN_DISCORD_API_URL named:\n%s", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "retrying") {
+		t.Errorf("serve retried a 404:\n%s", stderr.String())
+	}
+	if ctx.Err() != nil {
+		t.Error("serve ran until the test's deadline")
+	}
+}
