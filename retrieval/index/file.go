@@ -19,7 +19,7 @@ import (
 // the layout of either does.
 const (
 	FileMagic   = "LECTERNINDEX"
-	FileVersion = 3
+	FileVersion = 4
 )
 
 // ErrStale is returned by ReadSections for an index built with another
@@ -80,12 +80,10 @@ func (ix *Index) WriteSections(w *binfile.Writer, meta []byte) {
 	}
 	w.Uint32s("i.blocks", blocks)
 	w.Float32s("i.idf", ix.idf)
-	w.Float32s("i.termmax", ix.termMax)
 	w.Uint16s("i.lens", ix.lens)
 	w.String("i.words", ix.words.blob)
 	w.Uint32s("i.wordoff", ix.words.off)
 	w.Int32s("i.wordterm", ix.wordTerm)
-	w.Uint64s("i.wordset", ix.wordSet)
 	w.Uint32s("i.fwd", ix.fwd)
 	w.Uint32s("i.fwdoff", ix.fwdOff)
 }
@@ -125,7 +123,7 @@ func ReadSections(r *binfile.Reader, meta Header, want func(code string) Analyze
 		ix.ans = append(ix.ans, NewAnalyzer(o))
 	}
 	var blocks []uint32
-	var e [17]error
+	var e [15]error
 	ix.terms.blob, e[0] = r.String("i.terms")
 	ix.terms.off, e[1] = r.Uint32s("i.termoff")
 	ix.df, e[2] = r.Uint32s("i.df")
@@ -134,15 +132,13 @@ func ReadSections(r *binfile.Reader, meta Header, want func(code string) Analyze
 	ix.blkOff, e[5] = r.Uint32s("i.blkoff")
 	blocks, e[6] = r.Uint32s("i.blocks")
 	ix.idf, e[7] = r.Float32s("i.idf")
-	ix.termMax, e[8] = r.Float32s("i.termmax")
-	ix.lens, e[9] = r.Uint16s("i.lens")
-	ix.words.blob, e[10] = r.String("i.words")
-	ix.words.off, e[11] = r.Uint32s("i.wordoff")
-	ix.wordTerm, e[12] = r.Int32s("i.wordterm")
-	ix.wordSet, e[13] = r.Uint64s("i.wordset")
-	ix.textLang, e[14] = r.Bytes("i.textlang")
-	ix.fwd, e[15] = r.Uint32s("i.fwd")
-	ix.fwdOff, e[16] = r.Uint32s("i.fwdoff")
+	ix.lens, e[8] = r.Uint16s("i.lens")
+	ix.words.blob, e[9] = r.String("i.words")
+	ix.words.off, e[10] = r.Uint32s("i.wordoff")
+	ix.wordTerm, e[11] = r.Int32s("i.wordterm")
+	ix.textLang, e[12] = r.Bytes("i.textlang")
+	ix.fwd, e[13] = r.Uint32s("i.fwd")
+	ix.fwdOff, e[14] = r.Uint32s("i.fwdoff")
 	if err := errors.Join(e[:]...); err != nil {
 		return nil, err
 	}
@@ -162,9 +158,8 @@ func ReadSections(r *binfile.Reader, meta Header, want func(code string) Analyze
 	}
 	nt := len(ix.df)
 	if len(ix.terms.off) != nt+1 || len(ix.postOff) != nt+1 || len(ix.blkOff) != nt+1 ||
-		len(ix.idf) != nt || len(ix.termMax) != nt || len(blocks)%3 != 0 ||
-		len(ix.lens) != ix.n ||
-		len(ix.words.off) != len(ix.wordTerm)+1 || len(ix.wordSet) != len(ix.wordTerm) {
+		len(ix.idf) != nt || len(blocks)%3 != 0 || len(ix.lens) != ix.n ||
+		len(ix.words.off) != len(ix.wordTerm)+1 {
 		return bad("section sizes disagree")
 	}
 	if err := checkStrtab(&ix.terms); err != nil {
@@ -189,6 +184,15 @@ func ReadSections(r *binfile.Reader, meta Header, want func(code string) Analyze
 	if ix.postOff[0] != 0 || ix.blkOff[0] != 0 || int(ix.postOff[nt]) != len(ix.post) || int(ix.blkOff[nt]) != len(ix.blocks) {
 		return bad("postings do not add up")
 	}
+	// With BM25 parameters other than the file's, the blocks' largest tf
+	// parts change: they are computed as the postings are verified, in a
+	// copy of the blocks (the file's may be mapped read-only).
+	remax := ix.params != params
+	if remax {
+		ix.params = params
+		ix.blocks = slices.Clone(ix.blocks)
+	}
+	ix.setNorms()
 	var docs, freqs [blockSize]uint32
 	for t := 0; t < nt; t++ {
 		lo, hi := ix.postOff[t], ix.postOff[t+1]
@@ -220,19 +224,17 @@ func ReadSections(r *binfile.Reader, meta Header, want func(code string) Analyze
 			if blk.last != prev {
 				return bad("term %d: block end disagrees", t)
 			}
+			if remax {
+				bmax := float32(0)
+				for i := range cnt {
+					bmax = max(bmax, ix.tfPart(freqs[i], docs[i]))
+				}
+				ix.blocks[b].max = bmax
+			}
 		}
 	}
 	if err := ix.checkForward(); err != nil {
 		return bad("%v", err)
-	}
-	if ix.params != params {
-		// New maxima for other parameters: the file's blocks may be
-		// mapped read-only, so they are copied first.
-		ix.params = params
-		ix.blocks = slices.Clone(ix.blocks)
-		ix.prepare()
-	} else {
-		ix.setNorms()
 	}
 	return ix, nil
 }

@@ -1,5 +1,7 @@
 package index
 
+import "math/bits"
+
 // closestLinear is closest as it was before findNear: a scan of every
 // word of the language, ruling out by length in bytes and letter set,
 // then comparing by osa. It is kept as the reference closest must agree
@@ -15,7 +17,7 @@ func (ix *Index) closestLinear(l int, word, term string) (found string, sim floa
 			bestID, bestD, bestN = t, d, n
 		}
 	}
-	try := func(q string, tab *strtab, sets []uint64, id func(int) int32) {
+	try := func(q string, tab *strtab, id func(int) int32) {
 		n := runeLen(q)
 		if n < 4 || !hasLetter(q) {
 			return
@@ -30,7 +32,7 @@ func (ix *Index) closestLinear(l int, word, term string) (found string, sim floa
 			if d := len(c) - len(q); d > 2*maxd || d < -2*maxd {
 				continue // no rune distance within maxd
 			}
-			if setDistance(qset, sets[i]) > 2*maxd {
+			if setDistance(qset, letterSet(c)) > 2*maxd {
 				continue // one edit changes at most two letters of the set
 			}
 			b = append(b[:0], []rune(c)...)
@@ -39,7 +41,7 @@ func (ix *Index) closestLinear(l int, word, term string) (found string, sim floa
 			}
 		}
 	}
-	try(word, &ix.words, ix.wordSet, func(i int) int32 { return ix.wordTerm[i] })
+	try(word, &ix.words, func(i int) int32 { return ix.wordTerm[i] })
 	if bestID < 0 && term != "" {
 		ix.closestTermLinear(l, term, consider)
 	}
@@ -82,3 +84,25 @@ func (ix *Index) closestTermLinear(l int, term string, consider func(q string, n
 		}
 	}
 }
+
+// letterSet is a bit set of the letters and digits in a word, for quickly
+// ruling out words too different to be a typo of another: one edit changes
+// at most two members of the set.
+func letterSet(s string) uint64 {
+	var set uint64
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			set |= 1 << (r - 'a')
+		case r >= '0' && r <= '9':
+			set |= 1 << (26 + r - '0')
+		default:
+			set |= 1 << (36 + uint(r)%28)
+		}
+	}
+	return set
+}
+
+// setDistance counts the letters one set has and the other lacks; an edit
+// distance of d allows at most 2d.
+func setDistance(a, b uint64) int { return bits.OnesCount64(a ^ b) }

@@ -16,6 +16,12 @@ import (
 // forms).
 func corpusIndex(t testing.TB, c *corpus.Corpus) *Index {
 	t.Helper()
+	return corpusIndexParams(t, c, DefaultBM25())
+}
+
+// corpusIndexParams is corpusIndex scoring with params.
+func corpusIndexParams(t testing.TB, c *corpus.Corpus, params BM25) *Index {
+	t.Helper()
 	codes := c.Languages()
 	if len(codes) == 0 {
 		codes = []string{lang.English}
@@ -36,7 +42,7 @@ func corpusIndex(t testing.TB, c *corpus.Corpus) *Index {
 		}
 		of = func(i int) int { return langs[i] }
 	}
-	ix, err := BuildLanguages(context.Background(), c.Len(), c.Text, ans, of, DefaultBM25(), nil)
+	ix, err := BuildLanguages(context.Background(), c.Len(), c.Text, ans, of, params, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,6 @@ type Index struct {
 	blkOff  []uint32  // per term, and one more: its first block in blocks
 	blocks  []block   // per block of 128 postings
 	idf     []float32 // per term
-	termMax []float32 // per term: its largest tf part in any document (in the file; searches bound terms by their blocks)
 	lens    []uint16  // per document: its length in terms, at most 65,535
 	// K1·(1 − B + B·|d|/avgdl) = normA + normC·|d|, the length norm.
 	normA, normC float32
@@ -374,10 +373,8 @@ func merge(ctx context.Context, parts []*partial, n int, an *Analyzer, params BM
 	}
 	ix.words = newStrtab(words)
 	ix.wordTerm = make([]int32, len(words))
-	ix.wordSet = make([]uint64, len(words))
-	for k, w := range words {
+	for k := range words {
 		ix.wordTerm[k] = global[wordFrom[k].part][wordFrom[k].term]
-		ix.wordSet[k] = letterSet(w[1:])
 	}
 	words, wordFrom = nil, nil
 	// The names and lists are let go of before the forward index is made.
@@ -513,12 +510,10 @@ func sortedOrder(names []string) []int32 {
 }
 
 // encode appends a term's postings to enc in blocks of blockSize, and the
-// blocks, each with its largest tf part (as prepare computes it), to
-// blocks; it returns both and the term's largest tf part.
-func (ix *Index) encode(enc []byte, blocks []block, docs, freqs []uint32) ([]byte, []block, float32) {
+// blocks, each with its largest tf part, to blocks; it returns both.
+func (ix *Index) encode(enc []byte, blocks []block, docs, freqs []uint32) ([]byte, []block) {
 	start := len(enc)
 	prev := uint32(0)
-	tmax := float32(0)
 	for b := 0; b < len(docs); b += blockSize {
 		e := min(b+blockSize, len(docs))
 		blk := block{last: docs[e-1], off: uint32(len(enc) - start)}
@@ -538,43 +533,9 @@ func (ix *Index) encode(enc []byte, blocks []block, docs, freqs []uint32) ([]byt
 				enc = appendUvarint(enc, uint64(f))
 			}
 		}
-		tmax = max(tmax, blk.max)
 		blocks = append(blocks, blk)
 	}
-	return enc, blocks, tmax
-}
-
-// prepare computes what depends on the BM25 parameters: IDFs, length
-// norms, and each term's and block's largest tf part.
-func (ix *Index) prepare() {
-	if ix.avgLen == 0 {
-		ix.avgLen = 1
-	}
-	ix.setNorms()
-	nt := ix.terms.len()
-	ix.idf = make([]float32, nt)
-	ix.termMax = make([]float32, nt)
-	var docs, freqs [blockSize]uint32
-	for t := 0; t < nt; t++ {
-		ix.idf[t] = float32(IDF(int(ix.df[t]), ix.n))
-		data := ix.post[ix.postOff[t]:ix.postOff[t+1]]
-		left := int(ix.df[t])
-		prev := uint32(0)
-		tmax := float32(0)
-		for b := ix.blkOff[t]; b < ix.blkOff[t+1]; b++ {
-			cnt := min(left, blockSize)
-			decodeBlock(data[ix.blocks[b].offset():], ix.blocks[b].ones(), prev, docs[:cnt], freqs[:cnt])
-			prev = ix.blocks[b].last
-			left -= cnt
-			bmax := float32(0)
-			for i := 0; i < cnt; i++ {
-				bmax = max(bmax, ix.tfPart(freqs[i], docs[i]))
-			}
-			ix.blocks[b].max = bmax
-			tmax = max(tmax, bmax)
-		}
-		ix.termMax[t] = tmax
-	}
+	return enc, blocks
 }
 
 // setNorms sets the length norm's coefficients from the parameters.

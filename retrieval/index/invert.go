@@ -42,7 +42,6 @@ func (ix *Index) invert(ctx context.Context, runSize int) error {
 		return fmt.Errorf("index: %d document frequencies for %d terms", len(ix.df), nt)
 	}
 	ix.idf = make([]float32, nt)
-	ix.termMax = make([]float32, nt)
 	ix.postOff = make([]uint32, nt+1)
 	ix.blkOff = make([]uint32, nt+1)
 	var runs []termRun
@@ -155,7 +154,7 @@ func (ix *Index) invertRun(r *termRun, docs, freqs, at []uint32) ([]uint32, []ui
 		ix.postOff[t] = uint32(len(r.enc))
 		ix.blkOff[t] = uint32(len(r.blocks))
 		ix.idf[t] = float32(IDF(int(ix.df[t]), ix.n))
-		r.enc, r.blocks, ix.termMax[t] = ix.encode(r.enc, r.blocks, docs[start:end], freqs[start:end])
+		r.enc, r.blocks = ix.encode(r.enc, r.blocks, docs[start:end], freqs[start:end])
 		start = end
 	}
 	return docs, freqs, at, nil

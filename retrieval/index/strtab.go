@@ -1,7 +1,6 @@
 package index
 
 import (
-	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -61,27 +60,5 @@ func (t *strtab) findIn(s string, lo, hi int) int {
 	}
 	return -1
 }
-
-// letterSet is a bit set of the letters and digits in a word, for quickly
-// ruling out words too different to be a typo of another: one edit changes
-// at most two members of the set.
-func letterSet(s string) uint64 {
-	var set uint64
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z':
-			set |= 1 << (r - 'a')
-		case r >= '0' && r <= '9':
-			set |= 1 << (26 + r - '0')
-		default:
-			set |= 1 << (36 + uint(r)%28)
-		}
-	}
-	return set
-}
-
-// setDistance counts the letters one set has and the other lacks; an edit
-// distance of d allows at most 2d.
-func setDistance(a, b uint64) int { return bits.OnesCount64(a ^ b) }
 
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
