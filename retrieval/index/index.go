@@ -98,12 +98,11 @@ type Index struct {
 	normA, normC float32
 
 	// The distinct folded words of the texts, each after a byte that is
-	// its analyzer's number plus one, sorted, with the term each indexes as
-	// and its letter set: for matching misspelt words among the words of
-	// one language.
+	// its analyzer's number plus one, sorted, with the term each indexes
+	// as: for exact forms, and for matching misspelt words among the words
+	// of one language.
 	words    strtab
 	wordTerm []int32
-	wordSet  []uint64
 
 	// The forward index: per document, its terms with their frequencies
 	// and the words it holds, as numbers into terms and words, so that
