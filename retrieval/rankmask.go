@@ -132,30 +132,28 @@ func (r *rescorer) exactWordsOf(s *Searcher, q *Query, l int) ([]exactWord, bool
 // question's forms candidate d holds, d holding the terms of mask (when
 // the rescorer is masked).
 func (r *rescorer) exactIn(s *Searcher, q *Query, d int, mask uint64) bitset {
-	l := s.ix.LanguageOf(d)
-	ws, gated := r.exactWordsOf(s, q, l)
-	if !gated {
-		_, words := s.ix.DocTerms(d)
-		exact, _ := r.wordsOf(s, *q, d).match(words, r.exact, nil)
-		return exact
-	}
+	ws, gated := r.exactWordsOf(s, q, s.ix.LanguageOf(d))
 	clear(r.exact)
-	single := s.singleForms()
-	// The words to look for among the candidate's, by number.
-	look := r.look[:0]
-	for _, w := range ws {
-		if mask&w.gate == 0 {
-			continue
+	// The words to look for among the candidate's, by number: all of them,
+	// or, when gated, those whose terms the candidate holds.
+	look := ws
+	if gated {
+		single := s.singleForms()
+		look = r.look[:0]
+		for _, w := range ws {
+			if mask&w.gate == 0 {
+				continue
+			}
+			if single[w.id/64]&(1<<(w.id%64)) != 0 {
+				// The candidate holds the word's term, which no other
+				// word of its language is indexed as.
+				r.exact.set(w.k)
+				continue
+			}
+			look = append(look, w)
 		}
-		if single[w.id/64]&(1<<(w.id%64)) != 0 {
-			// The candidate holds the word's term, which no other word of
-			// its language is indexed as.
-			r.exact.set(w.k)
-			continue
-		}
-		look = append(look, w)
+		r.look = look
 	}
-	r.look = look
 	if len(look) == 0 {
 		return r.exact
 	}

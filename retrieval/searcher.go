@@ -634,7 +634,6 @@ type rescorer struct {
 	ids       index.TermIDs    // the terms of the query as searched, by number
 	bqIDF     []float64        // the IDF of each term of the query as searched, by its place
 	bqWeights []float64        // the weight of each term of the query as searched
-	words     []*idSet         // per analyzer, made when first needed: the words of each Query.Terms in the question's forms (found)
 	bq        *index.DocScorer // the query as searched, made when first needed (see scorer)
 
 	// masked tells that candidates are matched by their search masks:
@@ -657,7 +656,7 @@ type rescorer struct {
 // candidate is rescored from numbers alone. ids are bq's terms by number;
 // masks tells that the search reported the terms each hit holds.
 func (s *Searcher) rescorer(q Query, bq []index.QueryTerm, ids index.TermIDs, masks bool) *rescorer {
-	r := &rescorer{words: make([]*idSet, len(s.ix.Analyzers())), termIDs: make([][]int32, len(q.Terms)),
+	r := &rescorer{termIDs: make([][]int32, len(q.Terms)),
 		exactWords: make([][]exactWord, len(s.ix.Analyzers())), gated: make([]bool, len(s.ix.Analyzers()))}
 	r.ids = ids
 	r.bqIDF = make([]float64, len(bq))
@@ -716,29 +715,6 @@ func (r *rescorer) scorer(s *Searcher) *index.DocScorer {
 		r.bq = s.ix.NewDocScorer(r.ids)
 	}
 	return r.bq
-}
-
-// wordsOf returns the words, in text d's language, of each of q's terms
-// that may earn the exact-form bonus, in the forms the question has them.
-func (r *rescorer) wordsOf(s *Searcher, q Query, d int) *idSet {
-	l := s.ix.LanguageOf(d)
-	if r.words[l] != nil {
-		return r.words[l]
-	}
-	ws := &idSet{}
-	ws.init(len(q.Terms))
-	if s.opts.Exact > 0 {
-		for k, t := range q.Terms {
-			if t.Found != "" && t.Fuzzy == 1 {
-				for _, w := range s.ix.WordIDs(l, t.words) {
-					ws.add(w, k, false)
-				}
-			}
-		}
-	}
-	ws.finish()
-	r.words[l] = ws
-	return ws
 }
 
 // search finds the candidates for the query as searched, bq: the best
