@@ -285,13 +285,11 @@ func (c *Corpus) ParagraphOf(id int) int {
 // first of its paragraph (id-1, and so any sentence before it, is in
 // another), in constant time.
 func (c *Corpus) StartsParagraph(id int) bool {
-	if c.starts == nil {
-		return int(c.paraFirst[c.ParagraphOf(id)]) == id
-	}
 	return c.starts[id/64]&(1<<(id%64)) != 0
 }
 
-// markStarts makes the bits StartsParagraph reads.
+// markStarts makes the bits StartsParagraph reads; every way of making a
+// Corpus (Builder.Corpus, ReadSections) calls it.
 func (c *Corpus) markStarts() {
 	bits := make([]uint64, (len(c.sents)+63)/64)
 	for _, f := range c.paraFirst[:len(c.paraDoc)] {
