@@ -1,10 +1,11 @@
 package retrieval
 
 import (
-	"lectern/retrieval/index"
 	"math/bits"
 	"slices"
 	"sort"
+
+	"lectern/retrieval/index"
 )
 
 // idSet is a small set of term or word numbers, each standing for some of
