@@ -339,9 +339,8 @@ func (ix *Index) scoreIDs(q []termID, d int) float64 {
 // analyzer l in ix.words.
 func (ix *Index) WordIDs(l int, words []string) []uint32 {
 	var out []uint32
-	prefix := string(rune(l + 1))
 	for _, w := range words {
-		if i := ix.words.find(prefix + w); i >= 0 {
+		if i := ix.findWord(l, w); i >= 0 {
 			out = append(out, uint32(i))
 		}
 	}

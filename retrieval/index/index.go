@@ -80,6 +80,7 @@ func (p BM25) TF(tf, dl, avgdl float64) float64 {
 type Index struct {
 	strategy Strategy    // how searches run (Auto but in tests and benchmarks)
 	finder   termFinder  // TermID's table, made at its first use
+	wordFind wordFinders // findWord's tables, made at their first use
 	ans      []*Analyzer // one per language, the first the default
 	textLang []uint8     // per text: its analyzer in ans; nil when there is one
 	params   BM25
@@ -663,7 +664,7 @@ func (ix *Index) wordsOf(l int) (lo, hi int) {
 // WordTerm returns the term analyzer l's folded word indexes as, "" if
 // no text of that language holds it.
 func (ix *Index) WordTerm(l int, word string) string {
-	i := ix.words.find(string(rune(l+1)) + word)
+	i := ix.findWord(l, word)
 	if i < 0 {
 		return ""
 	}

@@ -43,19 +43,24 @@ func (t *strtab) find(s string) int { return t.findIn(s, 0, t.len()) }
 
 // findIn is find among the strings from lo to hi, which must hold s if t
 // does.
-func (t *strtab) findIn(s string, lo, hi int) int {
+func (t *strtab) findIn(s string, lo, hi int) int { return t.findAfter(0, s, lo, hi) }
+
+// findAfter returns the place of the string made of skip bytes, the same
+// at the start of every string from lo to hi, and then s, among those
+// strings, which must hold it if t does; -1 if they lack it.
+func (t *strtab) findAfter(skip int, s string, lo, hi int) int {
 	// sort.Search's binary search, without its closure: every question
 	// looks up its words and terms here.
 	end := hi
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if t.blob[t.off[m]:t.off[m+1]] < s {
+		if t.blob[int(t.off[m])+skip:t.off[m+1]] < s {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo < end && t.at(lo) == s {
+	if lo < end && t.blob[int(t.off[lo])+skip:t.off[lo+1]] == s {
 		return lo
 	}
 	return -1

@@ -1,6 +1,9 @@
 package index
 
-import "sync"
+import (
+	"sync"
+	"unicode/utf8"
+)
 
 // termFinder finds terms in an index's vocabulary faster than a binary
 // search of the whole of it: a table of where the terms of each first
@@ -8,9 +11,14 @@ import "sync"
 // lie together. Questions look up each of their terms several times
 // (their DFs, then as searched), through TermID, TermIDs and DF. It is
 // made at its first use (256 KiB).
+//
+// A termFinder can also cover a part of a table whose strings all begin
+// with the same bytes, such as one language's words (see wordFinder):
+// its table then reads the two bytes after them.
 type termFinder struct {
 	once  sync.Once
-	start []uint32 // start[p]: the first term whose first two bytes are p or more
+	start []uint32 // start[p]: the first string whose first two bytes (after skip) are p or more
+	skip  int      // the bytes every string covered begins with
 }
 
 // prefixKey is the first two bytes of s, a missing byte read as 0: it
@@ -28,18 +36,53 @@ func prefixKey(s string) int {
 // find returns the place of term in t, -1 if t lacks it; t must be the
 // vocabulary it is always given.
 func (f *termFinder) find(t *strtab, term string) int {
+	return f.findIn(t, 0, t.len(), 0, term)
+}
+
+// findIn returns the place in t of the string made of prefix bytes
+// (which the strings from lo to hi, and only they, begin with) and then
+// s, -1 if t lacks it. t, lo, hi and prefix must be the same at every call.
+func (f *termFinder) findIn(t *strtab, lo, hi, prefix int, s string) int {
 	f.once.Do(func() {
-		n := t.len()
 		start := make([]uint32, 1<<16+1)
-		i := 0
+		i := lo
 		for p := range start {
-			for i < n && prefixKey(t.at(i)) < p {
+			for i < hi && prefixKey(t.at(i)[prefix:]) < p {
 				i++
 			}
 			start[p] = uint32(i)
 		}
-		f.start = start
+		f.start, f.skip = start, prefix
 	})
-	p := prefixKey(term)
-	return t.findIn(term, int(f.start[p]), int(f.start[p+1]))
+	p := prefixKey(s)
+	return t.findAfter(f.skip, s, int(f.start[p]), int(f.start[p+1]))
+}
+
+// wordFinders finds an index's words, one termFinder per language (the
+// range of ix.words its words fill), each made when first needed.
+type wordFinders struct {
+	once sync.Once
+	by   []wordFinder
+}
+
+// wordFinder is a termFinder over one language's words.
+type wordFinder struct {
+	termFinder
+	lo, hi int
+}
+
+// findWord returns the number of analyzer l's folded word in ix.words, -1
+// if no text of that language holds it.
+func (ix *Index) findWord(l int, word string) int {
+	ix.wordFind.once.Do(func() {
+		ix.wordFind.by = make([]wordFinder, len(ix.ans))
+		for l := range ix.wordFind.by {
+			ix.wordFind.by[l].lo, ix.wordFind.by[l].hi = ix.wordsOf(l)
+		}
+	})
+	if l < 0 || l >= len(ix.wordFind.by) {
+		return -1
+	}
+	f := &ix.wordFind.by[l]
+	return f.findIn(&ix.words, f.lo, f.hi, utf8.RuneLen(rune(l+1)), word)
 }
