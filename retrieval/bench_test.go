@@ -58,10 +58,18 @@ func BenchmarkPlainSciFact(b *testing.B) {
 // rescored, each with the best score of its neighbours.
 func BenchmarkRankSciFactSentences(b *testing.B) {
 	d := testcorpus.SciFactOrSkip(b)
+	texts, opts := sentenceRanking(d)
+	benchRank(b, d, texts, opts)
+}
+
+// sentenceRanking returns SciFact's sentences and the bot's ranking over
+// them, as lectern eval ranks scifact-sentences: with each candidate's
+// neighbours in its abstract.
+func sentenceRanking(d *testcorpus.SciFactData) ([]string, retrieval.SearchOptions) {
 	texts, doc := sciFactSentences(d)
 	opts := botRanking
 	opts.Context, opts.Neighbours = retrieval.DefaultContext, testcorpus.Neighbours(doc)
-	benchRank(b, d, texts, opts)
+	return texts, opts
 }
 
 // BenchmarkPlainSciFactSentences is plain BM25 over the same sentences, for
@@ -126,14 +134,12 @@ func BenchmarkRatioSciFact(b *testing.B) {
 
 func BenchmarkRatioSciFactSentences(b *testing.B) {
 	d := testcorpus.SciFactOrSkip(b)
-	texts, doc := sciFactSentences(d)
-	opts := botRanking
-	opts.Context, opts.Neighbours = retrieval.DefaultContext, testcorpus.Neighbours(doc)
+	texts, opts := sentenceRanking(d)
 	benchRatio(b, d, texts, opts)
 }
 
-// benchRatio times ranking with opts and plain BM25 by turns, 100 a
-// claim, over one index of texts.
+// benchRatio times ranking with opts and plain BM25 claim by claim, 100
+// a claim, over one index of texts.
 func benchRatio(b *testing.B, d *testcorpus.SciFactData, texts []string, opts retrieval.SearchOptions) {
 	text := func(i int) string { return texts[i] }
 	an := index.NewAnalyzer(botAnalyzer)

@@ -159,12 +159,12 @@ func (r *rescorer) exactIn(s *Searcher, q *Query, d int, mask uint64) bitset {
 	}
 	// Each word is found by a binary search of the candidate's words (in
 	// order of number), from the place of the one before: the words to
-	// look for are in that order too. Its first step reads the middle of
-	// the list, which Rank has already loaded.
+	// look for are in that order too. Rank has read the list's cache
+	// lines ahead.
 	_, words := s.ix.DocTerms(d)
 	at := 0
 	for _, w := range look {
-		at = lowerBound(words, at, w.id)
+		at += index.SearchIDs(words[at:], w.id)
 		if at == len(words) {
 			break
 		}
@@ -173,25 +173,6 @@ func (r *rescorer) exactIn(s *Searcher, q *Query, d int, mask uint64) bitset {
 		}
 	}
 	return r.exact
-}
-
-// lowerBound returns the first place from lo in the increasing xs holding
-// x or more, len(xs) if none, by halving what is left. For the few words
-// a candidate is searched for among its hundred or so, this was 2.5 times
-// faster than walking to each (SciFact's abstracts, their lists in cache).
-func lowerBound(xs []uint32, lo int, x uint32) int {
-	n := len(xs) - lo
-	for n > 1 {
-		half := n >> 1
-		if xs[lo+half-1] < x {
-			lo += half
-		}
-		n -= half
-	}
-	if n == 1 && xs[lo] < x {
-		lo++
-	}
-	return lo
 }
 
 // singleForms returns, for the index's English words, a bit per word set

@@ -77,29 +77,3 @@ func TestRankNegative(t *testing.T) {
 		t.Errorf("Rank(q, -1) = %d candidates; want none", len(got))
 	}
 }
-
-// FuzzLowerBound holds lowerBound to a linear search, from every start,
-// over increasing lists made of the input's bytes.
-func FuzzLowerBound(f *testing.F) {
-	f.Add([]byte{}, uint32(0))
-	f.Add([]byte{3}, uint32(3))
-	f.Add([]byte{1, 2, 2, 7, 0, 9}, uint32(12))
-	f.Fuzz(func(t *testing.T, gaps []byte, x uint32) {
-		var xs []uint32
-		v := uint32(0)
-		for _, g := range gaps {
-			v += uint32(g) + 1 // increasing
-			xs = append(xs, v)
-		}
-		x %= v + 2
-		for lo := 0; lo <= len(xs); lo++ {
-			want := lo
-			for want < len(xs) && xs[want] < x {
-				want++
-			}
-			if got := lowerBound(xs, lo, x); got != want {
-				t.Fatalf("lowerBound(%v, %d, %d) = %d; want %d", xs, lo, x, got, want)
-			}
-		}
-	})
-}

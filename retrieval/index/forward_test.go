@@ -62,7 +62,7 @@ func TestTFScoreMatchPostings(t *testing.T) {
 	}
 }
 
-// TestSearchSorted checks search and holds against the standard library.
+// TestSearchSorted checks SearchIDs and holds against the standard library.
 func TestSearchSorted(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for n := 0; n < 40; n++ {
@@ -74,8 +74,8 @@ func TestSearchSorted(t *testing.T) {
 		a = slices.Compact(a)
 		for x := uint32(0); x < 62; x++ {
 			want, found := slices.BinarySearch(a, x)
-			if got := search(a, x); got != want || holds(a, x) != found {
-				t.Fatalf("search(%v, %d) = %d, %v; want %d, %v", a, x, got, holds(a, x), want, found)
+			if got := SearchIDs(a, x); got != want || holds(a, x) != found {
+				t.Fatalf("SearchIDs(%v, %d) = %d, %v; want %d, %v", a, x, got, holds(a, x), want, found)
 			}
 		}
 	}

@@ -119,7 +119,7 @@ func (ix *Index) searchExhaustive(q []QueryTerm, k int) []Hit {
 
 // holds reports whether the sorted list a holds x.
 func holds(a []uint32, x uint32) bool {
-	i := search(a, x)
+	i := SearchIDs(a, x)
 	return i < len(a) && a[i] == x
 }
 

@@ -126,7 +126,7 @@ func (ix *Index) invertRun(r *termRun, docs, freqs, at []uint32) ([]uint32, []ui
 	lo, hi := uint32(r.lo), uint32(r.hi)
 	for d := 0; d < ix.n; d++ {
 		ids, tfs, _ := ix.docTerms(d)
-		for i := search(ids, lo); i < len(ids) && ids[i] < hi; i++ {
+		for i := SearchIDs(ids, lo); i < len(ids) && ids[i] < hi; i++ {
 			j := at[ids[i]-lo]
 			if int(j) >= total {
 				return docs, freqs, at, fmt.Errorf("index: term %d is in more documents than its %d", ids[i], ix.df[ids[i]])
