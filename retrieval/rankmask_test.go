@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -75,5 +76,54 @@ func TestRankNegative(t *testing.T) {
 	e := NewEngine(testCorpus(t), Options{})
 	if got := e.s.Rank(e.s.Parse("Where was Stalin buried?"), -1); len(got) != 0 {
 		t.Errorf("Rank(q, -1) = %d candidates; want none", len(got))
+	}
+}
+
+// TestRankFormsMatchReference compares Rank with rankReference on
+// passages of English text, where the search tells which candidates hold
+// the question's words in its forms (wantForms) instead of Rank reading
+// each candidate's words, and checks that it did so for many questions.
+func TestRankFormsMatchReference(t *testing.T) {
+	c := testCorpus(t)
+	// Passages of eight sentences, one starting at each sentence: long
+	// enough that coverage and clauses leave them alone (indexShare 0).
+	var passages []string
+	for i := 0; i+8 <= c.Len(); i++ {
+		var b strings.Builder
+		for j := i; j < i+8; j++ {
+			b.WriteString(c.Text(j))
+			b.WriteString(" ")
+		}
+		passages = append(passages, b.String())
+	}
+	text := func(i int) string { return passages[i] }
+	ix := index.Build(len(passages), text, index.NewAnalyzer(index.AnalyzerOptions{Irregular: true}), index.DefaultBM25())
+	s := NewSearcher(ix, text, SearchOptions{Coord: 1, Exact: DefaultExact, Fuzzy: true, Depth: 100,
+		Synonyms: DefaultSynonyms, AnswerType: DefaultAnswerType, Clauses: true})
+	if s.indexShare != 0 {
+		t.Fatalf("passages of %.0f terms on average count as sentences", ix.AvgLen())
+	}
+	var questions []string
+	seed, err := os.ReadFile("testdata/seed_questions.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(seed)) {
+		if parts := strings.Split(strings.TrimSpace(line), "\t"); len(parts) == 3 && !strings.HasPrefix(parts[0], "#") {
+			questions = append(questions, parts[1])
+		}
+	}
+	questions = append(questions, randomQuestions(rand.New(rand.NewPCG(9, 10)), 200, text, len(passages))...)
+	compareRank(t, s, questions, 30)
+	told := 0
+	for _, question := range questions {
+		q := s.Parse(question)
+		sc := &rankScratch{}
+		if s.searchMasks(sc, &q, q.BM25(), 30); sc.formsOK && len(sc.forms) > 0 {
+			told++
+		}
+	}
+	if told < 50 {
+		t.Errorf("the search told forms for %d of %d questions; the test needs more", told, len(questions))
 	}
 }

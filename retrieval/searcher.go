@@ -515,13 +515,16 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 	}
 	defer s.scratch.Put(sc)
 	bq := q.BM25()
-	bq, ids, hits, masks := s.searchMasks(sc, bq, n)
+	bq, ids, hits, masks := s.searchMasks(sc, &q, bq, n)
 	r := s.rescorer(q, bq, ids, masks != nil)
+	if r.masked && sc.exactWords != nil {
+		r.exactWords[0], r.gated[0] = sc.exactWords, true // as exactWordsOf would make them
+	}
 	words := (len(q.Terms) + 63) / 64 // per candidate in sc.matched
 	cands := slices.Grow(sc.cands[:0], len(hits))[:len(hits)]
 	sc.matched = slices.Grow(sc.matched[:0], len(hits)*words)[:len(hits)*words]
 	clear(sc.matched)
-	if s.opts.Exact > 0 {
+	if s.opts.Exact > 0 && !sc.formsOK {
 		// The candidates' words are searched below one candidate at a
 		// time, among much other work; reading their cache lines here
 		// first, in a loop of independent loads, lets the misses overlap.
@@ -551,7 +554,11 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		}
 		var exact bitset
 		if s.opts.Exact > 0 {
-			exact = r.exactIn(s, &q, h.Doc, mask)
+			var forms uint64
+			if sc.formsOK && len(sc.forms) == len(hits) {
+				forms = sc.forms[i]
+			}
+			exact = r.exactIn(s, &q, h.Doc, mask, forms, sc.formsOK)
 		}
 		matched := bitset(sc.matched[i*words : (i+1)*words])
 		got := 0.0

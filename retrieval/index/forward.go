@@ -300,6 +300,7 @@ func (ix *Index) checkForward() error {
 type termID struct {
 	id     int32
 	weight float64
+	forms  uint8 // the forms a search reports the term's documents holding (WantForms)
 }
 
 // TermIDs are a query's terms by number in an index (-1 for a term no

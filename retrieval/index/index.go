@@ -81,6 +81,7 @@ type Index struct {
 	strategy Strategy    // how searches run (Auto but in tests and benchmarks)
 	finder   termFinder  // TermID's table, made at its first use
 	wordFind wordFinders // findWord's tables, made at their first use
+	formTab  formTable   // forms' table, made at its first use
 	ans      []*Analyzer // one per language, the first the default
 	textLang []uint8     // per text: its analyzer in ans; nil when there is one
 	params   BM25

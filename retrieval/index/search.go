@@ -21,6 +21,10 @@ type cursor struct {
 	doc    uint32 // the current document, done when past every list
 	docs   [blockSize]uint32
 	freqs  [blockSize]uint32
+	// want are the forms of the term whose documents the search reports
+	// (term at a time only), forms the term's postings' forms (formTable).
+	want  uint8
+	forms []uint8
 	// eager scores each block as it is decoded (an essential term's
 	// postings are all scored): the documents' lengths are then loaded
 	// in one loop, their cache misses overlapping, rather than one at a
@@ -142,6 +146,21 @@ type searchState struct {
 	acc     []float32 // term-at-a-time scores, kept zeroed
 	masks   []uint64  // term-at-a-time query terms held, kept zeroed
 	touched []uint32
+	// withForms tells a term-at-a-time search whose cursors want forms:
+	// masks then hold in their upper half, per document, the query terms
+	// it holds in a form wanted.
+	withForms bool
+}
+
+// maxFormTerms is the most terms a query may have for a search to report
+// forms: they share the masks with the terms held.
+const maxFormTerms = MaxMaskTerms / 2
+
+// nearOut is what a search scoring every document reports besides hits
+// and masks (see searchHits).
+type nearOut struct {
+	scores []float32
+	forms  []uint64
 }
 
 // hit32 is a hit as a search keeps it, with mask, when the search reports
@@ -171,10 +190,13 @@ func (ix *Index) SearchInto(dst []Hit, q []QueryTerm, k int) []Hit {
 // need len(q) <= MaxMaskTerms; with more, none are appended. ids, when not
 // nil, are q's terms by number (termIDs), not to look them up again.
 //
-// near, when not nil, gets appended, for each hit d when the search scored
-// every document (term at a time), the scores of documents d-1 and d+1 for
-// the query (0 for none); it is left as it is otherwise.
-func (ix *Index) searchHits(dst []Hit, masks []uint64, near *[]float32, q []QueryTerm, ids []termID, k int, withMasks bool) ([]Hit, []uint64) {
+// near, when not nil, gets appended, when the search scored every
+// document (term at a time), for each hit d: in near.scores, the scores
+// of documents d-1 and d+1 for the query (0 for none); with withMasks, in
+// near.forms, the query terms it holds in a form ids asked for (bit i for
+// q[i]; TermIDs.WantForms), when the index has forms (Index.forms). They
+// are left as they are otherwise.
+func (ix *Index) searchHits(dst []Hit, masks []uint64, near *nearOut, q []QueryTerm, ids []termID, k int, withMasks bool) ([]Hit, []uint64) {
 	withMasks = withMasks && len(q) <= MaxMaskTerms
 	if k <= 0 || ix.n == 0 {
 		return dst, masks
@@ -195,6 +217,11 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, near *[]float32, q []Quer
 		c := &st.cursors[len(st.cursors)-1]
 		ix.openCursor(c, int32(t), float32(qt.Weight))
 		c.qi = qi
+		if near != nil && withMasks && len(q) <= maxFormTerms && ids != nil && ids[qi].forms != 0 {
+			if f := ix.forms(); f != nil {
+				c.want, c.forms = ids[qi].forms, f.bits[f.start[t]:f.start[t+1]]
+			}
+		}
 	}
 	if len(st.cursors) == 0 {
 		return dst, masks
@@ -218,7 +245,15 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, near *[]float32, q []Quer
 				if h.Doc+1 < ix.n {
 					after = st.acc[h.Doc+1]
 				}
-				*near = append(*near, before, after)
+				near.scores = append(near.scores, before, after)
+			}
+			if st.withForms {
+				// taat kept them in the masks' upper half.
+				for i := range dst[start:] {
+					m := &masks[len(masks)-len(dst)+start+i]
+					near.forms = append(near.forms, *m>>maxFormTerms)
+					*m &= 1<<maxFormTerms - 1
+				}
 			}
 		}
 		st.clearTouched(withMasks)
@@ -277,6 +312,10 @@ func (ix *Index) taat(st *searchState, k int, withMasks bool) {
 	if withMasks && len(st.masks) < ix.n {
 		st.masks = make([]uint64, ix.n)
 	}
+	st.withForms = false
+	for i := range st.cursors {
+		st.withForms = st.withForms || st.cursors[i].want != 0
+	}
 	acc, masks, touched := st.acc, st.masks, st.touched[:0]
 	lucene := ix.params.Variant == VariantLucene
 	normA, normC, lens := ix.normA, ix.normC, ix.lens
@@ -302,6 +341,17 @@ func (ix *Index) taat(st *searchState, k int, withMasks bool) {
 				acc[d] += s
 				if withMasks {
 					masks[d] |= bit
+				}
+			}
+			if c.want != 0 {
+				// The block's postings' forms, by their place in the
+				// term's list, in the upper half of the masks just
+				// written (the query has at most maxFormTerms terms).
+				fs := c.forms[c.bi*blockSize:]
+				for j := c.i; j < c.n; j++ {
+					if fs[j]&c.want != 0 {
+						masks[c.docs[j]] |= bit << maxFormTerms
+					}
 				}
 			}
 			c.nextBlock()

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -66,12 +67,20 @@ func TestSearchHitsMasks(t *testing.T) {
 }
 
 // TestSearchNear checks that SearchNear gives, when it searches term at a
-// time, each hit's neighbours' scores exactly as a DocScorer does, after
-// the same hits and masks as SearchMasks, and nothing when it searches by
-// MaxScore; and that the searches after it start from clean arrays.
+// time, each hit's neighbours' scores exactly as a DocScorer does, and the
+// terms it holds in the forms asked for as its words in the forward index
+// tell, after the same hits and masks as SearchMasks, and nothing when it
+// searches by MaxScore; and that the searches after it start from clean
+// arrays.
 func TestSearchNear(t *testing.T) {
 	ix := corpusIndex(t, testCorpus(t))
 	rng := rand.New(rand.NewPCG(7, 8))
+	reported := 0
+	defer func() {
+		if reported < 50 {
+			t.Errorf("%d terms held in forms asked for; the test asks too little", reported)
+		}
+	}()
 	for _, strategy := range []Strategy{TermAtATime, MaxScore} {
 		ix.SetStrategy(strategy)
 		for range 200 {
@@ -79,14 +88,22 @@ func TestSearchNear(t *testing.T) {
 			ids := ix.TermIDs(q)
 			k := []int{1, 10, 100}[rng.IntN(3)]
 			wantHits, wantMasks := ix.SearchMasks(nil, nil, q, ids, k)
+			for i := range ids {
+				switch rng.IntN(3) {
+				case 0:
+					ids.WantForms(i, 0xff) // all
+				case 1:
+					ids.WantForms(i, uint8(rng.UintN(256)))
+				}
+			}
 			near := []float32{-1} // appended to, never replaced
-			hits, masks, near := ix.SearchNear(nil, nil, near, q, ids, k)
+			hits, masks, near, forms := ix.SearchNear(nil, nil, near, []uint64{7}, q, ids, k)
 			if !slices.Equal(hits, wantHits) || !slices.Equal(masks, wantMasks) {
 				t.Fatalf("strategy %d, %v: hits %v masks %v; SearchMasks %v %v", strategy, q, hits, masks, wantHits, wantMasks)
 			}
 			if strategy == MaxScore {
-				if len(near) != 1 {
-					t.Fatalf("MaxScore, %v: near %v, want nothing appended", q, near)
+				if len(near) != 1 || len(forms) != 1 {
+					t.Fatalf("MaxScore, %v: near %v, forms %v, want nothing appended", q, near, forms)
 				}
 				continue
 			}
@@ -104,6 +121,34 @@ func TestSearchNear(t *testing.T) {
 						t.Fatalf("%v: hit %d, document %d scores %v; DocScorer %v", q, h.Doc, d, got, want)
 					}
 				}
+			}
+			asked := false
+			for qi, qt := range q {
+				asked = asked || ids[qi].id >= 0 && qt.Weight > 0 && ids[qi].forms != 0
+			}
+			if !asked {
+				if len(forms) != 1 {
+					t.Fatalf("%v: forms %v when none were asked for", q, forms)
+				}
+				continue
+			}
+			if len(forms) != 1+len(hits) {
+				t.Fatalf("%v: forms of %d hits for %d", q, len(forms)-1, len(hits))
+			}
+			for i, h := range hits {
+				var want uint64
+				_, _, words := ix.docTerms(h.Doc)
+				for qi, qt := range q {
+					for _, w := range words {
+						if ids[qi].id >= 0 && qt.Weight > 0 && ix.wordTerm[w] == ids[qi].id && ix.FormBit(w)&ids[qi].forms != 0 {
+							want |= 1 << qi
+						}
+					}
+				}
+				if forms[1+i] != want {
+					t.Fatalf("%v: hit %d holds forms of terms %b, want %b", q, h.Doc, forms[1+i], want)
+				}
+				reported += bits.OnesCount64(want)
 			}
 		}
 	}
