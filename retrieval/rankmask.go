@@ -75,15 +75,15 @@ func (s *Searcher) searchMasks(sc *rankScratch, q *Query, bq []index.QueryTerm, 
 // SciFact's sentences, plain/rank 0.50 with forms against 0.51-0.52
 // without; on its abstracts, 0.48 against 0.45, BenchmarkRatioSciFact*).
 func (s *Searcher) wantForms(q *Query, ids index.TermIDs) (ws []exactWord, ok, any bool) {
-	if s.indexShare > 0 || len(s.ix.Analyzers()) != 1 || !s.ix.Analyzers()[0].English() || len(ids) > index.MaxMaskTerms {
+	if s.indexShare > 0 || len(s.ix.Analyzers()) != 1 || !s.ix.Analyzers()[0].English() || len(ids) > index.MaxFormTerms {
 		return nil, false, false
 	}
 	ws, gated := s.exactWords(q, 0, ids, true)
 	if !gated {
 		return nil, false, false // exactIn looks for every word, in every candidate
 	}
-	var want [index.MaxMaskTerms]uint8
-	var owner [index.MaxMaskTerms]int // 1 + the question term whose forms the place's are
+	var want [index.MaxFormTerms]uint8
+	var owner [index.MaxFormTerms]int // 1 + the question term whose forms the place's are
 	single := s.singleForms()
 	for _, w := range ws {
 		if single[w.id/64]&(1<<(w.id%64)) != 0 {

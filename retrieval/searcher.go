@@ -102,8 +102,10 @@ func (s *Searcher) coord(n int) float64 {
 // tens of milliseconds to unpack), the filler words of the index's
 // languages, with Fuzzy, the vocabulary indexes of fuzzy matching (tens
 // of milliseconds on a million sentences), and, with Exact, which English
-// words are their term's only form (see singleForms), and the tables that
-// find the index's terms and each language's words (256 KiB each).
+// words are their term's only form (see singleForms) and, for an index of
+// English passages, the forms of its postings (see wantForms); and the
+// tables that find the index's terms and each language's words (256 KiB
+// each).
 // Calling it again, or while questions are answered, is safe and does
 // nothing more.
 func (s *Searcher) Prepare() {
@@ -123,6 +125,9 @@ func (s *Searcher) Prepare() {
 	}
 	if s.opts.Exact > 0 {
 		s.singleForms()
+		if s.indexShare == 0 {
+			s.ix.FormBit(0) // the forms of an index of passages (see wantForms)
+		}
 	}
 	s.ix.TermID("") // the table that finds terms
 	for l := range s.ix.Analyzers() {

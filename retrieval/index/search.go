@@ -152,9 +152,9 @@ type searchState struct {
 	withForms bool
 }
 
-// maxFormTerms is the most terms a query may have for a search to report
+// MaxFormTerms is the most terms a query may have for SearchNear to report
 // forms: they share the masks with the terms held.
-const maxFormTerms = MaxMaskTerms / 2
+const MaxFormTerms = MaxMaskTerms / 2
 
 // nearOut is what a search scoring every document reports besides hits
 // and masks (see searchHits).
@@ -217,7 +217,7 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, near *nearOut, q []QueryT
 		c := &st.cursors[len(st.cursors)-1]
 		ix.openCursor(c, int32(t), float32(qt.Weight))
 		c.qi = qi
-		if near != nil && withMasks && len(q) <= maxFormTerms && ids != nil && ids[qi].forms != 0 {
+		if near != nil && withMasks && len(q) <= MaxFormTerms && ids != nil && ids[qi].forms != 0 {
 			if f := ix.forms(); f != nil {
 				c.want, c.forms = ids[qi].forms, f.bits[f.start[t]:f.start[t+1]]
 			}
@@ -251,8 +251,8 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, near *nearOut, q []QueryT
 				// taat kept them in the masks' upper half.
 				for i := range dst[start:] {
 					m := &masks[len(masks)-len(dst)+start+i]
-					near.forms = append(near.forms, *m>>maxFormTerms)
-					*m &= 1<<maxFormTerms - 1
+					near.forms = append(near.forms, *m>>MaxFormTerms)
+					*m &= 1<<MaxFormTerms - 1
 				}
 			}
 		}
@@ -346,11 +346,11 @@ func (ix *Index) taat(st *searchState, k int, withMasks bool) {
 			if c.want != 0 {
 				// The block's postings' forms, by their place in the
 				// term's list, in the upper half of the masks just
-				// written (the query has at most maxFormTerms terms).
+				// written (the query has at most MaxFormTerms terms).
 				fs := c.forms[c.bi*blockSize:]
 				for j := c.i; j < c.n; j++ {
 					if fs[j]&c.want != 0 {
-						masks[c.docs[j]] |= bit << maxFormTerms
+						masks[c.docs[j]] |= bit << MaxFormTerms
 					}
 				}
 			}
