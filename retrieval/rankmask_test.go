@@ -3,7 +3,9 @@ package retrieval
 import (
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"lectern/corpus"
@@ -125,5 +127,26 @@ func TestRankFormsMatchReference(t *testing.T) {
 	}
 	if told < 50 {
 		t.Errorf("the search told forms for %d of %d questions; the test needs more", told, len(questions))
+	}
+	// A fresh index, its forms made while two goroutines rank: the same
+	// candidates as one at a time (go test -race checks the rest).
+	ix2 := index.Build(len(passages), text, index.NewAnalyzer(index.AnalyzerOptions{Irregular: true}), index.DefaultBM25())
+	s2 := NewSearcher(ix2, text, s.opts)
+	var wg sync.WaitGroup
+	got := make([][]Candidate, len(questions))
+	for g := range 2 {
+		wg.Go(func() {
+			for i := g; i < len(questions); i += 2 {
+				got[i] = s2.Rank(s2.Parse(questions[i]), 30)
+			}
+		})
+	}
+	wg.Wait()
+	for i, question := range questions {
+		if want := s.Rank(s.Parse(question), 30); !slices.EqualFunc(got[i], want, func(a, b Candidate) bool {
+			return a.Doc == b.Doc && a.Score == b.Score
+		}) {
+			t.Fatalf("%q ranked concurrently: %v, alone: %v", question, got[i], want)
+		}
 	}
 }
