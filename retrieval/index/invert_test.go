@@ -275,3 +275,52 @@ func TestBuildIndexFewTerms(t *testing.T) {
 		})
 	}
 }
+
+// decodeBlockRef is decodeBlock without its shortcut for numbers of one
+// byte: every number read as a varint.
+func decodeBlockRef(data []byte, ones bool, prev uint32, docs, freqs []uint32) int {
+	pos := 0
+	for i := range docs {
+		v, k := uvarint(data[pos:])
+		if k <= 0 {
+			return -1
+		}
+		prev += uint32(v)
+		pos += k
+		docs[i] = prev
+	}
+	for i := range freqs {
+		if ones {
+			freqs[i] = 1
+			continue
+		}
+		v, k := uvarint(data[pos:])
+		if k <= 0 {
+			return -1
+		}
+		freqs[i] = uint32(v)
+		pos += k
+	}
+	return pos
+}
+
+// FuzzDecodeBlock holds decodeBlock to decodeBlockRef on any bytes, for
+// blocks of 1 to 128 postings with and without frequencies.
+func FuzzDecodeBlock(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, uint8(10), false, uint32(0))
+	f.Add([]byte{1, 0x81, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 2, 0xff, 0xff, 0xff, 0xff, 0x0f}, uint8(12), true, uint32(7))
+	f.Add(make([]byte, 300), uint8(127), false, uint32(1<<31))
+	f.Fuzz(func(t *testing.T, data []byte, n uint8, ones bool, prev uint32) {
+		n = n%blockSize + 1
+		docs, freqs := make([]uint32, n), make([]uint32, n)
+		wantDocs, wantFreqs := make([]uint32, n), make([]uint32, n)
+		got := decodeBlock(data, ones, prev, docs, freqs)
+		want := decodeBlockRef(data, ones, prev, wantDocs, wantFreqs)
+		if got != want {
+			t.Fatalf("decodeBlock read %d bytes, want %d", got, want)
+		}
+		if want >= 0 && (!slices.Equal(docs, wantDocs) || !slices.Equal(freqs, wantFreqs)) {
+			t.Fatalf("decodeBlock = %v %v, want %v %v", docs, freqs, wantDocs, wantFreqs)
+		}
+	})
+}
