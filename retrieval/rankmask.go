@@ -71,9 +71,10 @@ func (s *Searcher) searchMasks(sc *rankScratch, q *Query, bq []index.QueryTerm, 
 //
 // It asks only in an index of passages (texts of coverageNone terms or
 // more on average): a sentence's words fill a cache line or two, cheaper
-// to search than the search's walk through every posting's forms (on
-// SciFact's sentences, plain/rank 0.50 with forms against 0.51-0.52
-// without; on its abstracts, 0.48 against 0.45, BenchmarkRatioSciFact*).
+// to search than the search's walk through every posting's forms. On
+// SciFact's sentences plain/rank was 0.543-0.550 with forms against
+// 0.550-0.562 without; on its abstracts, 0.543-0.550 against 0.506-0.515
+// (BenchmarkRatioSciFact*, three runs each).
 func (s *Searcher) wantForms(q *Query, ids index.TermIDs) (ws []exactWord, ok, any bool) {
 	if s.indexShare > 0 || len(s.ix.Analyzers()) != 1 || !s.ix.Analyzers()[0].English() || len(ids) > index.MaxFormTerms {
 		return nil, false, false
