@@ -67,6 +67,9 @@ func (ix *Index) makeForms(f *formTable) {
 			if i := SearchIDs(ids, uint32(t)); i == len(ids) || ids[i] != uint32(t) {
 				continue // an English text holds its words' terms
 			}
+			if seen[t] >= ix.df[t] {
+				continue // more documents hold the term than its postings (not in a verified index)
+			}
 			f.bits[f.start[t]+seen[t]] |= f.place[w]
 		}
 		for _, t := range ids {
