@@ -188,7 +188,7 @@ func (s *Searcher) exactWords(q *Query, l int, ids index.TermIDs, gating bool) (
 			out = append(out, exactWord{id: w, k: k, gate: gate})
 		}
 	}
-	// In order of number, as exactIn walks a candidate's words.
+	// In order of number, as exactIn searches a candidate's words.
 	slices.SortStableFunc(out, func(a, b exactWord) int { return cmp.Compare(a.id, b.id) })
 	return out, gated
 }
