@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -32,13 +33,13 @@ const fwdTFs = 1 << 31
 // frequency, which follows, is above 1; the number of words and each
 // word's number.
 func appendLocal(dst []byte, order []int32, counts []uint32, words []int32) []byte {
-	dst = appendUvarint(dst, uint64(len(order)))
+	dst = binary.AppendUvarint(dst, uint64(len(order)))
 	for _, id := range order {
 		dst = appendTermTF(dst, uint32(id), min(counts[id], math.MaxUint16))
 	}
-	dst = appendUvarint(dst, uint64(len(words)))
+	dst = binary.AppendUvarint(dst, uint64(len(words)))
 	for _, w := range words {
-		dst = appendUvarint(dst, uint64(w))
+		dst = binary.AppendUvarint(dst, uint64(w))
 	}
 	return dst
 }
@@ -71,9 +72,9 @@ func appendChunk(chunks [][]byte, entry []byte) [][]byte {
 // appendTermTF appends a local term's number and its frequency.
 func appendTermTF(dst []byte, v, tf uint32) []byte {
 	if tf > 1 {
-		return appendUvarint(appendUvarint(dst, uint64(v)<<1|1), uint64(tf))
+		return binary.AppendUvarint(binary.AppendUvarint(dst, uint64(v)<<1|1), uint64(tf))
 	}
-	return appendUvarint(dst, uint64(v)<<1)
+	return binary.AppendUvarint(dst, uint64(v)<<1)
 }
 
 // buildForward encodes the partial indexes' local entries with global
@@ -132,22 +133,22 @@ func (ix *Index) forwardPart(ctx context.Context, p *partial, base uint32, out [
 			data = p.fwd[chunk]
 		}
 		terms, words = terms[:0], words[:0]
-		nt, k := uvarint(data)
+		nt, k := binary.Uvarint(data)
 		data = data[k:]
 		for range nt {
-			v, k := uvarint(data)
+			v, k := binary.Uvarint(data)
 			data = data[k:]
 			tf := uint64(1)
 			if v&1 != 0 {
-				tf, k = uvarint(data)
+				tf, k = binary.Uvarint(data)
 				data = data[k:]
 			}
 			terms = append(terms, termTF{uint32(global[v>>1]), uint32(tf)})
 		}
-		nw, k := uvarint(data)
+		nw, k := binary.Uvarint(data)
 		data = data[k:]
 		for range nw {
-			v, k := uvarint(data)
+			v, k := binary.Uvarint(data)
 			data = data[k:]
 			words = append(words, wg[v])
 		}

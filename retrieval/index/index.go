@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"runtime"
@@ -519,7 +520,7 @@ func (ix *Index) encode(enc []byte, blocks []block, docs, freqs []uint32) ([]byt
 		e := min(b+blockSize, len(docs))
 		blk := block{last: docs[e-1], off: uint32(len(enc) - start)}
 		for _, d := range docs[b:e] {
-			enc = appendUvarint(enc, uint64(d-prev))
+			enc = binary.AppendUvarint(enc, uint64(d-prev))
 			prev = d
 		}
 		ones := true
@@ -531,7 +532,7 @@ func (ix *Index) encode(enc []byte, blocks []block, docs, freqs []uint32) ([]byt
 			blk.off |= onesFlag
 		} else {
 			for _, f := range freqs[b:e] {
-				enc = appendUvarint(enc, uint64(f))
+				enc = binary.AppendUvarint(enc, uint64(f))
 			}
 		}
 		blocks = append(blocks, blk)
@@ -566,30 +567,6 @@ func (ix *Index) tfPart(tf, d uint32) float32 {
 	return f * (k1 + 1) / (f + norm)
 }
 
-func appendUvarint(b []byte, v uint64) []byte {
-	for v >= 0x80 {
-		b = append(b, byte(v)|0x80)
-		v >>= 7
-	}
-	return append(b, byte(v))
-}
-
-func uvarint(b []byte) (uint64, int) {
-	var v uint64
-	var s uint
-	for i, c := range b {
-		if c < 0x80 {
-			return v | uint64(c)<<s, i + 1
-		}
-		v |= uint64(c&0x7f) << s
-		s += 7
-		if s > 63 {
-			return 0, -1
-		}
-	}
-	return 0, -1
-}
-
 // decodeBlock decodes len(docs) postings from data, document numbers
 // following prev; with ones, every frequency is 1 and none is stored. It
 // returns the bytes read, or -1 for corrupt data.
@@ -601,7 +578,7 @@ func decodeBlock(data []byte, ones bool, prev uint32, docs, freqs []uint32) int 
 			prev += uint32(data[pos])
 			pos++
 		} else {
-			v, k := uvarint(data[pos:])
+			v, k := binary.Uvarint(data[pos:])
 			if k <= 0 {
 				return -1
 			}
@@ -622,7 +599,7 @@ func decodeBlock(data []byte, ones bool, prev uint32, docs, freqs []uint32) int 
 			pos++
 			continue
 		}
-		v, k := uvarint(data[pos:])
+		v, k := binary.Uvarint(data[pos:])
 		if k <= 0 {
 			return -1
 		}

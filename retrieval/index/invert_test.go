@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"runtime"
@@ -212,7 +213,7 @@ func TestEncodedSize(t *testing.T) {
 // edges.
 func TestUvarintLen(t *testing.T) {
 	for _, v := range []uint32{0, 1, 127, 128, 1<<14 - 1, 1 << 14, 1<<21 - 1, 1 << 21, 1<<28 - 1, 1 << 28, math.MaxUint32} {
-		if got, want := uvarintLen(v), len(appendUvarint(nil, uint64(v))); got != want {
+		if got, want := uvarintLen(v), len(binary.AppendUvarint(nil, uint64(v))); got != want {
 			t.Errorf("uvarintLen(%d) = %d; appendUvarint writes %d bytes", v, got, want)
 		}
 	}
@@ -277,29 +278,26 @@ func TestBuildIndexFewTerms(t *testing.T) {
 }
 
 // decodeBlockRef is decodeBlock without its shortcut for numbers of one
-// byte: every number read as a varint.
+// byte: the block's gaps and then its frequencies read one varint at a
+// time by encoding/binary.
 func decodeBlockRef(data []byte, ones bool, prev uint32, docs, freqs []uint32) int {
 	pos := 0
-	for i := range docs {
-		v, k := uvarint(data[pos:])
-		if k <= 0 {
-			return -1
-		}
-		prev += uint32(v)
-		pos += k
-		docs[i] = prev
-	}
-	for i := range freqs {
-		if ones {
-			freqs[i] = 1
+	for i := range len(docs) + len(freqs) {
+		if i >= len(docs) && ones {
+			freqs[i-len(docs)] = 1
 			continue
 		}
-		v, k := uvarint(data[pos:])
+		v, k := binary.Uvarint(data[pos:])
 		if k <= 0 {
 			return -1
 		}
-		freqs[i] = uint32(v)
 		pos += k
+		if i < len(docs) {
+			prev += uint32(v)
+			docs[i] = prev
+		} else {
+			freqs[i-len(docs)] = uint32(v)
+		}
 	}
 	return pos
 }
