@@ -559,8 +559,8 @@ func (s *Searcher) Rank(q Query, n int) []Candidate {
 		}
 		var exact bitset
 		if s.opts.Exact > 0 {
-			var forms uint64
-			if sc.formsOK && len(sc.forms) == len(hits) {
+			var forms uint64 // none when the search asked for none
+			if len(sc.forms) == len(hits) {
 				forms = sc.forms[i]
 			}
 			exact = r.exactIn(s, &q, h.Doc, mask, forms, sc.formsOK)
