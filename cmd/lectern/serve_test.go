@@ -98,6 +98,12 @@ func TestServe(t *testing.T) {
 		t.Errorf("/ask answer = %q / %q", e.Description, e.Footer.Text)
 	}
 
+	// The server has answered the registration before the bot reads the
+	// answer and logs it: wait for the log line, so that the interrupt
+	// does not cut the registration short.
+	for !strings.Contains(stderr.String(), "slash commands registered") && wait.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
 	cancel()
 	select {
 	case c := <-code:
