@@ -59,7 +59,7 @@ func TestRankMasksMatchReference(t *testing.T) {
 			t.Fatalf("%s: the long question has %d terms, no more than a mask holds", tt.name, n)
 		}
 		questions = append(questions, strings.Join(long, " "), "Сталин wheat llanuras похоронили cathedral?")
-		for _, strategy := range []index.Strategy{index.TermAtATime, index.MaxScore} {
+		for _, strategy := range []index.Strategy{index.TermAtATime, index.MaxScore, index.Split} {
 			tt.e.ix.SetStrategy(strategy)
 			t.Run(tt.name, func(t *testing.T) {
 				compareRank(t, tt.e.s, questions, 30)

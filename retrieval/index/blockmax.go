@@ -1,6 +1,10 @@
 package index
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+	"sync/atomic"
+)
 
 // window is how many documents blockMaxScore takes at a time: at 1.16 M
 // sentences, windows of 2^14 answered faster than 2^12, 2^13, 2^15 and 2^16
@@ -59,25 +63,38 @@ func (c *cursor) blockAt(d uint32) int {
 // more terms are non-essential; a window whose bounds add up below the k-th
 // best score is skipped whole, its blocks never decoded. It returns the
 // same hits as scoring every document.
-func (ix *Index) blockMaxScore(st *searchState, k int) {
+//
+// With sh.split, it takes windows of documents from sh, where another
+// search of the same query, on another goroutine, takes them too, and
+// keeps the k best of its own in st.heap; the two raise sh.bar together,
+// each skipping what the other's top k already beats (see searchSplit).
+func (ix *Index) blockMaxScore(st *searchState, k int, sh *shared) {
 	order, parts := st.order, st.parts
 	h := &st.heap
 	theta := float32(-1) // the k-th best score once the heap is full
+	// cut is what the pruning compares with: theta, or the other
+	// search's k-th best when higher.
+	cut := float32(0)
 	byMask := len(parts) <= MaxMaskTerms
 	for {
 		lo := uint32(done)
 		for _, c := range order {
 			lo = min(lo, c.doc)
 		}
-		if lo == done {
-			return
-		}
 		hi := uint32(done)
-		if lo < done-window {
+		if sh.split {
+			var ok bool
+			if lo, hi, ok = sh.take(order, lo); !ok {
+				return
+			}
+			cut = max(cut, math.Float32frombits(sh.bar.Load()))
+		} else if lo == done {
+			return
+		} else if lo < done-window {
 			hi = lo + window
 		}
 		// The window's bounds, smallest first; order[:essential] are the
-		// terms whose bounds together cannot lift a document above theta.
+		// terms whose bounds together cannot lift a document above cut.
 		for _, c := range order {
 			c.wub = c.windowMax(lo, hi)
 		}
@@ -92,10 +109,8 @@ func (ix *Index) blockMaxScore(st *searchState, k int) {
 			st.ubSum[i] = sum * (1 + 1e-5) // room for rounding
 		}
 		essential := 0
-		if len(*h) == k {
-			for essential < len(order) && st.ubSum[essential] < theta {
-				essential++
-			}
+		for essential < len(order) && st.ubSum[essential] < cut {
+			essential++
 		}
 		if essential == len(order) {
 			// No document of the window can make it.
@@ -127,8 +142,8 @@ func (ix *Index) blockMaxScore(st *searchState, k int) {
 			}
 			skip := false
 			for i := essential - 1; i >= 0; i-- {
-				// theta is below every score until the heap is full.
-				if partial+st.ubSum[i] < theta {
+				// cut is 0 or below until a heap is full.
+				if partial+st.ubSum[i] < cut {
 					skip = true
 					break
 				}
@@ -175,8 +190,12 @@ func (ix *Index) blockMaxScore(st *searchState, k int) {
 			}
 			if len(*h) == k {
 				theta = (*h)[0].score
+				cut = theta
+				if sh.split {
+					cut = max(cut, raise(&sh.bar, theta))
+				}
 				was := essential
-				for essential < len(order) && st.ubSum[essential] < theta {
+				for essential < len(order) && st.ubSum[essential] < cut {
 					order[essential].eager = false // from its next block on
 					essential++
 				}
@@ -192,6 +211,67 @@ func (ix *Index) blockMaxScore(st *searchState, k int) {
 		// starts at the least document of any term from hi on.
 		for _, c := range order {
 			c.advance(hi)
+		}
+	}
+}
+
+// shared is what the two halves of a split search share (searchSplit):
+// the windows of documents not yet taken, and the k-th best score either
+// has found.
+type shared struct {
+	split bool
+	// next is the first document of the next window to take; windows
+	// start at multiples of window, so that each goroutine's cursors only
+	// move forward.
+	next atomic.Uint64
+	end  uint64 // the number of documents
+	// bar is the k-th best score either half has found, as float32 bits
+	// (scores are not negative, and such floats order as their bits): a
+	// document below it cannot make the top k. Ties with it are scored,
+	// not skipped, so that merging the halves' hits gives exactly the
+	// hits of one search.
+	bar atomic.Uint32
+}
+
+// take returns the next window [lo, hi) that holds a document of the
+// cursors, lo being the first, with the cursors moved to its start; false
+// when none is left. lo is the least document of the cursors.
+func (sh *shared) take(order []*cursor, lo uint32) (uint32, uint32, bool) {
+	for lo != done {
+		start := sh.next.Add(uint64(window)) - uint64(window)
+		if start >= sh.end {
+			return 0, 0, false
+		}
+		hi := uint32(min(start+uint64(window), sh.end))
+		if uint64(lo) < start {
+			lo = done
+			for _, c := range order {
+				c.advance(uint32(start))
+				lo = min(lo, c.doc)
+			}
+		}
+		if lo < hi {
+			return lo, hi, true
+		}
+		// No term has a document from start to lo: the windows below
+		// lo's are empty for the other half too, and need not be taken.
+		if lo != done {
+			sh.next.CompareAndSwap(uint64(hi), uint64(lo/window*window))
+		}
+	}
+	return 0, 0, false
+}
+
+// raise sets bar to theta when theta is higher, and returns bar's value.
+func raise(bar *atomic.Uint32, theta float32) float32 {
+	t := math.Float32bits(max(theta, 0))
+	for {
+		b := bar.Load()
+		if b >= t {
+			return math.Float32frombits(b)
+		}
+		if bar.CompareAndSwap(b, t) {
+			return theta
 		}
 	}
 }

@@ -87,23 +87,29 @@ func query(an *index.Analyzer, s string) []index.QueryTerm {
 	return q
 }
 
-// TestSearchMatchesBruteForce checks that Search's top k, by MaxScore or
-// term at a time, is exactly the top k of scoring every document, on random
-// texts and questions, for every BM25 variant and many k.
+// TestSearchMatchesBruteForce checks that Search's top k, by MaxScore, term
+// at a time, or on two goroutines (Split), is exactly the top k of scoring
+// every document, on random texts and questions, for every BM25 variant
+// and many k.
 func TestSearchMatchesBruteForce(t *testing.T) {
-	for name, strategy := range map[string]index.Strategy{"maxscore": index.MaxScore, "taat": index.TermAtATime} {
-		t.Run(name, func(t *testing.T) { testSearchMatchesBruteForce(t, strategy) })
-	}
+	all := []index.Strategy{index.MaxScore, index.TermAtATime, index.Split}
+	t.Run("every strategy", func(t *testing.T) { testSearchMatchesBruteForce(t, all, true) })
 	// Windows of a few documents, so that MaxScore goes window by window,
-	// skipping some whole, through collections of several blocks.
+	// skipping some whole, through collections of several blocks, and a
+	// split search's goroutines take many windows each.
 	for _, w := range []uint32{1, 7, 64, 1000} {
 		restore := index.SetWindow(w)
-		t.Run(fmt.Sprintf("maxscore windows of %d", w), func(t *testing.T) { testSearchMatchesBruteForce(t, index.MaxScore) })
+		t.Run(fmt.Sprintf("windows of %d", w), func(t *testing.T) {
+			testSearchMatchesBruteForce(t, []index.Strategy{index.MaxScore, index.Split}, false)
+		})
 		restore()
 	}
 }
 
-func testSearchMatchesBruteForce(t *testing.T, strategy index.Strategy) {
+// testSearchMatchesBruteForce checks Search by each strategy; with orders,
+// a split search also with its other goroutine taking every window, and
+// none.
+func testSearchMatchesBruteForce(t *testing.T, strategies []index.Strategy, orders bool) {
 	rng := rand.New(rand.NewSource(1))
 	vocab := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega")
 	for _, size := range []int{50, 600, 5000} {
@@ -125,21 +131,39 @@ func testSearchMatchesBruteForce(t *testing.T, strategy index.Strategy) {
 			{K1: 1.5, B: 0.3, Variant: index.VariantL, Delta: 0.5},
 		} {
 			ix := index.Build(len(docs), func(i int) string { return docs[i] }, an, params)
-			ix.SetStrategy(strategy)
 			for trial := 0; trial < 150; trial++ {
 				var q []index.QueryTerm
 				for j := 0; j < 1+rng.Intn(6); j++ {
 					q = append(q, index.QueryTerm{Term: vocab[rng.Intn(len(vocab))], Weight: []float64{1, 1, 2, 0.5}[rng.Intn(4)]})
 				}
 				k := []int{1, 3, 10, 100, 1000}[rng.Intn(5)]
-				got := ix.Search(q, k)
 				want := ix.SearchExhaustive(q, k)
-				if len(got) != len(want) {
-					t.Fatalf("size %d %+v: Search(%v, %d) returned %d hits; exhaustive %d", size, params, q, k, len(got), len(want))
-				}
-				for i := range got {
-					if got[i] != want[i] {
-						t.Fatalf("size %d %+v: Search(%v, %d)[%d] = %+v; exhaustive %+v", size, params, q, k, i, got[i], want[i])
+				for _, strategy := range strategies {
+					ix.SetStrategy(strategy)
+					// A split search's other goroutine runs when it
+					// can; orders 1 and 2 make it take every window, or
+					// none.
+					n := 1
+					if orders && strategy == index.Split {
+						n = 3
+					}
+					for order := range n {
+						var got []index.Hit
+						if order > 0 {
+							restore := index.SetSplitOrder(order == 1)
+							got = ix.Search(q, k)
+							restore()
+						} else {
+							got = ix.Search(q, k)
+						}
+						if len(got) != len(want) {
+							t.Fatalf("strategy %d (%d), size %d %+v: Search(%v, %d) returned %d hits; exhaustive %d", strategy, order, size, params, q, k, len(got), len(want))
+						}
+						for i := range got {
+							if got[i] != want[i] {
+								t.Fatalf("strategy %d (%d), size %d %+v: Search(%v, %d)[%d] = %+v; exhaustive %+v", strategy, order, size, params, q, k, i, got[i], want[i])
+							}
+						}
 					}
 				}
 			}

@@ -2,6 +2,8 @@ package index
 
 import (
 	"math"
+	"runtime"
+	"sync/atomic"
 )
 
 // cursor walks one term's postings in document order, a block at a time.
@@ -268,8 +270,77 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, near *nearOut, q []QueryT
 	for range q {
 		st.parts = append(st.parts, 0)
 	}
-	ix.blockMaxScore(st, k)
+	if ix.strategy == Split || ix.strategy == Auto && ix.n >= splitMinDocs && total >= splitMinPostings {
+		ix.searchSplit(st, k)
+	} else {
+		ix.blockMaxScore(st, k, &shared{})
+	}
 	return st.heap.appendSorted(dst, masks, withMasks)
+}
+
+// startOther starts the other goroutine of a split search, running f; it
+// returns what to call when the search has finished without it. Tests
+// replace it, to run f before the search or after.
+var startOther = func(f func()) (late func()) {
+	go f()
+	return func() {}
+}
+
+// splits counts the split searches running (searchSplit): a search splits
+// only while they leave a processor free.
+var splits atomic.Int32
+
+// searchSplit runs blockMaxScore on this goroutine and, when a processor
+// is free, on another, each taking windows of documents in turn, and
+// leaves the k best of both in st.heap. The other goroutine may start
+// late (waking a sleeping processor can take longer than a short
+// search): it then takes what windows are left, or none.
+func (ix *Index) searchSplit(st *searchState, k int) {
+	procs := runtime.GOMAXPROCS(0)
+	if n := splits.Add(1); procs < 2 || ix.strategy != Split && int(n)*2 > procs {
+		splits.Add(-1)
+		ix.blockMaxScore(st, k, &shared{})
+		return
+	}
+	defer splits.Add(-1)
+	sh := &shared{split: true, end: uint64(ix.n)}
+	other := ix.getState(len(st.parts))
+	other.cursors = append(other.cursors, st.cursors...)
+	for i := range other.cursors {
+		other.order = append(other.order, &other.cursors[i])
+		other.ubSum = append(other.ubSum, 0)
+	}
+	other.parts = append(other.parts, st.parts...)
+	// state: 0 before the other goroutine starts, 1 once it has, 2 when
+	// this one finished first and does not wait for it, 3 when the other
+	// has finished.
+	var state atomic.Int32
+	late := startOther(func() {
+		if !state.CompareAndSwap(0, 1) {
+			ix.pool.Put(other)
+			return
+		}
+		ix.blockMaxScore(other, k, sh)
+		state.Store(3)
+	})
+	ix.blockMaxScore(st, k, sh)
+	if state.CompareAndSwap(0, 2) {
+		late()
+		return
+	}
+	// The other has a window at most to finish: waiting by sleeping
+	// would cost more than that, a wake-up.
+	for state.Load() != 3 {
+		runtime.Gosched()
+	}
+	for _, x := range other.heap {
+		if len(st.heap) < k {
+			st.heap.push(x)
+		} else if better32(x, st.heap[0]) {
+			st.heap.replaceRoot(x)
+		}
+	}
+	ix.pool.Put(other)
 }
 
 // Strategy is how an index runs its searches; all give the same hits.
@@ -277,13 +348,18 @@ type Strategy uint8
 
 const (
 	// Auto scores term at a time for small collections and short lists,
-	// and otherwise document at a time with MaxScore.
+	// and otherwise document at a time with MaxScore, split (Split) for
+	// large collections and long lists.
 	Auto Strategy = iota
 	// TermAtATime scores every posting of the query's terms into an array.
 	TermAtATime
 	// MaxScore scores document at a time, skipping documents and blocks
 	// that cannot reach the top k.
 	MaxScore
+	// Split is MaxScore on two goroutines at once, taking windows of
+	// documents in turn, whenever there is more than one processor. Auto
+	// splits large searches while other searches leave a processor free.
+	Split
 )
 
 // SetStrategy makes the index search as s says, for tests and
@@ -297,6 +373,13 @@ func (ix *Index) SetStrategy(s Strategy) { ix.strategy = s }
 var (
 	taatMaxDocs     = 1 << 18
 	taatMaxPostings = 1 << 16
+)
+
+// Above these sizes, a document-at-a-time search runs on two goroutines
+// when a processor is free (Split).
+var (
+	splitMinDocs     = 1 << 19
+	splitMinPostings = 1 << 12
 )
 
 // taat scores every posting of the query's terms, term after term, into an
