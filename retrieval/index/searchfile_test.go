@@ -10,7 +10,8 @@ import (
 // $LECTERN_SEARCH_INDEX names (skipped without it), that Search returns
 // exactly what scoring every document does, for questions of three to six
 // terms of random texts, as the bot asks them (top 30) and for the top 3.
-// On a large index this is block-max MaxScore over many windows.
+// On a large index this is block-max MaxScore over many windows, on one
+// goroutine or two (Split).
 func TestSearchFileMatchesExhaustive(t *testing.T) {
 	path := os.Getenv("LECTERN_SEARCH_INDEX")
 	if path == "" {
@@ -29,15 +30,20 @@ func TestSearchFileMatchesExhaustive(t *testing.T) {
 			q = append(q, QueryTerm{Term: ix.Term(int(terms[rng.IntN(len(terms))])), Weight: 1})
 		}
 		for _, k := range []int{30, 3} {
-			got, want := ix.Search(q, k), ix.searchExhaustive(q, k)
-			if len(got) != len(want) {
-				t.Fatalf("%v, top %d: %d hits; exhaustive %d", q, k, len(got), len(want))
-			}
-			for i := range got {
-				if got[i] != want[i] {
-					t.Fatalf("%v, top %d: hit %d = %+v; exhaustive %+v", q, k, i, got[i], want[i])
+			want := ix.searchExhaustive(q, k)
+			for _, strategy := range []Strategy{Auto, MaxScore, Split} {
+				ix.SetStrategy(strategy)
+				got := ix.Search(q, k)
+				if len(got) != len(want) {
+					t.Fatalf("strategy %d, %v, top %d: %d hits; exhaustive %d", strategy, q, k, len(got), len(want))
+				}
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("strategy %d, %v, top %d: hit %d = %+v; exhaustive %+v", strategy, q, k, i, got[i], want[i])
+					}
 				}
 			}
+			ix.SetStrategy(Auto)
 		}
 		checked++
 	}
