@@ -114,8 +114,10 @@ func (ix *Index) blockMaxScore(st *searchState, k int, sh *shared) {
 		}
 		if essential == len(order) {
 			// No document of the window can make it.
-			for _, c := range order {
-				c.advance(hi)
+			if !sh.split {
+				for _, c := range order {
+					c.advance(hi)
+				}
 			}
 			continue
 		}
@@ -208,9 +210,13 @@ func (ix *Index) blockMaxScore(st *searchState, k int, sh *shared) {
 			}
 		}
 		// The non-essential terms may lag behind the window; the next
-		// starts at the least document of any term from hi on.
-		for _, c := range order {
-			c.advance(hi)
+		// starts at the least document of any term from hi on. (A split
+		// search's next window starts further on, where take moves the
+		// cursors, not decoding blocks on the way.)
+		if !sh.split {
+			for _, c := range order {
+				c.advance(hi)
+			}
 		}
 	}
 }
