@@ -270,8 +270,8 @@ func (ix *Index) searchHits(dst []Hit, masks []uint64, near *nearOut, q []QueryT
 	for range q {
 		st.parts = append(st.parts, 0)
 	}
-	if ix.strategy == Split || ix.strategy == Auto && ix.n >= splitMinDocs && total >= splitMinPostings {
-		ix.searchSplit(st, k)
+	if ix.strategy == Split || ix.strategy == Auto && ix.n >= splitMinDocs {
+		ix.searchSplit(st, k, total)
 	} else {
 		ix.blockMaxScore(st, k, &shared{})
 	}
@@ -292,23 +292,26 @@ var startOther = func(f func()) (late func()) {
 	return func() {}
 }
 
-// splits counts the split searches running (searchSplit): a search splits
-// only while they leave a processor free.
-var splits atomic.Int32
+// searching counts the goroutines searching large collections document
+// at a time (searchSplit), a split search's two included: a search splits
+// only while they leave a processor free, so that searches asked at once
+// each keep a processor rather than share two.
+var searching atomic.Int32
 
-// searchSplit runs blockMaxScore on this goroutine and, when a processor
-// is free, on another, each taking windows of documents in turn, and
-// leaves the k best of both in st.heap. The other goroutine may start
-// late (waking a sleeping processor can take longer than a short
-// search): it then takes what windows are left, or none.
-func (ix *Index) searchSplit(st *searchState, k int) {
+// searchSplit runs blockMaxScore, over total postings, on this goroutine
+// and, when the search is long (splitMinPostings) and a processor is free,
+// on another, each taking windows of documents in turn, and leaves the k
+// best of both in st.heap. The other goroutine may start late (waking a
+// sleeping processor can take longer than a short search): it then takes
+// what windows are left, or none.
+func (ix *Index) searchSplit(st *searchState, k, total int) {
+	n := searching.Add(1)
+	defer searching.Add(-1)
 	procs := runtime.GOMAXPROCS(0)
-	if n := splits.Add(1); procs < 2 || ix.strategy != Split && int(n)*2 > procs {
-		splits.Add(-1)
+	if procs < 2 || ix.strategy != Split && (total < splitMinPostings || int(n) >= procs) {
 		ix.blockMaxScore(st, k, &shared{})
 		return
 	}
-	defer splits.Add(-1)
 	sh := &shared{split: true, end: uint64(ix.n)}
 	other := ix.getState(len(st.parts))
 	other.cursors = append(other.cursors, st.cursors...)
@@ -326,7 +329,9 @@ func (ix *Index) searchSplit(st *searchState, k int) {
 			ix.pool.Put(other)
 			return
 		}
+		searching.Add(1)
 		ix.blockMaxScore(other, k, sh)
+		searching.Add(-1)
 		state.Store(3)
 	})
 	ix.blockMaxScore(st, k, sh)
@@ -364,7 +369,8 @@ const (
 	MaxScore
 	// Split is MaxScore on two goroutines at once, taking windows of
 	// documents in turn, whenever there is more than one processor. Auto
-	// splits large searches while other searches leave a processor free.
+	// splits long searches of large collections while other searches
+	// leave a processor free.
 	Split
 )
 
