@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"lectern/retrieval/index"
@@ -230,5 +232,60 @@ func TestBuildIndexCancelled(t *testing.T) {
 		index.NewAnalyzer(index.AnalyzerOptions{}), index.DefaultBM25(), nil)
 	if err != nil || ix.Len() != len(texts) {
 		t.Fatalf("BuildContext = %v; want an index of %d texts", err, len(texts))
+	}
+}
+
+// TestSearchConcurrent searches one index from several goroutines at once,
+// by each strategy, split searches included (their second goroutines and
+// pooled scratch space shared among them), against the exhaustive scorer;
+// with -race it checks they share nothing they write.
+func TestSearchConcurrent(t *testing.T) {
+	defer index.SetWindow(64)()
+	rng := rand.New(rand.NewSource(3))
+	vocab := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau")
+	docs := make([]string, 4000)
+	for i := range docs {
+		words := make([]string, 1+rng.Intn(12))
+		for j := range words {
+			words[j] = vocab[int(math.Abs(rng.NormFloat64()*5))%len(vocab)]
+		}
+		docs[i] = strings.Join(words, " ")
+	}
+	an := index.NewAnalyzer(index.AnalyzerOptions{StopWords: []string{}, NoStem: true})
+	ix := index.Build(len(docs), func(i int) string { return docs[i] }, an, index.DefaultBM25())
+	type question struct {
+		q    []index.QueryTerm
+		k    int
+		want []index.Hit
+	}
+	var questions []question
+	for range 60 {
+		var q []index.QueryTerm
+		for range 1 + rng.Intn(5) {
+			q = append(q, index.QueryTerm{Term: vocab[rng.Intn(len(vocab))], Weight: 1})
+		}
+		k := []int{1, 10, 30}[rng.Intn(3)]
+		questions = append(questions, question{q, k, ix.SearchExhaustive(q, k)})
+	}
+	for _, strategy := range []index.Strategy{index.Split, index.MaxScore, index.TermAtATime} {
+		ix.SetStrategy(strategy)
+		var wg sync.WaitGroup
+		errs := make(chan string, 4)
+		for g := range 4 {
+			wg.Go(func() {
+				for i := range questions {
+					qu := questions[(i+g*15)%len(questions)]
+					if got := ix.Search(qu.q, qu.k); !slices.Equal(got, qu.want) {
+						errs <- fmt.Sprintf("strategy %d, %v, top %d: %v; exhaustive %v", strategy, qu.q, qu.k, got, qu.want)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
 	}
 }
