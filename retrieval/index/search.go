@@ -292,6 +292,10 @@ var startOther = func(f func()) (late func()) {
 	return func() {}
 }
 
+// otherDone is called when the other goroutine of a split search has
+// searched: tests make it panic.
+var otherDone = func() {}
+
 // searching counts the goroutines searching large collections document
 // at a time (searchSplit), a split search's two included: a search splits
 // only while they leave a processor free, so that searches asked at once
@@ -324,15 +328,20 @@ func (ix *Index) searchSplit(st *searchState, k, total int) {
 	// this one finished first and does not wait for it, 3 when the other
 	// has finished.
 	var state atomic.Int32
+	var fault any // the other goroutine's panic, raised again on this one
 	late := startOther(func() {
 		if !state.CompareAndSwap(0, 1) {
 			ix.pool.Put(other)
 			return
 		}
 		searching.Add(1)
+		defer func() {
+			searching.Add(-1)
+			fault = recover()
+			state.Store(3)
+		}()
 		ix.blockMaxScore(other, k, sh)
-		searching.Add(-1)
-		state.Store(3)
+		otherDone()
 	})
 	ix.blockMaxScore(st, k, sh)
 	if state.CompareAndSwap(0, 2) {
@@ -343,6 +352,10 @@ func (ix *Index) searchSplit(st *searchState, k, total int) {
 	// would cost more than that, a wake-up.
 	for state.Load() != 3 {
 		runtime.Gosched()
+	}
+	if fault != nil {
+		// Where the search's caller can recover it, as the bot does.
+		panic(fault)
 	}
 	for _, x := range other.heap {
 		if len(st.heap) < k {
