@@ -221,11 +221,16 @@ func (ix *Index) blockMaxScore(st *searchState, k int, sh *shared) {
 	}
 }
 
-// shared is what the two halves of a split search share (searchSplit):
-// the windows of documents not yet taken, and the k-th best score either
-// has found.
+// shared is what the two goroutines of a split search share
+// (searchSplit): the windows of documents not yet taken, the k-th best
+// score either has found, and where the other goroutine is.
 type shared struct {
 	split bool
+	// state is otherWaiting, otherRunning, otherSkipped or otherDone;
+	// fault is the other goroutine's panic, set before otherDone, to be
+	// raised again on the searching one.
+	state atomic.Int32
+	fault any
 	// next is the first document of the next window to take; windows
 	// start at multiples of window, so that each goroutine's cursors only
 	// move forward.
@@ -238,6 +243,14 @@ type shared struct {
 	// hits of one search.
 	bar atomic.Uint32
 }
+
+// Where the other goroutine of a split search is (shared.state).
+const (
+	otherWaiting int32 = iota // not started
+	otherRunning              // searching
+	otherSkipped              // the search finished without it
+	otherDone                 // finished searching
+)
 
 // take returns the next window [lo, hi) that holds a document of the
 // cursors, lo being the first, with the cursors moved to its start; false

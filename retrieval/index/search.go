@@ -138,7 +138,8 @@ func (c *cursor) score() float32 {
 }
 
 // searchState is the scratch space of one search, pooled so that a search
-// allocates nothing but its result.
+// on one goroutine allocates nothing but its result (a split search's
+// second goroutine takes one too).
 type searchState struct {
 	cursors []cursor
 	order   []*cursor
@@ -292,10 +293,6 @@ var startOther = func(f func()) (late func()) {
 	return func() {}
 }
 
-// otherDone is called when the other goroutine of a split search has
-// searched: tests make it panic.
-var otherDone = func() {}
-
 // searching counts the goroutines searching large collections document
 // at a time (searchSplit), a split search's two included: a search splits
 // only while they leave a processor free, so that searches asked at once
@@ -324,45 +321,35 @@ func (ix *Index) searchSplit(st *searchState, k, total int) {
 		other.ubSum = append(other.ubSum, 0)
 	}
 	other.parts = append(other.parts, st.parts...)
-	// state: 0 before the other goroutine starts, 1 once it has, 2 when
-	// this one finished first and does not wait for it, 3 when the other
-	// has finished.
-	var state atomic.Int32
-	var fault any // the other goroutine's panic, raised again on this one
 	late := startOther(func() {
-		if !state.CompareAndSwap(0, 1) {
+		if !sh.state.CompareAndSwap(otherWaiting, otherRunning) {
 			ix.pool.Put(other)
 			return
 		}
 		searching.Add(1)
 		defer func() {
 			searching.Add(-1)
-			fault = recover()
-			state.Store(3)
+			sh.fault = recover()
+			sh.state.Store(otherDone)
 		}()
 		ix.blockMaxScore(other, k, sh)
-		otherDone()
 	})
 	ix.blockMaxScore(st, k, sh)
-	if state.CompareAndSwap(0, 2) {
+	if sh.state.CompareAndSwap(otherWaiting, otherSkipped) {
 		late()
 		return
 	}
 	// The other has a window at most to finish: waiting by sleeping
 	// would cost more than that, a wake-up.
-	for state.Load() != 3 {
+	for sh.state.Load() != otherDone {
 		runtime.Gosched()
 	}
-	if fault != nil {
+	if sh.fault != nil {
 		// Where the search's caller can recover it, as the bot does.
-		panic(fault)
+		panic(sh.fault)
 	}
 	for _, x := range other.heap {
-		if len(st.heap) < k {
-			st.heap.push(x)
-		} else if better32(x, st.heap[0]) {
-			st.heap.replaceRoot(x)
-		}
+		st.heap.offer(x, k)
 	}
 	ix.pool.Put(other)
 }
@@ -471,11 +458,7 @@ func (ix *Index) taat(st *searchState, k int, withMasks bool) {
 		if withMasks {
 			x.mask = masks[d]
 		}
-		if len(*h) < k {
-			h.push(x)
-		} else if better32(x, (*h)[0]) {
-			h.replaceRoot(x)
-		}
+		h.offer(x, k)
 	}
 	st.touched = touched
 }
@@ -538,6 +521,15 @@ func (h *hitHeap32) push(x hit32) {
 		}
 		a[p], a[i] = a[i], a[p]
 		i = p
+	}
+}
+
+// offer keeps x if it is among the k best hits offered.
+func (h *hitHeap32) offer(x hit32, k int) {
+	if len(*h) < k {
+		h.push(x)
+	} else if better32(x, (*h)[0]) {
+		h.replaceRoot(x)
 	}
 }
 
