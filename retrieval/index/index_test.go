@@ -113,18 +113,8 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 // none.
 func testSearchMatchesBruteForce(t *testing.T, strategies []index.Strategy, orders bool) {
 	rng := rand.New(rand.NewSource(1))
-	vocab := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega")
 	for _, size := range []int{50, 600, 5000} {
-		docs := make([]string, size)
-		for i := range docs {
-			n := 1 + rng.Intn(15)
-			words := make([]string, n)
-			for j := range words {
-				// A skewed vocabulary: common and rare words, as in text.
-				words[j] = vocab[int(math.Abs(rng.NormFloat64()*6))%len(vocab)]
-			}
-			docs[i] = strings.Join(words, " ")
-		}
+		docs := skewedDocs(rng, size, 15)
 		an := index.NewAnalyzer(index.AnalyzerOptions{StopWords: []string{}, NoStem: true})
 		for _, params := range []index.BM25{
 			index.DefaultBM25(),
@@ -136,7 +126,7 @@ func testSearchMatchesBruteForce(t *testing.T, strategies []index.Strategy, orde
 			for trial := 0; trial < 150; trial++ {
 				var q []index.QueryTerm
 				for j := 0; j < 1+rng.Intn(6); j++ {
-					q = append(q, index.QueryTerm{Term: vocab[rng.Intn(len(vocab))], Weight: []float64{1, 1, 2, 0.5}[rng.Intn(4)]})
+					q = append(q, index.QueryTerm{Term: greek[rng.Intn(len(greek))], Weight: []float64{1, 1, 2, 0.5}[rng.Intn(4)]})
 				}
 				k := []int{1, 3, 10, 100, 1000}[rng.Intn(5)]
 				want := ix.SearchExhaustive(q, k)
@@ -158,19 +148,31 @@ func testSearchMatchesBruteForce(t *testing.T, strategies []index.Strategy, orde
 						} else {
 							got = ix.Search(q, k)
 						}
-						if len(got) != len(want) {
-							t.Fatalf("strategy %d (%d), size %d %+v: Search(%v, %d) returned %d hits; exhaustive %d", strategy, order, size, params, q, k, len(got), len(want))
-						}
-						for i := range got {
-							if got[i] != want[i] {
-								t.Fatalf("strategy %d (%d), size %d %+v: Search(%v, %d)[%d] = %+v; exhaustive %+v", strategy, order, size, params, q, k, i, got[i], want[i])
-							}
+						if !slices.Equal(got, want) {
+							t.Fatalf("strategy %d (%d), size %d %+v: Search(%v, %d) = %v; exhaustive %v", strategy, order, size, params, q, k, got, want)
 						}
 					}
 				}
 			}
 		}
 	}
+}
+
+// greek is the vocabulary of skewedDocs.
+var greek = strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega")
+
+// skewedDocs returns n random texts of 1 to most words of greek, drawn
+// with a skew, common and rare words as in text.
+func skewedDocs(rng *rand.Rand, n, most int) []string {
+	docs := make([]string, n)
+	for i := range docs {
+		words := make([]string, 1+rng.Intn(most))
+		for j := range words {
+			words[j] = greek[int(math.Abs(rng.NormFloat64()*6))%len(greek)]
+		}
+		docs[i] = strings.Join(words, " ")
+	}
+	return docs
 }
 
 func TestExplainSumsToScore(t *testing.T) {
@@ -242,15 +244,7 @@ func TestBuildIndexCancelled(t *testing.T) {
 func TestSearchConcurrent(t *testing.T) {
 	defer index.SetWindow(64)()
 	rng := rand.New(rand.NewSource(3))
-	vocab := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau")
-	docs := make([]string, 4000)
-	for i := range docs {
-		words := make([]string, 1+rng.Intn(12))
-		for j := range words {
-			words[j] = vocab[int(math.Abs(rng.NormFloat64()*5))%len(vocab)]
-		}
-		docs[i] = strings.Join(words, " ")
-	}
+	docs := skewedDocs(rng, 4000, 12)
 	an := index.NewAnalyzer(index.AnalyzerOptions{StopWords: []string{}, NoStem: true})
 	ix := index.Build(len(docs), func(i int) string { return docs[i] }, an, index.DefaultBM25())
 	type question struct {
@@ -262,7 +256,7 @@ func TestSearchConcurrent(t *testing.T) {
 	for range 60 {
 		var q []index.QueryTerm
 		for range 1 + rng.Intn(5) {
-			q = append(q, index.QueryTerm{Term: vocab[rng.Intn(len(vocab))], Weight: 1})
+			q = append(q, index.QueryTerm{Term: greek[rng.Intn(len(greek))], Weight: 1})
 		}
 		k := []int{1, 10, 30}[rng.Intn(3)]
 		questions = append(questions, question{q, k, ix.SearchExhaustive(q, k)})

@@ -3,6 +3,7 @@ package index
 import (
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -34,13 +35,8 @@ func TestSearchFileMatchesExhaustive(t *testing.T) {
 			for _, strategy := range []Strategy{Auto, MaxScore, Split} {
 				ix.SetStrategy(strategy)
 				got := ix.Search(q, k)
-				if len(got) != len(want) {
-					t.Fatalf("strategy %d, %v, top %d: %d hits; exhaustive %d", strategy, q, k, len(got), len(want))
-				}
-				for i := range got {
-					if got[i] != want[i] {
-						t.Fatalf("strategy %d, %v, top %d: hit %d = %+v; exhaustive %+v", strategy, q, k, i, got[i], want[i])
-					}
+				if !slices.Equal(got, want) {
+					t.Fatalf("strategy %d, %v, top %d: %v; exhaustive %v", strategy, q, k, got, want)
 				}
 			}
 			ix.SetStrategy(Auto)
